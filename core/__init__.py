@@ -1,0 +1,1 @@
+"""Video Studio core: rules, jobs, library and media operations. Never imports gradio."""

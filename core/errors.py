@@ -1,0 +1,92 @@
+"""The typed error tree. Every message says what is wrong and what to do about it."""
+
+from __future__ import annotations
+
+
+class StudioError(Exception):
+    """Base of every error a creator may see. `hint` says what to do next."""
+
+    code = "error"
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}".strip()
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "hint": self.hint}
+
+
+class InvalidInput(StudioError):
+    """The request or an input file cannot be used as it is."""
+
+    code = "invalid_input"
+
+
+class NotConfigured(StudioError):
+    """A provider needs a key or setting that is missing."""
+
+    code = "not_configured"
+
+
+class AuthFailed(StudioError):
+    """The provider rejected the key."""
+
+    code = "auth_failed"
+
+
+class InsufficientBalance(StudioError):
+    """The provider account has no credit left for this run."""
+
+    code = "insufficient_balance"
+
+
+class RateLimited(StudioError):
+    """The provider asked us to slow down; `retry_after` is in seconds when known."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, hint: str = "", retry_after: float | None = None) -> None:
+        super().__init__(message, hint)
+        self.retry_after = retry_after
+
+
+class ProviderUnavailable(StudioError):
+    """A transient provider or network fault (5xx, timeout on a safe-to-repeat call)."""
+
+    code = "provider_unavailable"
+
+
+class ProviderFailed(StudioError):
+    """The provider accepted the task and then reported that it failed."""
+
+    code = "provider_failed"
+
+
+class SubmitOutcomeUnknown(StudioError):
+    """A paid submit may or may not have created a task: never re-send it blindly."""
+
+    code = "submit_outcome_unknown"
+
+
+class PlanLimitExceeded(StudioError):
+    """The user's plan does not allow this run (duration, resolution, runs or budget)."""
+
+    code = "plan_limit"
+
+
+class NotFound(StudioError):
+    code = "not_found"
+
+
+class MediaError(StudioError):
+    """ffmpeg could not read or write a file."""
+
+    code = "media_error"
+
+
+class Cancelled(StudioError):
+    code = "cancelled"
