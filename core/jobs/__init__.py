@@ -1,0 +1,1 @@
+"""Persisted jobs run by the core's own workers (never Gradio request threads)."""

@@ -1,0 +1,1 @@
+"""The asset library: tables, repository and search."""

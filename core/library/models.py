@@ -1,0 +1,109 @@
+"""SQLModel tables: assets, jobs and the usage ledger."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from uuid import uuid4
+
+from sqlmodel import JSON, Column, Field, SQLModel
+
+
+def new_id() -> str:
+    return uuid4().hex[:16]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    SUBMITTING = "submitting"
+    RUNNING = "running"
+    DOWNLOADING = "downloading"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    NEEDS_ATTENTION = "needs-attention"
+
+    @property
+    def terminal(self) -> bool:
+        return self in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.NEEDS_ATTENTION)
+
+
+class Asset(SQLModel, table=True):
+    """A media file in the library, with where it came from and what it cost."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    owner: str = Field(index=True)
+    title: str = ""
+    path: str
+    mime: str
+    size_bytes: int
+    duration_s: float = 0.0
+    width: int = 0
+    height: int = 0
+    fps: float = 0.0
+    has_audio: bool = False
+    video_codec: str = ""
+    poster_path: str | None = None
+    operation: str = Field(index=True)
+    provider: str = ""
+    model: str = ""
+    settings: dict = Field(default_factory=dict, sa_column=Column(JSON))
+    prompt: str = ""
+    parent_id: str | None = Field(default=None, foreign_key="asset.id", index=True)
+    job_id: str | None = Field(default=None, index=True)
+    estimate_usd: float = 0.0
+    actual_usd: float = 0.0
+    tags: list = Field(default_factory=list, sa_column=Column(JSON))
+    deleted: bool = False
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class Job(SQLModel, table=True):
+    """A unit of work run by the core's workers; survives restarts."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    owner: str = Field(index=True)
+    kind: str
+    group_id: str | None = Field(default=None, index=True)
+    status: str = Field(default=JobStatus.QUEUED, index=True)
+    operation: str = ""
+    provider: str = ""
+    model: str = ""
+    payload: dict = Field(default_factory=dict, sa_column=Column(JSON))
+    task_id: str | None = None
+    submitted_at: datetime | None = None
+    progress: float = 0.0
+    eta_s: float | None = None
+    message: str = ""
+    error: str = ""
+    error_code: str = ""
+    asset_ids: list = Field(default_factory=list, sa_column=Column(JSON))
+    estimate_usd: float = 0.0
+    actual_usd: float | None = None
+    attempts: int = 0
+    cancel_requested: bool = False
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    updated_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class LedgerEntry(SQLModel, table=True):
+    """One paid (or free) run: what we estimated and what it really cost."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    owner: str = Field(index=True)
+    job_id: str = Field(index=True)
+    provider: str
+    model: str
+    month: str = Field(index=True)
+    estimate_usd: float
+    actual_usd: float | None = None
+    state: str = "reserved"
+    verified_price: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    settled_at: datetime | None = None

@@ -1,0 +1,97 @@
+"""Record and query library assets. A file is recorded only once it exists and probes."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from sqlmodel import col, or_, select
+
+from core.db import Database
+from core.errors import NotFound
+from core.library.models import Asset
+from core.media.ffmpeg import run_ffmpeg
+from core.media.probe import probe
+from core.storage import MediaStore
+
+_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
+
+
+class Library:
+    """The asset library over one database and one media store."""
+
+    def __init__(self, db: Database, store: MediaStore) -> None:
+        self.db = db
+        self.store = store
+
+    def add(self, path: Path, *, owner: str, operation: str, **fields) -> Asset:
+        """Probe `path` (already at its final place) and record it with its lineage and cost."""
+        path = Path(path)
+        info = probe(path) if path.suffix.lower() not in _IMAGE_SUFFIXES else None
+        asset = Asset(
+            owner=owner,
+            path=str(path),
+            mime=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+            size_bytes=path.stat().st_size,
+            operation=operation,
+            **fields,
+        )
+        if info:
+            asset.duration_s = round(info.duration_s, 3)
+            asset.width, asset.height, asset.fps = info.width, info.height, info.fps
+            asset.has_audio, asset.video_codec = info.has_audio, info.video_codec
+            if info.has_video:
+                asset.poster_path = str(self._poster(path, info.duration_s))
+        if not asset.title:
+            asset.title = (fields.get("prompt") or path.stem)[:80]
+        with self.db.session() as s:
+            s.add(asset)
+        return asset
+
+    def get(self, asset_id: str, owner: str | None = None) -> Asset:
+        with self.db.session() as s:
+            asset = s.get(Asset, asset_id)
+        if asset is None or asset.deleted or (owner and asset.owner != owner):
+            raise NotFound(f"Asset {asset_id} was not found.", "Pick an asset from the library.")
+        return asset
+
+    def list(self, owner: str, query: str = "", operation: str | None = None, limit: int = 200) -> list[Asset]:
+        stmt = select(Asset).where(Asset.owner == owner, Asset.deleted == False)  # noqa: E712
+        if operation:
+            stmt = stmt.where(Asset.operation == operation)
+        if query:
+            like = f"%{query}%"
+            stmt = stmt.where(or_(col(Asset.title).like(like), col(Asset.prompt).like(like),
+                                  col(Asset.model).like(like), col(Asset.operation).like(like)))
+        stmt = stmt.order_by(col(Asset.created_at).desc()).limit(limit)
+        with self.db.session() as s:
+            return list(s.exec(stmt))
+
+    def set_cost(self, asset_id: str, actual_usd: float) -> None:
+        with self.db.session() as s:
+            asset = s.get(Asset, asset_id)
+            if asset is not None:
+                asset.actual_usd = round(actual_usd, 4)
+                s.add(asset)
+
+    def lineage(self, asset_id: str) -> list[Asset]:
+        """The asset and its ancestors, newest first."""
+        chain: list[Asset] = []
+        current: str | None = asset_id
+        while current and len(chain) < 100:
+            asset = self.get(current)
+            chain.append(asset)
+            current = asset.parent_id
+        return chain
+
+    def children(self, asset_id: str) -> list[Asset]:
+        with self.db.session() as s:
+            stmt = select(Asset).where(Asset.parent_id == asset_id).order_by(col(Asset.created_at))
+            return list(s.exec(stmt))
+
+    def _poster(self, video: Path, duration_s: float) -> Path:
+        poster = video.with_suffix(".poster.jpg")
+        at = min(1.0, duration_s / 2) if duration_s else 0
+        run_ffmpeg(["-ss", f"{at:.3f}", "-i", str(video), "-frames:v", "1",
+                    "-vf", "scale=480:-2", "-q:v", "4", str(poster)], label="make a poster frame")
+        return poster

@@ -1,0 +1,152 @@
+"""The facade: one method per user action, used by the tabs, the API and the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.catalog import load_catalog
+from core.contracts import GenerationRequest, Provider
+from core.create import CreateService
+from core.db import Database
+from core.errors import InvalidInput, NotFound
+from core.jobs.generate import GenerateDeps, GenerateHandler
+from core.jobs.local_work import LocalWorkHandler, Work
+from core.jobs.runner import JobRunner
+from core.jobs.store import JobStore
+from core.library.models import Job, JobStatus
+from core.library.repository import Library
+from core.plans import load_plans
+from core.platform_presets import apply_platform
+from core.settings import Settings
+from core.storage import MediaStore
+from core.views import asset_view, job_view
+
+
+class Studio:
+    """Builds the core from settings and providers; start() runs the workers."""
+
+    def __init__(self, settings: Settings, providers: dict[str, Provider]) -> None:
+        self.settings = settings
+        self.providers = providers
+        self.db = Database(settings.db_url)
+        self.store = MediaStore(settings.media_dir, settings.work_dir, settings.link_secret)
+        self.library = Library(self.db, self.store)
+        from core.usage import Ledger
+
+        self.ledger = Ledger(self.db)
+        self.jobs = JobStore(self.db)
+        self.catalog = load_catalog()
+        self.plan = load_plans()[settings.plan]
+        self.runner = JobRunner(self.jobs, io_workers=settings.workers, render_workers=settings.render_slots)
+        self.create_service = CreateService(self)
+        self.runner.register("generate", GenerateHandler(GenerateDeps(
+            providers=providers, get_model=self.catalog.get, actual_cost=self.create_service.actual_cost,
+            library=self.library, store=self.store, ledger=self.ledger)))
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> Studio:
+        self.runner.start()
+        return self
+
+    def stop(self) -> None:
+        self.runner.stop()
+        self.db.dispose()
+
+    def register_local_work(self, kind: str, work: Work) -> None:
+        """Studios' local operations (renders, packs) run as jobs of their own kind."""
+        self.runner.register(kind, LocalWorkHandler(work))
+
+    def user(self, user: str | None) -> str:
+        return (user or "").strip() or self.settings.default_user
+
+    # -- providers ---------------------------------------------------------------------------
+    def configured_providers(self) -> set[str]:
+        return {name for name, p in self.providers.items() if p.configured()}
+
+    def provider_status(self) -> list[dict]:
+        rows = []
+        for name, provider in self.providers.items():
+            models = self.catalog.models(provider=name)
+            rows.append({"provider": name, "configured": provider.configured(), "free": provider.free,
+                         "models": len(models)})
+        return rows
+
+    def platform_defaults(self, request: GenerationRequest) -> GenerationRequest:
+        return apply_platform(request)
+
+    # -- create ------------------------------------------------------------------------------
+    def estimate(self, request: dict | GenerationRequest, user: str | None = None) -> dict:
+        return self.create_service.estimate(request, self.user(user))
+
+    def create(self, request: dict | GenerationRequest, user: str | None = None, confirm: bool = False) -> dict:
+        return self.create_service.create(request, self.user(user), confirm)
+
+    def enhance_prompt(self, prompt: str, template: str | None = None, operation: str = "text-to-video") -> dict:
+        return self.create_service.enhance_prompt(prompt, template, operation)
+
+    # -- jobs --------------------------------------------------------------------------------
+    def enqueue_local(self, kind: str, user: str | None, payload: dict, *, operation: str,
+                      group_id: str | None = None) -> str:
+        """Queue a free local job (render, pack) handled by the work registered for `kind`."""
+        job = Job(owner=self.user(user), kind=kind, operation=operation, provider="local",
+                  model="local-ffmpeg", payload=payload, group_id=group_id)
+        self.jobs.create(job)
+        self.runner.enqueue(job.id)
+        return job.id
+
+    def job(self, job_id: str, user: str | None = None) -> dict:
+        job = self.jobs.get(job_id)
+        if user and job.owner != self.user(user):
+            raise NotFound(f"Job {job_id} was not found.")
+        return job_view(job)
+
+    def job_list(self, user: str | None = None, limit: int = 50) -> list[dict]:
+        return [job_view(j) for j in self.jobs.list(self.user(user), limit)]
+
+    def cancel(self, job_id: str, user: str | None = None) -> dict:
+        job = self.jobs.get(job_id)
+        if JobStatus(job.status).terminal:
+            return job_view(job)
+        self.jobs.update(job_id, cancel_requested=True, message="Cancelling...")
+        self.runner.enqueue(job_id)
+        return job_view(self.jobs.get(job_id))
+
+    def retry(self, job_id: str, user: str | None = None) -> dict:
+        """Fetch a finished-but-not-downloaded result again, or keep waiting. Never re-submits."""
+        job = self.jobs.get(job_id)
+        if job.status != JobStatus.NEEDS_ATTENTION or not job.task_id:
+            raise InvalidInput("Only a job whose result is waiting at the provider can be retried.",
+                               "To run it again, create a new job (it will be estimated and billed again).")
+        self.jobs.update(job_id, status=JobStatus.RUNNING, error="", error_code="",
+                         message="Checking the provider again")
+        self.runner.enqueue(job_id)
+        return job_view(self.jobs.get(job_id))
+
+    # -- library -----------------------------------------------------------------------------
+    def assets(self, user: str | None = None, query: str = "", operation: str | None = None) -> list[dict]:
+        return [asset_view(a) for a in self.library.list(self.user(user), query, operation)]
+
+    def asset(self, asset_id: str, user: str | None = None) -> dict:
+        return asset_view(self.library.get(asset_id, self.user(user)))
+
+    def import_media(self, path: str | Path, user: str | None = None, title: str = "") -> dict:
+        """Bring a user's own file into the library (a copy; the original is untouched)."""
+        owner = self.user(user)
+        stored = self.store.import_file(Path(path), owner)
+        try:
+            asset = self.library.add(stored, owner=owner, operation="upload", title=title or Path(path).stem)
+        except Exception:
+            stored.unlink(missing_ok=True)
+            raise
+        return asset_view(asset)
+
+    def lineage(self, asset_id: str) -> list[dict]:
+        return [asset_view(a) for a in self.library.lineage(asset_id)]
+
+    def ledger_summary(self, user: str | None = None) -> dict:
+        owner = self.user(user)
+        spend = self.ledger.month_spend(owner)
+        budget = self.plan.monthly_budget_usd
+        return {"month_spend_usd": round(spend, 2), "budget_usd": budget,
+                "budget_left_usd": round(budget - spend, 2), "runs": self.ledger.month_runs(owner),
+                "plan": self.plan.id}

@@ -1,0 +1,1 @@
+"""Gradio tabs, one module per studio. Each calls one core facade method per user action."""

@@ -1,0 +1,90 @@
+"""Shared view pieces: cost meter, job panel, provider banner. Pure HTML from core dicts."""
+
+from __future__ import annotations
+
+from html import escape
+
+STATUS_COLOURS = {
+    "queued": "#6b7280", "submitting": "#2563eb", "running": "#2563eb", "downloading": "#2563eb",
+    "succeeded": "#15803d", "failed": "#b91c1c", "cancelled": "#6b7280", "needs-attention": "#b45309",
+}
+
+CSS = """
+.vs-meter {border:1px solid var(--border-color-primary); border-radius:10px; padding:12px 14px;}
+.vs-meter .total {font-size:1.6em; font-weight:700;}
+.vs-meter .free {color:#15803d;}
+.vs-meter table {width:100%; font-size:0.9em; margin-top:6px;}
+.vs-meter td {padding:2px 4px;}
+.vs-meter td:last-child {text-align:right; font-variant-numeric:tabular-nums;}
+.vs-issue {color:#b91c1c; margin:4px 0;}
+.vs-note {color:#6b7280; font-size:0.85em;}
+.vs-jobs table {width:100%; font-size:0.9em; border-collapse:collapse;}
+.vs-jobs td, .vs-jobs th {padding:4px 6px; border-bottom:1px solid var(--border-color-primary); text-align:left;}
+.vs-bar {background:#e5e7eb; border-radius:4px; height:8px; width:100%; min-width:80px;}
+.vs-bar > div {background:#2563eb; height:8px; border-radius:4px;}
+.vs-pill {display:inline-block; padding:1px 8px; border-radius:999px; color:white; font-size:0.8em;}
+.vs-banner {font-size:0.9em; padding:6px 10px; border-radius:8px; background:var(--background-fill-secondary);}
+"""
+
+
+def money(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return "free" if value == 0 else f"${value:,.2f}" if value >= 0.1 else f"${value:,.3f}"
+
+
+def cost_meter(est: dict | None) -> str:
+    """The live cost meter: total, what drives it, month-to-date spend and budget left."""
+    if not est:
+        return "<div class='vs-meter'>Fill in the form to see the cost.</div>"
+    rows = "".join(f"<tr><td>{escape(d['label'])}</td><td>{escape(str(d['value']))}</td></tr>"
+                   for d in est.get("breakdown", []))
+    total = est.get("total_usd", 0.0)
+    total_html = ("<span class='total free'>Free</span> <span class='vs-note'>offline draft on this machine"
+                  "</span>" if est.get("offline") and total == 0 else f"<span class='total'>{money(total)}</span>")
+    if total and not est.get("price_verified"):
+        total_html += " <span class='vs-note'>(estimate: price not confirmed by the provider)</span>"
+    issues = "".join(f"<div class='vs-issue'>&#9888; {escape(i['message'])}"
+                     + (f" <span class='vs-note'>Allowed: {escape(', '.join(map(str, i['allowed'])))}</span>"
+                        if i.get("allowed") else "") + "</div>" for i in est.get("issues", []))
+    model = escape(est.get("model_name") or "no model available")
+    provider = escape(est.get("provider") or "")
+    budget = est.get("budget_left_usd")
+    budget_line = (f"This month: {money(est.get('month_spend_usd'))} spent"
+                   + (f", {money(budget)} of {money(est.get('budget_usd'))} left" if budget is not None else ""))
+    notes = "".join(f"<div class='vs-note'>{escape(n)}</div>" for n in est.get("notes", []))
+    confirm = ("<div class='vs-note'><b>Above your confirmation threshold:</b> tick Confirm to run.</div>"
+               if est.get("needs_confirmation") else "")
+    return (f"<div class='vs-meter'><div>{total_html}</div>"
+            f"<div class='vs-note'>{model} &middot; {provider} &middot; {est.get('variations', 1)} variation(s)</div>"
+            f"<table>{rows}</table>{notes}{issues}{confirm}"
+            f"<div class='vs-note' style='margin-top:6px'>{escape(budget_line)}</div></div>")
+
+
+def job_panel(jobs: list[dict]) -> str:
+    """Status, progress and ETA of the given jobs."""
+    if not jobs:
+        return "<div class='vs-jobs vs-note'>No jobs yet.</div>"
+    rows = []
+    for job in jobs:
+        colour = STATUS_COLOURS.get(job["status"], "#6b7280")
+        pct = int(round((job.get("progress") or 0) * 100))
+        eta = f"{job['eta_s']:.0f} s" if job.get("eta_s") and not job["terminal"] else ""
+        detail = escape(job.get("error") or job.get("message") or "")
+        cost = money(job["actual_usd"] if job.get("actual_usd") is not None else job.get("estimate_usd"))
+        rows.append(
+            f"<tr><td><code>{escape(job['id'][:8])}</code></td><td>{escape(job.get('model') or '')}</td>"
+            f"<td><span class='vs-pill' style='background:{colour}'>{escape(job['status'])}</span></td>"
+            f"<td><div class='vs-bar'><div style='width:{pct}%'></div></div>{pct}%</td>"
+            f"<td>{eta}</td><td>{cost}</td><td>{detail}</td></tr>")
+    return ("<div class='vs-jobs'><table><tr><th>Job</th><th>Model</th><th>Status</th><th>Progress</th>"
+            f"<th>ETA</th><th>Cost</th><th>Details</th></tr>{''.join(rows)}</table></div>")
+
+
+def provider_banner(rows: list[dict]) -> str:
+    parts = []
+    for row in rows:
+        state = "ready" if row["configured"] else "not configured (no key)"
+        kind = "free, offline" if row["free"] else "paid"
+        parts.append(f"<b>{escape(row['provider'])}</b>: {state} ({kind}, {row['models']} models)")
+    return "<div class='vs-banner'>Providers &middot; " + " &middot; ".join(parts) + "</div>"
