@@ -1,0 +1,129 @@
+"""Latency of the preflight work that needs no I/O: estimate(), and capability check + routing.
+
+    python bench/bench_estimate.py            # 5000 varied requests
+    python bench/bench_estimate.py --smoke    # 500 requests; exits 1 when a target is missed
+
+Targets: estimate p95 < 20 ms, preflight (guard + routing over the catalog) p95 < 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from core.capability import check, resolve_defaults  # noqa: E402
+from core.catalog import load_catalog  # noqa: E402
+from core.contracts import GenerationRequest, Quality  # noqa: E402
+from core.pricing import estimate  # noqa: E402
+from core.routing import candidates  # noqa: E402
+
+TARGETS_MS = {"estimate": 20.0, "preflight": 50.0}
+FILES = {"image": "in.png", "audio": "in.wav", "video": "in.mp4"}
+RESOLUTIONS = [None, "480p", "720p", "1080p", "2k", "4k"]
+ASPECTS = [None, "auto", "16:9", "9:16", "1:1", "4:5", "21:9"]
+PROVIDER_SETS = [set(), {"wavespeed"}, {"huggingface"}, {"wavespeed", "huggingface"}]
+
+
+def varied_requests(count: int, seed: int = 7) -> list[GenerationRequest]:
+    """Requests over every model's operation: mostly within a model's range, some not, some pinned."""
+    rng = random.Random(seed)
+    models = list(load_catalog())
+
+    def pick(valid: list, wild: list):
+        return rng.choice(valid) if valid and rng.random() < 0.8 else rng.choice(wild)
+
+    out = []
+    for _ in range(count):
+        model = rng.choice(models)
+        caps = model.capabilities
+        fields = {k: v for k, v in FILES.items() if k in caps.inputs_required or rng.random() < 0.05}
+        options = {n: rng.choice(caps.options[n] or ["x"]) for n in caps.inputs_required if n in caps.options}
+        durations = [None, *caps.durations] if caps.duration_from == "request" else [None]
+        out.append(
+            GenerationRequest(
+                operation=model.operation,
+                prompt=rng.choice(["", "a whale", "a long prompt " * rng.randint(1, 300)]),
+                duration=pick(durations, [3, 5, 6, 8, 10, 12.5, 30]),
+                input_duration=rng.choice([None, 2.0, 7.3, 45.0, 700.0]),
+                resolution=pick([None, *caps.resolutions], RESOLUTIONS),
+                aspect=pick([None, "auto", *caps.aspects], ASPECTS),
+                quality=rng.choice(list(Quality)),
+                model=model.id if rng.random() < 0.2 else "auto",
+                seed=rng.choice([None, 42]) if caps.seed else None,
+                variations=rng.randint(1, 4),
+                generate_audio=rng.choice([None, True, False]) if caps.audio_toggle else None,
+                options=options,
+                **fields,
+            )
+        )
+    return out
+
+
+def timed(fn, items) -> list[float]:
+    """Milliseconds per call."""
+    out = []
+    for item in items:
+        start = time.perf_counter()
+        fn(item)
+        out.append((time.perf_counter() - start) * 1000.0)
+    return out
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100.0 * (len(ordered) - 1))))]
+
+
+def run(count: int) -> dict[str, list[float]]:
+    catalog = load_catalog()
+    requests = varied_requests(count)
+    rng = random.Random(11)
+    models = list(catalog)
+
+    def one_estimate(request: GenerationRequest) -> None:
+        model = rng.choice(models)
+        estimate(resolve_defaults(request, model), model)
+
+    def one_preflight(request: GenerationRequest) -> None:
+        chain = candidates(request, catalog, rng.choice(PROVIDER_SETS))
+        if chain:
+            check(resolve_defaults(request, chain[0]), chain[0])
+
+    timed(one_preflight, requests[:50])  # warm caches and imports
+    routed = sum(1 for r in requests if candidates(r, catalog, PROVIDER_SETS[-1]))
+    print(f"{count} varied requests over {len(catalog)} models; {routed / count:.0%} find a model")
+    return {"estimate": timed(one_estimate, requests), "preflight": timed(one_preflight, requests)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--smoke", action="store_true", help="fewer iterations; exit 1 when a target is missed"
+    )
+    parser.add_argument("-n", type=int, default=None, help="number of requests")
+    args = parser.parse_args(argv)
+    count = args.n or (500 if args.smoke else 5000)
+    results = run(count)
+    missed = []
+    for name, samples in results.items():
+        p50, p95, target = percentile(samples, 50), percentile(samples, 95), TARGETS_MS[name]
+        ok = p95 < target
+        missed += [] if ok else [name]
+        print(
+            f"{name:<10} p50 {p50:7.3f} ms  p95 {p95:7.3f} ms  mean {statistics.fmean(samples):7.3f} ms  "
+            f"target p95 < {target:g} ms  ({target / max(p95, 1e-9):.0f}x headroom)  "
+            f"{'OK' if ok else 'MISSED'}"
+        )
+    if missed:
+        print(f"targets missed: {', '.join(missed)}")
+    return 1 if (args.smoke and missed) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,218 @@
+"""Cost estimates from the catalog's price formulas. `estimate` never raises.
+
+Amounts are kept to 4 decimals (prompt helpers cost a tenth of a cent); `format_usd` rounds
+to cents for display when the amount allows it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from pydantic import BaseModel
+
+from core.capability import audio_on
+from core.contracts import GenerationRequest, ModelSpec
+
+PLACES = 4
+
+
+class Driver(BaseModel):
+    """One line of the breakdown a creator reads, e.g. Resolution: 1080p."""
+
+    label: str
+    value: str
+
+
+class CostEstimate(BaseModel):
+    """What a run is expected to cost and why. `known=False` means no figure could be made."""
+
+    model_id: str
+    provider: str
+    total_usd: float
+    per_run_usd: float
+    variations: int = 1
+    unit: str
+    unit_price: float = 0.0
+    billed_seconds: float | None = None
+    resolution: str | None = None
+    minimum_applied: bool = False
+    at_least: bool = False
+    verified: bool = False
+    known: bool = True
+    drivers: list[Driver] = []
+    notes: list[str] = []
+
+    @property
+    def label(self) -> str:
+        """Short text for a cost meter: '$0.50', '≈ $0.50', 'from $0.16', 'Free', 'Price unknown'."""
+        if not self.known:
+            return "Price unknown"
+        if self.unit == "free":
+            return "Free"
+        prefix = "from " if self.at_least else ("" if self.verified else "≈ ")
+        return prefix + format_usd(self.total_usd)
+
+
+class _Unpriceable(Exception):
+    """The formula cannot produce a figure for this request; the message tells the creator why."""
+
+
+def format_usd(amount: float) -> str:
+    """Cents when the amount has them, more places for fractions of a cent: $1.50, $0.001."""
+    if amount == 0:
+        return "$0.00"
+    if abs(amount) >= 0.01:
+        return f"${amount:,.2f}"
+    return f"${amount:.4f}".rstrip("0")
+
+
+def _unit_usd(rate: float) -> str:
+    """A unit price in full (up to 4 places, at least 2): $0.10, $0.0375, $0.001."""
+    whole, _, cents = f"{rate:.4f}".rstrip("0").partition(".")
+    return f"${whole}.{cents.ljust(2, '0')}"
+
+
+def ledger_amount(value: CostEstimate | float) -> float:
+    """The amount to record in the usage ledger (4 decimals)."""
+    amount = value.total_usd if isinstance(value, CostEstimate) else value
+    return round(float(amount), PLACES)
+
+
+def estimate(request: GenerationRequest, model: ModelSpec) -> CostEstimate:
+    """The expected cost of `request` on `model`, with its drivers. Never raises."""
+    try:
+        return _estimate(request, model)
+    except _Unpriceable as exc:
+        reason = str(exc)
+    except Exception as exc:  # a broken formula must never break a run
+        reason = f"The price formula could not be applied ({type(exc).__name__})."
+    try:
+        return _unknown(request, model, reason)
+    except Exception:  # inputs too broken even to describe
+        return _unknown(None, None, reason)
+
+
+def _estimate(request: GenerationRequest, model: ModelSpec) -> CostEstimate:
+    price, caps = model.price, model.capabilities
+    variations = max(1, int(request.variations))
+    resolution = request.resolution or model.default_resolution or next(iter(caps.resolutions), None)
+    drivers = [Driver(label="Model", value=model.name)]
+    if resolution:
+        drivers.append(Driver(label="Resolution", value=resolution))
+    fields: dict[str, Any] = dict(
+        model_id=model.id, provider=model.provider, variations=variations, unit=price.unit,
+        resolution=resolution, verified=price.verified,
+    )
+    if price.unit == "free":
+        drivers.append(Driver(label="Unit price", value="Free: runs on this computer"))
+        return CostEstimate(total_usd=0.0, per_run_usd=0.0, drivers=drivers, **fields)
+
+    rate = _rate(price.rates, resolution, model)
+    sound = audio_on(request, model) and bool(price.audio_rates)
+    if sound:
+        rate += _rate(price.audio_rates, resolution, model)
+        drivers.append(Driver(label="Audio", value="Sound on"))
+    notes: list[str] = []
+    quantity, billed, minimum, at_least = _quantity(request, model, drivers, notes)
+    per_run = round(rate * quantity, PLACES)
+    drivers.append(Driver(label="Unit price", value=f"{_unit_usd(rate)} {_per(model)}"))
+    if variations > 1:
+        drivers.append(Driver(label="Variations", value=f"× {variations}"))
+    if not price.verified:
+        notes.append("Price not confirmed by the provider; shown as an estimate. " + price.note)
+    return CostEstimate(
+        total_usd=round(per_run * variations, PLACES), per_run_usd=per_run, unit_price=rate,
+        billed_seconds=billed, minimum_applied=minimum, at_least=at_least, drivers=drivers,
+        notes=[n.strip() for n in notes], **fields,
+    )
+
+
+def _rate(rates: dict[str, float], resolution: str | None, model: ModelSpec) -> float:
+    if resolution in rates:
+        return float(rates[resolution])
+    if "*" in rates:
+        return float(rates["*"])
+    raise _Unpriceable(f"{model.name} has no price for {resolution or 'this request'}.")
+
+
+def _per(model: ModelSpec) -> str:
+    price = model.price
+    return {
+        "per_second": "per second",
+        "per_block": f"per {price.block_s:g} s",
+        "per_run": "per run",
+        "per_1k_chars": "per 1,000 characters",
+    }[price.unit]
+
+
+def _quantity(
+    request: GenerationRequest, model: ModelSpec, drivers: list[Driver], notes: list[str]
+) -> tuple[float, float | None, bool, bool]:
+    """(units to pay for, billed seconds, minimum applied, amount is a lower bound)."""
+    price = model.price
+    if price.unit == "per_run":
+        return 1.0, None, False, False
+    if price.unit == "per_1k_chars":
+        chars = len(request.prompt)
+        drivers.append(Driver(label="Characters", value=f"{chars:,}"))
+        return chars / 1000.0, None, False, False
+    seconds, at_least = _length(request, model, notes)
+    billed = float(math.ceil(seconds - 1e-9))
+    minimum = billed < price.min_billed_s
+    billed = max(billed, price.min_billed_s)
+    if price.max_billed_s is not None:
+        billed = min(billed, price.max_billed_s)
+    if minimum:
+        drivers.append(Driver(label="Minimum", value=f"billed at least {price.min_billed_s:g} s"))
+    drivers.append(Driver(label="Billed seconds", value=f"{billed:g} s"))
+    if price.unit == "per_block":
+        blocks = math.ceil(billed / price.block_s - 1e-9)
+        return float(blocks), billed, minimum, at_least
+    return billed, billed, minimum, at_least
+
+
+def _length(request: GenerationRequest, model: ModelSpec, notes: list[str]) -> tuple[float, bool]:
+    """Seconds of output the formula bills, and whether that is only a lower bound."""
+    caps, price = model.capabilities, model.price
+    source = caps.duration_from
+    if source in ("audio", "video"):
+        if request.input_duration is not None:
+            return float(request.input_duration), False
+        if price.min_billed_s > 0:
+            notes.append(
+                f"The price follows the length of your {source}; this is the minimum until it is known."
+            )
+            return 0.0, True
+        raise _Unpriceable(f"The price follows the length of your {source}; add it to see the cost.")
+    if request.duration is not None:
+        return float(request.duration), False
+    if model.default_duration is not None:
+        return float(model.default_duration), False
+    if caps.durations:
+        return float(caps.durations[0]), False
+    raise _Unpriceable(f"Choose a length to see the cost of {model.name}.")
+
+
+def _unknown(request: Any, model: Any, reason: str) -> CostEstimate:
+    """A zero estimate flagged unknown; reads the inputs defensively since they may be garbage."""
+    price = getattr(model, "price", None)
+    return CostEstimate(
+        model_id=str(getattr(model, "id", "?")),
+        provider=str(getattr(model, "provider", "?")),
+        total_usd=0.0,
+        per_run_usd=0.0,
+        variations=_safe_int(getattr(request, "variations", 1)),
+        unit=str(getattr(price, "unit", "unknown")),
+        known=False,
+        verified=False,
+        drivers=[Driver(label="Model", value=str(getattr(model, "name", "?")))],
+        notes=[reason],
+    )
+
+
+def _safe_int(value: Any) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
