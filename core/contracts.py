@@ -166,6 +166,7 @@ class TaskState(BaseModel):
     outputs: list[str] = []
     error: str = ""
     retry_after: float | None = None
+    refunded: bool = True  # False when a failed task may still have been billed
 
 
 @runtime_checkable

@@ -41,6 +41,7 @@ class FakeProvider:
         self.submit_error = submit_error
         self.final = final
         self.fetch_failures = fetch_failures
+        self.refunded = True
         self.submits: list[str] = []
         self.polls: dict[str, int] = {}
         self.lock = threading.Lock()
@@ -62,7 +63,7 @@ class FakeProvider:
         if count < self.polls_to_finish:
             return TaskState(status="running", progress=count / self.polls_to_finish)
         if self.final != "completed":
-            return TaskState(status=self.final, error="content policy")
+            return TaskState(status=self.final, error="content policy", refunded=self.refunded)
         return TaskState(status="completed", outputs=["https://cdn.example/out.mp4"])
 
     def fetch(self, output, dest: Path) -> Path:
@@ -217,6 +218,21 @@ def test_failed_task_is_released_from_ledger(tmp_path, clip):
     assert job.status == JobStatus.FAILED and "content policy" in job.error
     entry = h.ledger.entry(job_id)
     assert entry.state == "refunded" and entry.actual_usd == 0
+
+
+def test_failure_that_may_be_billed_stays_counted(tmp_path, clip):
+    fake = FakeProvider("fake", clip, final="failed")
+    fake.refunded = False
+    model = spec("alpha")
+    h = Harness(tmp_path, {"fake": fake}, {"alpha": model})
+    job_id = h.add_job(model)
+    h.runner.start()
+    h.runner.enqueue(job_id)
+    job = h.wait(job_id)
+    h.runner.stop()
+    assert job.status == JobStatus.FAILED and "may still have billed" in job.error
+    assert h.ledger.entry(job_id).state == "unknown"
+    assert h.ledger.month_spend("ana") == 0.5
 
 
 def test_download_failure_keeps_task_and_retry_refetches(tmp_path, clip):

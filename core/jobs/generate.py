@@ -153,10 +153,14 @@ class GenerateHandler:
             return self._poll_interval(job, model)
         if state.status == "completed":
             return self._download(job, ctx, model, provider, state)
-        self.d.ledger.release(job.id, "refunded")
         verb = "was cancelled by the provider" if state.status == "cancelled" else "failed"
-        ctx.fail(ProviderFailed(f"{model.name} {verb}: {state.error or 'no reason given'}.",
-                                "Nothing was charged for a failed task. Adjust the prompt or try another model."))
+        if state.refunded:
+            self.d.ledger.release(job.id, "refunded")
+            hint = "Nothing is charged for a failed task. Adjust the prompt or try another model."
+        else:
+            self.d.ledger.flag(job.id)
+            hint = "The provider may still have billed this run; check your account before running it again."
+        ctx.fail(ProviderFailed(f"{model.name} {verb}: {state.error or 'no reason given'}.", hint))
         return None
 
     def _report(self, job: Job, ctx: JobContext, model: ModelSpec, state: TaskState) -> None:
