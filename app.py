@@ -9,7 +9,7 @@ import gradio as gr
 
 from core.settings import Settings
 from core.studio import Studio
-from studios import api, create
+from studios import api, create, library
 from studios.widgets import CSS, provider_banner
 
 TITLE = "Video Studio"
@@ -43,6 +43,8 @@ def build_app(studio: Studio) -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("Create", id="create"):
                 create.build(studio)
+            with gr.Tab("Library", id="library") as library_tab:
+                library.build(studio, library_tab)
         api.register(studio)
     return demo
 

@@ -56,21 +56,28 @@ class CreateService:
                              platform_defaults=s.platform_defaults)
 
     def estimate(self, request: dict | GenerationRequest, user: str) -> dict:
-        return self.preflight(request, user).to_dict()
+        try:
+            return self.preflight(request, user).to_dict()
+        except InvalidInput as exc:
+            return _refusal(request, exc)
 
-    def create(self, request: dict | GenerationRequest, user: str, confirm: bool = False) -> dict:
+    def create(self, request: dict | GenerationRequest, user: str, confirm: bool = False,
+               parent_id: str | None = None) -> dict:
         """Enqueue one job per variation after preflight. Refuses, with reasons, otherwise."""
-        result = self.preflight(request, user)
+        try:
+            result = self.preflight(request, user)
+        except InvalidInput as exc:
+            return {**_refusal(request, exc), "ok": False, "job_ids": []}
         answer = result.to_dict()
         if not result.allowed:
             return {**answer, "ok": False, "job_ids": []}
         if result.needs_confirmation and not confirm:
             return {**answer, "ok": False, "job_ids": [],
                     "message": f"This run costs about ${result.estimate.total_usd:.2f}. Confirm to start it."}
-        job_ids = self._enqueue(result, user)
+        job_ids = self._enqueue(result, user, parent_id)
         return {**answer, "ok": True, "job_ids": job_ids, "group_id": self._group_of(job_ids)}
 
-    def _enqueue(self, result: PreflightResult, user: str) -> list[str]:
+    def _enqueue(self, result: PreflightResult, user: str, parent_id: str | None) -> list[str]:
         s = self.studio
         model, est, req = result.model, result.estimate, result.request
         group_id = uuid4().hex[:12]
@@ -83,7 +90,8 @@ class CreateService:
                       payload={"request": single.model_dump(mode="json"),
                                "ladder": [m.id for m in result.ladder],
                                "ladder_estimates": result.ladder_estimates,
-                               "verified": est.verified, "title": _title(req, index)})
+                               "verified": est.verified, "title": _title(req, index),
+                               "parent_id": parent_id})
             s.jobs.create(job)
             s.ledger.reserve(job_id=job.id, owner=user, provider=model.provider, model=model.id,
                              estimate_usd=est.per_run_usd, verified=est.verified)
@@ -106,6 +114,15 @@ class CreateService:
         enhanced = enhance_offline(prompt, template_id=template or None, operation=op.value)
         return {"prompt": enhanced.text, "negative_prompt": enhanced.negative_prompt,
                 "source": enhanced.source, "notes": list(enhanced.notes), "cost_usd": 0.0}
+
+
+def _refusal(request, exc: InvalidInput) -> dict:
+    """The estimate shape for a request that could not even be read."""
+    return {"allowed": False, "model": None, "model_name": None, "provider": None, "offline": False,
+            "total_usd": 0.0, "per_run_usd": 0.0, "variations": 1, "price_verified": False,
+            "breakdown": [], "notes": [], "needs_confirmation": False, "fallbacks": [],
+            "issues": [{"field": "request", "message": str(exc), "allowed": []}],
+            "request": request if isinstance(request, dict) else {}}
 
 
 def _title(req: GenerationRequest, index: int) -> str:

@@ -14,6 +14,8 @@ from core.catalog import Catalog
 from core.contracts import GenerationRequest, ModelSpec, Operation
 from core.errors import StudioError
 from core.inputs import check_audio, check_prompt, prepare_image
+from core.media.probe import probe
+from core.media.sources import check_video_source
 from core.plans import Plan, check_plan
 from core.pricing import CostEstimate, estimate
 from core.routing import candidates
@@ -37,6 +39,7 @@ class PreflightResult:
     ladder: list[ModelSpec] = field(default_factory=list)
     ladder_estimates: dict[str, float] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     needs_confirmation: bool = False
     plan: Plan | None = None
     usage: Usage | None = None
@@ -60,7 +63,7 @@ class PreflightResult:
             "variations": self.request.variations,
             "price_verified": bool(est and est.verified),
             "breakdown": [d.model_dump() for d in est.drivers] if est else [],
-            "notes": list(est.notes) if est else [],
+            "notes": self.notes + (list(est.notes) if est else []),
             "issues": [i.model_dump() for i in self.issues],
             "needs_confirmation": self.needs_confirmation,
             "fallbacks": [m.id for m in self.ladder[1:]],
@@ -76,14 +79,30 @@ def run_preflight(request: GenerationRequest, *, catalog: Catalog, configured: s
                   usage: Usage, work_dir: Path, confirm_above_usd: float,
                   platform_defaults=None) -> PreflightResult:
     """Decide model, cost and issues for `request` without side effects on money or the library."""
+    platform_issues: list[Issue] = []
     if platform_defaults:
-        request = platform_defaults(request)
+        request, platform_issues = platform_defaults(request)
     issues, request = _check_inputs(request, work_dir)
+    issues = platform_issues + issues
     result = PreflightResult(request=request, model=None, estimate=None, plan=plan, usage=usage)
-    ladder = candidates(request, catalog, configured)
+    try:
+        ladder = candidates(request, catalog, configured)
+    except StudioError as exc:
+        result.issues = issues + [Issue(field="model", message=str(exc), allowed=catalog.ids())]
+        return result
     if not ladder:
         result.issues = issues + _why_no_model(request, catalog)
         return result
+    if ladder[0].provider not in configured:
+        skipped = ladder.pop(0)
+        if not ladder:
+            result.issues = issues + [Issue(
+                field="model", message=f"{skipped.name} needs the {skipped.provider} provider, which is not "
+                f"configured (no API key).", allowed=[m.id for m in catalog.models(request.operation)
+                                                      if m.provider in configured])]
+            result.issues += check(resolve_defaults(request, skipped), skipped)
+            return result
+        result.notes.append(f"{skipped.name} is not configured; {ladder[0].name} will be used instead.")
     model = ladder[0]
     request = resolve_defaults(request, model)
     result.request = request
@@ -116,6 +135,14 @@ def _check_inputs(request: GenerationRequest, work_dir: Path) -> tuple[list[Issu
             updates["image"] = str(prepared.path)
         except StudioError as exc:
             issues.append(Issue(field="image", message=str(exc), allowed=[]))
+    if request.video and not request.video.startswith("https://"):
+        try:
+            info = probe(request.video)
+            check_video_source(info)
+            if request.input_duration is None:
+                updates["input_duration"] = round(info.duration_s, 3)
+        except StudioError as exc:
+            issues.append(Issue(field="video", message=str(exc), allowed=[]))
     if request.audio and not request.audio.startswith("https://"):
         try:
             seconds = check_audio(request.audio)

@@ -15,7 +15,7 @@ from core.jobs.runner import JobRunner
 from core.jobs.store import JobStore
 from core.library.models import Job, JobStatus
 from core.library.repository import Library
-from core.plans import load_plans
+from core.plans import get_plan
 from core.platform_presets import apply_platform
 from core.settings import Settings
 from core.storage import MediaStore
@@ -36,7 +36,7 @@ class Studio:
         self.ledger = Ledger(self.db)
         self.jobs = JobStore(self.db)
         self.catalog = load_catalog()
-        self.plan = load_plans()[settings.plan]
+        self.plan = get_plan(settings.plan)
         self.runner = JobRunner(self.jobs, io_workers=settings.workers, render_workers=settings.render_slots)
         self.create_service = CreateService(self)
         self.runner.register("generate", GenerateHandler(GenerateDeps(
@@ -71,15 +71,16 @@ class Studio:
                          "models": len(models)})
         return rows
 
-    def platform_defaults(self, request: GenerationRequest) -> GenerationRequest:
+    def platform_defaults(self, request: GenerationRequest):
         return apply_platform(request)
 
     # -- create ------------------------------------------------------------------------------
     def estimate(self, request: dict | GenerationRequest, user: str | None = None) -> dict:
         return self.create_service.estimate(request, self.user(user))
 
-    def create(self, request: dict | GenerationRequest, user: str | None = None, confirm: bool = False) -> dict:
-        return self.create_service.create(request, self.user(user), confirm)
+    def create(self, request: dict | GenerationRequest, user: str | None = None, confirm: bool = False,
+               parent_id: str | None = None) -> dict:
+        return self.create_service.create(request, self.user(user), confirm, parent_id)
 
     def enhance_prompt(self, prompt: str, template: str | None = None, operation: str = "text-to-video") -> dict:
         return self.create_service.enhance_prompt(prompt, template, operation)

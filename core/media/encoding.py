@@ -20,9 +20,11 @@ class VideoEncoding:
     preset: str = "veryfast"
     max_bitrate_kbps: int | None = None
     gop_frames: int | None = None
+    bitrate_kbps: int | None = None  # average bitrate instead of CRF (two-pass size targets)
 
     def args(self) -> list[str]:
-        out = ["-c:v", "libx264", "-preset", self.preset, "-crf", str(self.crf),
+        rate = ["-b:v", f"{self.bitrate_kbps}k"] if self.bitrate_kbps else ["-crf", str(self.crf)]
+        out = ["-c:v", "libx264", "-preset", self.preset, *rate,
                "-pix_fmt", "yuv420p", "-profile:v", "high", *BT709_TAGS]
         if self.max_bitrate_kbps:
             out += ["-maxrate", f"{self.max_bitrate_kbps}k", "-bufsize", f"{self.max_bitrate_kbps * 2}k"]

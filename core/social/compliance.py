@@ -1,0 +1,193 @@
+"""compliance: probe a finished file and check it against its platform spec, with reasons."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import av
+from PIL import Image
+
+from core.errors import InvalidInput
+from core.media.probe import MediaInfo, probe
+from core.platforms import PlatformSpec
+from core.social.models import Check
+
+ASPECT_TOLERANCE = 0.01
+MP4_CONTAINERS = ("moov", "trak", "edts", "mdia", "minf", "stbl")
+
+
+def compliance(path: str | Path, spec: PlatformSpec, thumbnail: str | Path | None = None) -> list[Check]:
+    """Every spec check for one video (and its thumbnail, when given)."""
+    try:
+        info = probe(path)
+    except InvalidInput as exc:
+        return [Check(name="readable", passed=False, expected="a readable MP4", actual="unreadable",
+                      reason=exc.message)]
+    if not info.has_video:
+        return [Check(name="video", passed=False, expected="a video stream", actual="none",
+                      reason="The file has no video stream.")]
+    facts = stream_facts(path)
+    checks = [
+        _container(info), _codec(info, facts, spec), _pix_fmt(info, spec), _aspect(info, facts, spec),
+        _resolution(info, spec), _fps(info, spec), _duration(info, spec), _file_size(info, spec),
+        _faststart(info), _edit_lists(facts), _keyframes(facts, info, spec), _bitrate(facts, info, spec),
+        _audio(info, spec),
+    ]
+    if thumbnail is not None:
+        checks.append(_thumbnail(Path(thumbnail), spec))
+    return checks
+
+
+def stream_facts(path: str | Path) -> dict:
+    """What probe() does not say: profile, pixel aspect, keyframe spacing, video bitrate, edit lists."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        cc = stream.codec_context
+        keyframes, total_bytes = [], 0
+        for packet in container.demux(stream):
+            if packet.size:
+                total_bytes += packet.size
+                if packet.is_keyframe and packet.pts is not None:
+                    keyframes.append(float(packet.pts * stream.time_base))
+        duration = float(stream.duration * stream.time_base) if stream.duration else 0.0
+        if keyframes:
+            keyframes.append(duration)  # the last GOP runs to the end of the stream
+        sar = stream.sample_aspect_ratio or cc.sample_aspect_ratio
+        facts = {
+            "profile": cc.profile or "",
+            "sar": float(sar) if sar else 1.0,
+            "max_keyframe_gap": max((b - a for a, b in zip(keyframes, keyframes[1:])), default=0.0),
+            "video_kbps": total_bytes * 8 / duration / 1000 if duration else 0.0,
+        }
+    facts["edit_lists"] = count_edit_lists(path)
+    return facts
+
+
+def count_edit_lists(path: str | Path) -> int:
+    """Number of 'elst' boxes in an MP4's moov (0 for other files)."""
+    try:
+        with open(path, "rb") as fh:
+            return _count_boxes(fh, "elst", 0, Path(path).stat().st_size, top=True)
+    except (OSError, struct.error):
+        return 0
+
+
+def _count_boxes(fh, wanted: str, start: int, end: int, top: bool = False) -> int:
+    count, offset = 0, start
+    while offset + 8 <= end:
+        fh.seek(offset)
+        size, kind = struct.unpack(">I4s", fh.read(8))
+        header = 8
+        if size == 1:
+            size, header = struct.unpack(">Q", fh.read(8))[0], 16
+        elif size == 0:
+            size = end - offset
+        if size < header:
+            break
+        name = kind.decode("latin-1")
+        if name == wanted:
+            count += 1
+        elif name in MP4_CONTAINERS:
+            count += _count_boxes(fh, wanted, offset + header, offset + size)
+        offset += size
+    return count
+
+
+def _check(name: str, passed: bool, expected: str, actual: str, reason: str) -> Check:
+    return Check(name=name, passed=passed, expected=expected, actual=actual, reason="" if passed else reason)
+
+
+def _container(info: MediaInfo) -> Check:
+    ok = "mp4" in info.container or "mov" in info.container
+    return _check("container", ok, "MP4", info.container, "Not an MP4 file.")
+
+
+def _codec(info: MediaInfo, facts: dict, spec: PlatformSpec) -> Check:
+    actual = f"{info.video_codec} {facts['profile']}".strip()
+    ok = info.video_codec == spec.video_codec and facts["profile"].lower() == spec.video_profile.lower()
+    return _check("codec", ok, f"{spec.video_codec} {spec.video_profile}", actual,
+                  f"{spec.name} expects {spec.video_codec} {spec.video_profile} profile.")
+
+
+def _pix_fmt(info: MediaInfo, spec: PlatformSpec) -> Check:
+    return _check("pixel format", info.pix_fmt == spec.pix_fmt, spec.pix_fmt, info.pix_fmt,
+                  "Platforms expect 4:2:0 chroma (yuv420p).")
+
+
+def _aspect(info: MediaInfo, facts: dict, spec: PlatformSpec) -> Check:
+    ratio = info.width / info.height
+    ok = abs(ratio - spec.aspect_ratio) <= ASPECT_TOLERANCE * spec.aspect_ratio and abs(facts["sar"] - 1) < 0.01
+    return _check("aspect", ok, f"{spec.aspect}, square pixels", f"{ratio:.4f}, pixel aspect {facts['sar']:.3f}",
+                  f"The frame is not {spec.aspect} with square pixels.")
+
+
+def _resolution(info: MediaInfo, spec: PlatformSpec) -> Check:
+    max_w, max_h = spec.largest
+    ok = spec.min_width <= info.width <= max_w and spec.min_height <= info.height <= max_h
+    return _check("resolution", ok, f"{spec.min_width}x{spec.min_height} to {max_w}x{max_h}",
+                  f"{info.width}x{info.height}", "The size is outside what the platform accepts.")
+
+
+def _fps(info: MediaInfo, spec: PlatformSpec) -> Check:
+    ok = spec.fps_min - 0.01 <= info.fps <= spec.fps_max + 0.01 and not info.variable_fps
+    actual = f"{info.fps:g}" + (" (variable)" if info.variable_fps else "")
+    return _check("fps", ok, f"{spec.fps_min:g}-{spec.fps_max:g}, constant", actual,
+                  "The frame rate is outside the platform's range or not constant.")
+
+
+def _duration(info: MediaInfo, spec: PlatformSpec) -> Check:
+    ok = spec.min_duration_s <= info.duration_s <= spec.max_duration_s
+    return _check("duration", ok, f"{spec.min_duration_s:g}-{spec.max_duration_s:g} s", f"{info.duration_s:.2f} s",
+                  "The length is outside what the platform accepts.")
+
+
+def _file_size(info: MediaInfo, spec: PlatformSpec) -> Check:
+    return _check("file size", info.size_bytes <= spec.max_file_bytes, f"<= {spec.max_file_mb:g} MB",
+                  f"{info.size_bytes / 1e6:.2f} MB", "The file is over the platform's size cap.")
+
+
+def _faststart(info: MediaInfo) -> Check:
+    return _check("faststart", info.faststart is True, "moov before mdat",
+                  "yes" if info.faststart else "no", "The index is at the end: playback waits for the download.")
+
+
+def _edit_lists(facts: dict) -> Check:
+    return _check("edit lists", facts["edit_lists"] == 0, "none", str(facts["edit_lists"]),
+                  "Edit lists can make platforms mis-time the video.")
+
+
+def _keyframes(facts: dict, info: MediaInfo, spec: PlatformSpec) -> Check:
+    limit = spec.gop_seconds + 1.5 / max(info.fps, 1)
+    gap = facts["max_keyframe_gap"]
+    return _check("keyframes", gap <= limit, f"every <= {spec.gop_seconds:g} s (closed GOP)", f"{gap:.2f} s",
+                  "Keyframes are further apart than the platform's guidance.")
+
+
+def _bitrate(facts: dict, info: MediaInfo, spec: PlatformSpec) -> Check:
+    ceiling = spec.video_kbps_for(info.fps)
+    return _check("bitrate", facts["video_kbps"] <= ceiling, f"<= {ceiling} kbps video",
+                  f"{facts['video_kbps']:.0f} kbps", "The video bitrate is above the platform's guidance.")
+
+
+def _audio(info: MediaInfo, spec: PlatformSpec) -> Check:
+    if not info.has_audio:
+        return _check("audio", not spec.audio_required, "AAC 48 kHz" if spec.audio_required else "optional",
+                      "none", f"{spec.name} expects an audio track.")
+    ok = info.audio_codec == spec.audio_codec and info.sample_rate == spec.audio_sample_rate and 1 <= info.channels <= 2
+    return _check("audio", ok, f"{spec.audio_codec} {spec.audio_sample_rate // 1000} kHz, mono/stereo",
+                  f"{info.audio_codec} {info.sample_rate / 1000:g} kHz, {info.channels} ch",
+                  "The audio is not AAC at 48 kHz in mono or stereo.")
+
+
+def _thumbnail(path: Path, spec: PlatformSpec) -> Check:
+    want = spec.thumbnail
+    expected = f"{want.width}x{want.height}" + (f", <= {want.max_kb} KB" if want.max_kb else "")
+    if not path.exists():
+        return _check("thumbnail", False, expected, "missing", "No thumbnail was made.")
+    with Image.open(path) as image:
+        size = image.size
+    kb = path.stat().st_size / 1000
+    ok = size == (want.width, want.height) and (not want.max_kb or kb <= want.max_kb)
+    return _check("thumbnail", ok, expected, f"{size[0]}x{size[1]}, {kb:.0f} KB",
+                  "The thumbnail's size or weight is off.")

@@ -1,0 +1,163 @@
+"""plan_pack: decide every platform's output from the request and the probed source (pure).
+
+A platform that cannot be made gets an `error` and the others go on; what was adjusted on the
+way (trimmed, held, upscaled, silent audio, compressed) is said in `notes` and `warnings`.
+"""
+
+from __future__ import annotations
+
+from core.errors import InvalidInput
+from core.media.probe import MediaInfo
+from core.platforms import PlatformSpec, load_platforms
+from core.social import captions as cap
+from core.social import reframe as rf
+from core.social.models import PackPlan, PackRequest, PlatformPlan
+
+END_MARGIN_S = 0.1  # stay this far under a maximum duration (AAC frames round up)
+MIN_MARGIN_S = 0.05  # and this far over a minimum
+SIZE_HEADROOM = 0.95  # aim two-pass renders at 95% of the cap (container overhead)
+MIN_BITS_PER_PIXEL = 0.01  # below this a size-capped render would be unwatchable
+MIN_VIDEO_KBPS = 100
+STANDARD_RATES = (24.0, 25.0, 30.0, 50.0, 60.0)
+DEFAULT_FPS = 30.0
+
+
+def plan_pack(request: PackRequest, source: MediaInfo,
+              specs: dict[str, PlatformSpec] | None = None) -> PackPlan:
+    """Plan every requested platform. Raises InvalidInput only for what spoils all of them."""
+    specs = specs if specs is not None else load_platforms()
+    _check_request(request, source, specs)
+    notes: list[str] = []
+    focus = request.focus
+    if isinstance(focus, tuple):
+        focus, moved = rf.clamp_focus(focus)
+        if moved:
+            notes.append(f"The focus point {request.focus} is outside the frame; "
+                         f"it was moved to the nearest edge, ({focus[0]:.2f}, {focus[1]:.2f}).")
+    srt_cues = cap.parse_srt(request.srt) if request.srt and not request.captions_text else None
+    plans = [_plan_platform(request, source, specs[pid], focus, srt_cues) for pid in request.platforms]
+    return PackPlan(request=request, source=source, platforms=plans, notes=notes)
+
+
+def _check_request(request: PackRequest, source: MediaInfo, specs: dict[str, PlatformSpec]) -> None:
+    unknown = [p for p in request.platforms if p not in specs]
+    if unknown:
+        raise InvalidInput(f"Unknown platform: {', '.join(unknown)}.", f"Choose from: {', '.join(specs)}.")
+    if len(set(request.platforms)) != len(request.platforms):
+        raise InvalidInput("A platform is listed twice.", "Choose each platform once.")
+    if not source.has_video or source.width < 2 or source.height < 2:
+        raise InvalidInput(f"{source.path} has no picture to reframe.", "Choose a video file.")
+    if source.duration_s <= 0:
+        raise InvalidInput("The source's duration cannot be read.", "Re-export the video and try again.")
+    if request.segment_start >= source.duration_s:
+        raise InvalidInput(
+            f"The segment starts at {request.segment_start:.1f} s but the video is only "
+            f"{source.duration_s:.1f} s long.", "Choose a start inside the video.")
+    if request.captions_text and request.srt:
+        raise InvalidInput("Both typed captions and an SRT file were given.", "Use one of them.")
+
+
+def _plan_platform(request: PackRequest, source: MediaInfo, spec: PlatformSpec, focus,
+                   srt_cues) -> PlatformPlan:
+    notes: list[str] = []
+    warnings: list[str] = []
+    available = source.duration_s - request.segment_start
+    span, duration, hold = _timing(available, spec, notes, warnings)
+    fps = choose_fps(source.fps, spec)
+    if abs(fps - (source.fps or fps)) > 0.01:
+        notes.append(f"Frame rate {source.fps:g} -> {fps:g} fps ({spec.name} takes "
+                     f"{spec.fps_min:g}-{spec.fps_max:g} fps).")
+    geometry = _geometry(request, source, spec, focus, notes, warnings)
+    audio = _audio(source, spec, notes)
+    cap_kbps = spec.video_kbps_for(fps)
+    fit_kbps, error = _size_fit(spec, duration, geometry["width"], geometry["height"], fps,
+                                cap_kbps, spec.audio_kbps if audio != "none" else 0, notes)
+    cues = cap.cues_for_output(request.captions_text, srt_cues, request.segment_start, span, duration)
+    return PlatformPlan(
+        spec=spec, fps=fps, duration_s=duration, source_span_s=span, hold_s=hold, audio=audio,
+        video_kbps_cap=cap_kbps, fit_video_kbps=fit_kbps, gop_frames=max(1, round(fps * spec.gop_seconds)),
+        cues=cues, notes=notes, warnings=warnings, error=error, **geometry,
+    )
+
+
+def _timing(available: float, spec: PlatformSpec, notes: list[str], warnings: list[str]):
+    """(source span used, output duration, seconds of last frame held)."""
+    longest = spec.max_duration_s - END_MARGIN_S
+    if available > longest:
+        notes.append(f"Trimmed to {longest:.1f} s ({spec.name} allows up to {spec.max_duration_s:g} s).")
+        return longest, longest, 0.0
+    if available < spec.min_duration_s:
+        duration = spec.min_duration_s + MIN_MARGIN_S
+        warnings.append(f"The source is {available:.1f} s but {spec.name} needs at least "
+                        f"{spec.min_duration_s:g} s: the last frame is held for {duration - available:.1f} s.")
+        return available, duration, duration - available
+    return available, available, 0.0
+
+
+def choose_fps(source_fps: float, spec: PlatformSpec) -> float:
+    """The source's rate when the platform takes it, else the nearest clean rate it takes."""
+    fps = source_fps if source_fps > 0 else DEFAULT_FPS
+    if spec.fps_min <= fps <= spec.fps_max:
+        return round(fps, 3)
+    if fps > spec.fps_max:
+        for divisor in (2, 3, 4):
+            if spec.fps_min <= fps / divisor <= spec.fps_max:
+                return round(fps / divisor, 3)
+        fitting = [r for r in STANDARD_RATES if spec.fps_min <= r <= spec.fps_max]
+        return fitting[-1] if fitting else spec.fps_max
+    fitting = [r for r in STANDARD_RATES if spec.fps_min <= r <= spec.fps_max]
+    return fitting[0] if fitting else spec.fps_min
+
+
+def _geometry(request: PackRequest, source: MediaInfo, spec: PlatformSpec, focus,
+              notes: list[str], warnings: list[str]) -> dict:
+    src = (source.width, source.height)
+    target, minimum = (spec.width, spec.height), (spec.min_width, spec.min_height)
+    if rf.same_shape(*src, spec.aspect_ratio):
+        mode, window, detail = "scale", src, src
+    elif request.reframe == "pad_blur":
+        mode, window, detail = "pad_blur", src, src
+        notes.append(f"Whole frame kept, padded to {spec.aspect} with a blurred fill.")
+    else:
+        mode = "crop"
+        window = detail = rf.crop_window(*src, spec.aspect_ratio)
+        kept = window[0] * window[1] / (src[0] * src[1])
+        how = "following the action" if focus == "auto" else (
+            "centred" if focus == "center" else f"around ({focus[0]:.2f}, {focus[1]:.2f})")
+        notes.append(f"Cropped to {spec.aspect} {how}, keeping {kept:.0%} of the frame.")
+    width, height, upscaled = rf.output_size(target, minimum, detail)
+    if upscaled:
+        warnings.append(f"The source has less detail than the {spec.name} minimum of "
+                        f"{spec.min_width}x{spec.min_height}: upscaled to {width}x{height}, it may look soft.")
+    elif (width, height) != target:
+        notes.append(f"Rendered at {width}x{height}: the source has fewer pixels than "
+                     f"{spec.width}x{spec.height} and upscaling adds no detail.")
+    point = (0.5, 0.5) if focus == "center" else focus
+    return {"width": width, "height": height, "mode": mode, "crop": window, "focus": point}
+
+
+def _audio(source: MediaInfo, spec: PlatformSpec, notes: list[str]) -> str:
+    if source.has_audio:
+        return "source"
+    if spec.audio_required:
+        notes.append("The source has no audio: a silent track was added.")
+        return "silent"
+    notes.append("No audio track (the source has none).")
+    return "none"
+
+
+def _size_fit(spec: PlatformSpec, duration: float, width: int, height: int, fps: float,
+              cap_kbps: int, audio_kbps: int, notes: list[str]) -> tuple[int | None, str | None]:
+    """Two-pass average bitrate when the worst case could exceed the file-size cap."""
+    budget_kbps = spec.max_file_bytes * 8 * SIZE_HEADROOM / duration / 1000 - audio_kbps
+    if budget_kbps >= cap_kbps:
+        return None, None
+    floor = max(MIN_VIDEO_KBPS, width * height * fps * MIN_BITS_PER_PIXEL / 1000)
+    if budget_kbps < floor:
+        return None, (
+            f"{spec.name} caps files at {spec.max_file_mb:g} MB: {duration:.1f} s would need "
+            f"{max(budget_kbps, 0):.0f} kbps of video, below the {floor:.0f} kbps this size needs "
+            "to stay watchable. Choose a shorter segment.")
+    notes.append(f"Compressed (two-pass, {budget_kbps:.0f} kbps) to fit the {spec.name} "
+                 f"cap of {spec.max_file_mb:g} MB.")
+    return int(budget_kbps), None

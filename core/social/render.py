@@ -1,0 +1,217 @@
+"""render_pack: every platform from one decode of the source, then thumbnails, a safe-zone
+preview and the compliance checks. A platform that fails is reported; the others finish."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from core.errors import Cancelled, MediaError, StudioError
+from core.media.ffmpeg import CancelFn, run_ffmpeg
+from core.media.probe import probe
+from core.social import analysis
+from core.social.captions import ass_document
+from core.social.command import Job, pack_args
+from core.social.compliance import compliance
+from core.social.models import PackPlan, PackResult, PlatformOutput
+from core.social.reframe import focus_at
+from core.social.safezone import safe_zone_preview
+from core.social.thumbnails import Thumb, render_thumbnails
+
+PackProgressFn = Callable[[str, float], None]  # (platform id, 0..1)
+ANALYSIS_SHARE = 0.1  # of each platform's progress, when auto-focus needs its own pass
+FINISH_SHARE = 0.1  # thumbnails, preview and checks
+
+
+def render_pack(plan: PackPlan, out_dir: str | Path, on_progress: PackProgressFn | None = None,
+                should_cancel: CancelFn | None = None) -> PackResult:
+    """Render the plan into `out_dir`. Raises Cancelled when asked to stop (nothing half-written
+    is left); any other failure is reported on the platform it belongs to."""
+    started = time.monotonic()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".pack-", dir=out))
+    progress = _Progress(plan, on_progress)
+    outputs = {p.id: PlatformOutput(platform=p.id, name=p.spec.name, notes=list(p.notes),
+                                    warnings=list(p.warnings), error=p.error) for p in plan.platforms}
+    preview = None
+    try:
+        jobs = _jobs(plan, work)
+        samples = None
+        if plan.request.focus == "auto" and any(j.plan.mode == "crop" for j in jobs):
+            samples = _sample(plan, work, progress, should_cancel)
+            track = analysis.focus_track(samples)
+            jobs = [replace(j, track=track) if j.plan.mode == "crop" else j for j in jobs]
+        tap = None if samples is not None else analysis.Tap.for_source(
+            plan.source.width, plan.source.height, plan.read_span_s)
+        failures = _render_videos(plan, jobs, tap, work, progress, should_cancel)
+        for pid, message in failures.items():
+            outputs[pid].error = message
+        jobs = [j for j in jobs if j.plan.id not in failures]
+        if jobs:
+            if samples is None:
+                tap_file = work / "tap.gray"
+                samples = (analysis.read_samples(tap_file, tap) if tap_file.exists()
+                           else _sample(plan, work, progress, should_cancel))
+            thumbs = _thumbnails(plan, jobs, samples, work, outputs, should_cancel)
+            if plan.request.safe_zone_preview:
+                preview = _preview(plan, jobs, thumbs, out, work, outputs)
+        for job in jobs:
+            _finish(job, out, outputs[job.plan.id])
+            progress.report(job.plan.id, 1.0)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return PackResult(plan=plan, out_dir=out, outputs=[outputs[p.id] for p in plan.platforms],
+                      preview=preview, elapsed_s=time.monotonic() - started)
+
+
+def output_stem(plan: PackPlan) -> str:
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", Path(plan.request.source).stem).strip("_")
+    return stem[:40] or "video"
+
+
+def _jobs(plan: PackPlan, work: Path) -> list[Job]:
+    stem = output_stem(plan)
+    jobs = []
+    for p in plan.renderable:
+        captions = None
+        if p.cues:
+            captions = work / f"captions_{p.id}.ass"
+            safe = p.spec.safe_zone.scaled(p.width, p.height)
+            captions.write_text(ass_document(p.cues, plan.request.caption_style, safe), encoding="utf-8")
+        jobs.append(Job(plan=p, video=work / f"{stem}_{p.id}.mp4", captions=captions,
+                        passlog=work / f"pass_{p.id}" if p.fit_video_kbps else None))
+    return jobs
+
+
+def _sample(plan: PackPlan, work: Path, progress: _Progress, should_cancel) -> analysis.Samples:
+    tap = analysis.Tap.for_source(plan.source.width, plan.source.height, plan.read_span_s)
+    return analysis.sample(plan.request.source, plan.request.segment_start, plan.read_span_s, tap, work,
+                           on_progress=progress.analysis, should_cancel=should_cancel)
+
+
+def _render_videos(plan: PackPlan, jobs: list[Job], tap, work: Path, progress: _Progress,
+                   should_cancel) -> dict[str, str]:
+    """All jobs in one run; if that run fails, each job alone so one bad platform spoils nothing.
+    Returns {platform id: error message} for the ones that failed."""
+    try:
+        _run(plan, jobs, tap, work, progress, should_cancel)
+        return {}
+    except Cancelled:
+        raise
+    except MediaError as exc:
+        if len(jobs) == 1:
+            return {jobs[0].plan.id: str(exc)}
+    failures = {}
+    for job in jobs:
+        try:
+            _run(plan, [job], None, work, progress, should_cancel)
+        except Cancelled:
+            raise
+        except MediaError as exc:
+            failures[job.plan.id] = str(exc)
+    return failures
+
+
+def _run(plan: PackPlan, jobs: list[Job], tap, work: Path, progress: _Progress, should_cancel) -> None:
+    two_pass = [j for j in jobs if j.passlog]
+    longest = max(j.plan.duration_s for j in jobs)
+    if two_pass:
+        run_ffmpeg(pack_args(plan, two_pass, first_pass=True), duration_s=longest,
+                   on_progress=progress.render(two_pass, longest, first_pass=True),
+                   should_cancel=should_cancel, label="analyse for size (pass 1)")
+    run_ffmpeg(pack_args(plan, jobs, tap=tap, tap_path=work / "tap.gray" if tap else None),
+               duration_s=longest, on_progress=progress.render(jobs, longest),
+               should_cancel=should_cancel, label="render the pack")
+
+
+def _thumbnails(plan: PackPlan, jobs: list[Job], samples, work: Path, outputs,
+                should_cancel) -> list[Thumb]:
+    thumbs = []
+    for job in jobs:
+        p = job.plan
+        t = analysis.best_time(samples, until=p.source_span_s)
+        focus = focus_at(job.track, t) if job.track else (p.focus if p.focus != "auto" else (0.5, 0.5))
+        thumbs.append(Thumb(plan=p, time_s=t, path=job.video.with_suffix(".jpg"), focus=focus))
+    try:
+        render_thumbnails(plan, thumbs, work, should_cancel)
+    except Cancelled:
+        raise
+    except MediaError:
+        for thumb in thumbs:  # isolate the platform whose thumbnail cannot be made
+            try:
+                render_thumbnails(plan, [thumb], work, should_cancel)
+            except MediaError as exc:
+                outputs[thumb.plan.id].warnings.append(f"No thumbnail: {exc}")
+    return thumbs
+
+
+def _preview(plan: PackPlan, jobs: list[Job], thumbs: list[Thumb], out: Path, work: Path,
+             outputs) -> Path | None:
+    name = f"{output_stem(plan)}_safe_zones.png"
+    first = thumbs[0]
+    try:
+        made = safe_zone_preview(plan.request.source, [j.plan.spec for j in jobs], work / name,
+                                 at_s=plan.request.segment_start + first.time_s,
+                                 reframe=plan.request.reframe, focus=first.focus)
+        os.replace(made, out / name)
+        return out / name
+    except Cancelled:
+        raise
+    except StudioError as exc:
+        for job in jobs:
+            outputs[job.plan.id].warnings.append(f"No safe-zone preview: {exc}")
+        return None
+
+
+def _finish(job: Job, out: Path, result: PlatformOutput) -> None:
+    """Move the files into place, then probe and check them."""
+    video = out / job.video.name
+    os.replace(job.video, video)
+    made = job.video.with_suffix(".jpg")
+    thumbnail = out / made.name
+    if made.exists():
+        os.replace(made, thumbnail)
+    info = probe(video)
+    result.video, result.thumbnail = video, thumbnail if thumbnail.exists() else None
+    result.size_bytes, result.duration_s = info.size_bytes, info.duration_s
+    result.width, result.height, result.fps = info.width, info.height, info.fps
+    result.checks = compliance(video, job.plan.spec, thumbnail)
+
+
+class _Progress:
+    """Per-platform progress from real encoder positions, split into phases."""
+
+    def __init__(self, plan: PackPlan, callback: PackProgressFn | None) -> None:
+        self.callback = callback
+        auto = plan.request.focus == "auto"
+        self.analysis_share = ANALYSIS_SHARE if auto else 0.0
+        self.render_share = 1.0 - FINISH_SHARE - self.analysis_share
+        self.ids = [p.id for p in plan.renderable]
+        self.last: dict[str, float] = {}
+
+    def report(self, platform: str, fraction: float) -> None:
+        fraction = min(max(fraction, self.last.get(platform, 0.0)), 1.0)
+        if self.callback and (fraction - self.last.get(platform, -1.0) >= 0.01 or fraction == 1.0):
+            self.last[platform] = fraction
+            self.callback(platform, fraction)
+
+    def analysis(self, fraction: float, _label: str = "") -> None:
+        for pid in self.ids:
+            self.report(pid, fraction * self.analysis_share)
+
+    def render(self, jobs: list[Job], longest: float, first_pass: bool = False):
+        def on_progress(fraction: float, _label: str = "") -> None:
+            seconds = fraction * longest
+            for job in jobs:
+                done = min(seconds / job.plan.duration_s, 1.0)
+                if job.passlog:
+                    done = done / 2 if first_pass else 0.5 + done / 2
+                self.report(job.plan.id, self.analysis_share + done * self.render_share)
+        return on_progress

@@ -1,0 +1,129 @@
+"""The facade end to end with no keys: preflight, offline drafts into the library, refusals."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from app import build_studio
+from core.media.probe import probe
+from core.settings import Settings
+
+
+@pytest.fixture
+def studio(studio_home):
+    s = build_studio(Settings()).start()
+    yield s
+    s.stop()
+
+
+def wait(studio, job_id, timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        view = studio.job(job_id)
+        if view["terminal"]:
+            return view
+        time.sleep(0.1)
+    raise AssertionError(studio.job(job_id))
+
+
+def test_no_keys_only_local_is_configured(studio):
+    assert studio.configured_providers() == {"local"}
+    status = {row["provider"]: row for row in studio.provider_status()}
+    assert status["wavespeed"]["configured"] is False and status["local"]["free"] is True
+
+
+def test_offline_vertical_draft_lands_in_library(studio):
+    request = {"operation": "text-to-video", "prompt": "A lighthouse at dawn, waves below",
+               "aspect": "9:16", "resolution": "1080p", "duration": 5, "platform": "instagram_reels"}
+    est = studio.estimate(request)
+    assert est["allowed"], est["issues"]
+    assert est["offline"] and est["total_usd"] == 0 and est["provider"] == "local"
+    answer = studio.create(request)
+    assert answer["ok"] and len(answer["job_ids"]) == 1
+    job = wait(studio, answer["job_ids"][0])
+    assert job["status"] == "succeeded", job["error"]
+    asset = studio.asset(job["asset_id"])
+    info = probe(asset["path"])
+    assert (info.width, info.height) == (1080, 1920)
+    assert info.duration_s == pytest.approx(5.0, abs=0.1)
+    assert info.video_codec == "h264" and info.pix_fmt == "yuv420p" and info.faststart
+    assert asset["operation"] == "text-to-video" and asset["cost"] == 0
+    assert [a["id"] for a in studio.assets()] == [asset["id"]]
+    assert studio.ledger_summary()["month_spend_usd"] == 0
+
+
+def test_variations_make_one_job_each(studio):
+    answer = studio.create({"prompt": "paper boats", "aspect": "1:1", "resolution": "480p",
+                            "duration": 2, "variations": 2, "seed": 7})
+    assert answer["ok"] and len(answer["job_ids"]) == 2
+    views = [wait(studio, j) for j in answer["job_ids"]]
+    assert {v["status"] for v in views} == {"succeeded"}
+    seeds = {studio.asset(v["asset_id"])["settings"]["seed"] for v in views}
+    assert seeds == {7, 8}
+
+
+def test_image_to_video_with_audio(studio, tmp_path, clip_factory):
+    photo = tmp_path / "photo.png"
+    Image.new("RGBA", (640, 480), (200, 40, 40, 128)).save(photo)
+    audio = clip_factory("voice.m4a", seconds=3)
+    answer = studio.create({"operation": "image-to-video", "image": str(photo), "audio": str(audio),
+                            "aspect": "16:9", "resolution": "480p", "duration": 2, "motion": "dynamic"})
+    assert answer["ok"], answer["issues"]
+    job = wait(studio, answer["job_ids"][0])
+    assert job["status"] == "succeeded", job["error"]
+    info = probe(studio.asset(job["asset_id"])["path"])
+    assert (info.width, info.height) == (854, 480) and info.has_audio
+    assert info.duration_s == pytest.approx(2.0, abs=0.1)
+
+
+@pytest.mark.parametrize("request_, field", [
+    ({"prompt": ""}, "prompt"),
+    ({"prompt": "x" * 6000}, "prompt"),
+    ({"prompt": "ok", "platform": "instagram_reels", "aspect": "16:9"}, "aspect"),
+    ({"prompt": "ok", "model": "wan-2.5-t2v", "duration": 7}, "duration"),
+])
+def test_bad_requests_are_refused_with_reasons(studio, request_, field):
+    answer = studio.create(request_)
+    assert not answer["ok"] and answer["job_ids"] == []
+    assert field in {i["field"] for i in answer["issues"]}, answer["issues"]
+    assert all(i["message"] for i in answer["issues"])
+    assert studio.job_list() == []
+
+
+@pytest.mark.parametrize("content", [b"", b"not an image at all", b"\x89PNG\r\n\x1a\n\x00\x00broken"])
+def test_bad_images_are_refused(studio, tmp_path, content):
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(content)
+    answer = studio.create({"operation": "image-to-video", "image": str(bad), "aspect": "16:9",
+                            "resolution": "480p", "duration": 2})
+    assert not answer["ok"]
+    assert [i for i in answer["issues"] if i["field"] == "image"]
+
+
+def test_huge_cmyk_image_is_normalised(studio, tmp_path):
+    big = tmp_path / "wide.jpg"
+    Image.new("CMYK", (10000, 400), (0, 120, 120, 0)).save(big)
+    est = studio.estimate({"operation": "image-to-video", "image": str(big), "aspect": "16:9",
+                           "resolution": "480p", "duration": 2})
+    assert est["allowed"], est["issues"]
+    prepared = Path(est["request"]["image"])
+    with Image.open(prepared) as img:
+        assert img.mode == "RGB" and max(img.size) <= 4096
+
+
+def test_unknown_model_and_bad_shape(studio):
+    answer = studio.create({"prompt": "x", "model": "no-such-model"})
+    assert not answer["ok"] and answer["issues"][0]["field"] == "model"
+    answer = studio.create({"prompt": "x", "variations": 9})
+    assert not answer["ok"]
+
+
+def test_paid_model_without_key_is_refused_not_sent(studio):
+    answer = studio.create({"prompt": "a fox", "model": "wan-2.5-t2v", "aspect": "16:9",
+                            "resolution": "720p", "duration": 5})
+    assert not answer["ok"]
+    assert any("not configured" in i["message"] for i in answer["issues"]), answer["issues"]
