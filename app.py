@@ -55,6 +55,7 @@ def launch_kwargs(studio: Studio) -> dict:
         "css": CSS,
         "footer_links": ["api", "settings"],
         "max_file_size": "2gb",
+        "show_error": True,
     }
 
 

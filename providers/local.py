@@ -3,7 +3,7 @@
 Image-to-video moves a camera over the photo (motion preset); text-to-video animates a
 storyboard card of the prompt in the template's style. Renders run one at a time on a
 background thread; poll() reports ffmpeg's real progress. Outputs live in
-`<work_dir>/local/<task id>/draft.mp4` until fetch() moves them away, so a finished draft
+`<work_dir>/<task id>/draft.mp4` until fetch() moves them away, so a finished draft
 survives a restart; a render cut short by a restart polls as failed and is free to run again.
 """
 
@@ -67,7 +67,7 @@ class LocalProvider:
     free = True
 
     def __init__(self, work_dir: Path, *, workers: int = 1) -> None:
-        self.root = Path(work_dir) / "local"
+        self.root = Path(work_dir)
         self.root.mkdir(parents=True, exist_ok=True)
         self._tasks: dict[str, _Task] = {}
         self._lock = threading.Lock()
@@ -109,7 +109,8 @@ class LocalProvider:
         """Move a finished draft to `dest` (a file path, or a folder to put it in). Safe to repeat."""
         source = Path(output).resolve()
         if not source.is_relative_to(self.root.resolve()):
-            raise NotFound(f"{source.name} is not an offline draft of this studio.", "Fetch the task's own output.")
+            raise NotFound(f"{source.name} is not an offline draft of this studio.",
+                           "Fetch the task's own output.")
         dest = Path(dest)
         target = dest / f"{source.parent.name}.mp4" if dest.is_dir() else dest
         if not source.exists():
@@ -165,7 +166,8 @@ class LocalProvider:
             self._finish(task, "failed", str(exc))
         except Exception as exc:  # a bug must still end the task, never leave it running
             log.exception("offline draft %s crashed", task.folder.name)
-            self._finish(task, "failed", f"The offline draft failed unexpectedly ({exc.__class__.__name__}: {exc}).")
+            self._finish(task, "failed",
+                         f"The offline draft failed unexpectedly ({exc.__class__.__name__}: {exc}).")
 
     def _finish(self, task: _Task, status: TaskStatusName, error: str = "") -> None:
         for leftover in task.folder.glob("*"):

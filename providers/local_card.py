@@ -27,9 +27,8 @@ ELLIPSIS = "\u2026"
 
 @dataclass(frozen=True)
 class CardText:
-    """What the card says."""
+    """What the card's chrome says: a title and one line of clip facts."""
 
-    prompt: str
     title: str
     facts: str
 
@@ -124,7 +123,8 @@ def badge(size: tuple[int, int]) -> Image.Image:
     return layer
 
 
-def fit_text(text: str, bold: bool, box_w: int, box_h: int, unit: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+def fit_text(text: str, bold: bool, box_w: int, box_h: int,
+             unit: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     """The largest font (down to a floor) whose wrapped lines fit the box; cut with an ellipsis."""
     size = round(unit * 0.075)
     floor = max(12, round(unit * 0.035))

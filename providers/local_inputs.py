@@ -67,15 +67,18 @@ def plan_render(request: GenerationRequest) -> RenderPlan:
     operation = Operation(request.operation)
     if operation not in OPERATIONS:
         raise InvalidInput(f"Offline drafts cannot do {operation.value}.",
-                           "Offline drafts make text-to-video and image-to-video; pick a hosted model for this.")
+                           "Offline drafts make text-to-video and image-to-video; "
+                           "pick a hosted model for this.")
     template = get_template(request.template) if request.template else None
     image = _local_file(request.image, "image") if operation == Operation.IMAGE_TO_VIDEO else None
     if operation == Operation.IMAGE_TO_VIDEO and image is None:
         raise InvalidInput("Image-to-video needs a photo.", "Add an image, or switch to text-to-video.")
     if operation == Operation.TEXT_TO_VIDEO and not request.prompt.strip():
-        raise InvalidInput("The prompt is empty.", "Describe the scene you want to see on the storyboard card.")
+        raise InvalidInput("The prompt is empty.",
+                           "Describe the scene you want to see on the storyboard card.")
     audio = check_audio(_local_file(request.audio, "audio")) if request.audio else None
-    aspect = request.aspect if request.aspect and request.aspect != "auto" else _default_aspect(image, template)
+    wants_default = not request.aspect or request.aspect == "auto"
+    aspect = _default_aspect(image, template) if wants_default else request.aspect
     width, height = frame_size(request.resolution or DEFAULT_RESOLUTION, aspect)
     preset, move = resolve_motion(request.motion or _default_motion(operation, template),
                                   request.options.get("camera"))
@@ -95,7 +98,8 @@ def frame_size(resolution: str, aspect: str) -> tuple[int, int]:
         raise InvalidInput(f"Offline drafts do not render at {resolution!r}.",
                            f"Choose one of: {', '.join(SHORT_SIDES)}.")
     if aspect not in ASPECTS:
-        raise InvalidInput(f"The aspect ratio {aspect!r} is not supported.", f"Choose one of: {', '.join(ASPECTS)}.")
+        raise InvalidInput(f"The aspect ratio {aspect!r} is not supported.",
+                           f"Choose one of: {', '.join(ASPECTS)}.")
     a, b = (int(part) for part in aspect.split(":"))
     short = SHORT_SIDES[resolution]
     long = even(short * max(a, b) / min(a, b))
@@ -110,7 +114,8 @@ def prepare_still(src: Path, dest: Path, cover: tuple[int, int]) -> Path:
     downscaled while decoding (JPEG draft) so memory stays bounded.
     """
     if src.stat().st_size == 0:
-        raise InvalidInput(f"{src.name} is empty (0 bytes).", "Upload the photo again; it may not have finished copying.")
+        raise InvalidInput(f"{src.name} is empty (0 bytes).",
+                           "Upload the photo again; it may not have finished copying.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -120,7 +125,8 @@ def prepare_still(src: Path, dest: Path, cover: tuple[int, int]) -> Path:
         raise InvalidInput(f"{src.name} is not an image Pillow can read.",
                            "Use a JPEG, PNG or WebP photo.") from exc
     except Image.DecompressionBombError as exc:
-        raise InvalidInput(f"{src.name} is far too large to open safely.", "Downscale it below 100 MP first.") from exc
+        raise InvalidInput(f"{src.name} is far too large to open safely.",
+                           "Downscale it below 100 MP first.") from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise InvalidInput(f"{src.name} is damaged or truncated ({exc}).",
                            "Export the photo again from its source and re-upload it.") from exc
@@ -133,13 +139,15 @@ def check_audio(path: Path) -> Path:
     """Make sure the file has an audio stream whose first frame decodes."""
     info = probe(path)
     if not info.has_audio:
-        raise InvalidInput(f"{path.name} has no audio track.", "Choose a music or voice file (MP3, WAV, M4A ...).")
+        raise InvalidInput(f"{path.name} has no audio track.",
+                           "Choose a music or voice file (MP3, WAV, M4A ...).")
     try:
         with av.open(str(path)) as container:
             for _frame in container.decode(audio=0):
                 break
             else:
-                raise InvalidInput(f"{path.name} has an audio track with no sound in it.", "Choose another audio file.")
+                raise InvalidInput(f"{path.name} has an audio track with no sound in it.",
+                                   "Choose another audio file.")
     except av.error.FFmpegError as exc:
         raise InvalidInput(f"{path.name} is damaged: its audio cannot be decoded.",
                            "Export the audio again and re-upload it.") from exc
@@ -151,7 +159,8 @@ def _normalise(img: Image.Image, name: str, cover: tuple[int, int]) -> Image.Ima
     upright_w, upright_h = _upright_size(img)
     if min(upright_w, upright_h) < MIN_IMAGE_SIDE:
         raise InvalidInput(f"{name} is only {upright_w}x{upright_h} px.",
-                           f"Use a photo at least {MIN_IMAGE_SIDE} px on each side (720 px or more looks best).")
+                           f"Use a photo at least {MIN_IMAGE_SIDE} px on each side "
+                           "(720 px or more looks best).")
     scale = _target_scale(upright_w, upright_h, cover)
     target = (max(1, round(stored_w * scale)), max(1, round(stored_h * scale)))
     if scale < 1:

@@ -1,8 +1,9 @@
 """Render an offline draft with one ffmpeg run: camera move, layers, audio, browser MP4.
 
 Stills are decoded once, converted from RGB with the BT.709 matrix the output is tagged with,
-and repeated with `loop` (not re-read per frame), so the per-frame work happens in yuv420p. Output: H.264 High yuv420p, BT.709, +faststart, AAC 48 kHz only when audio
-was given (a draft without audio has no audio stream).
+and repeated with `loop` (not re-read per frame), so the per-frame work happens in yuv420p.
+Output: H.264 High yuv420p, BT.709, +faststart, AAC 48 kHz only when audio was given (a draft
+without audio has no audio stream).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ COMMENT = "Offline draft - no AI model (Video Studio local provider)"
 TO_YUV = "scale=out_color_matrix=bt709:out_range=tv,format={fmt}"
 # ffmpeg 9 takes colour tags from the frames: without this the -color_* options are not written.
 FINISH = "format=yuv420p,setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"
+CARD_CANVAS = 0.5  # the card's gradient has no fine detail: move over half size, scale up after
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,8 @@ def still_canvas(plan: RenderPlan) -> tuple[int, int]:
     return _canvas(plan, camera_path(plan.preset, plan.move, plan.seed))
 
 
-def _canvas(plan: RenderPlan, path: CameraPath) -> tuple[int, int]:
-    factor = supersample(path)
+def _canvas(plan: RenderPlan, path: CameraPath, detail: float = 1.0) -> tuple[int, int]:
+    factor = supersample(path) * detail
     return even(plan.width * factor), even(plan.height * factor)
 
 
@@ -76,17 +78,7 @@ def _photo_inputs(plan: RenderPlan, scratch: Path, path: CameraPath) -> Inputs:
 
 def _card_inputs(plan: RenderPlan, scratch: Path, path: CameraPath) -> Inputs:
     """Push into the gradient, keep the chrome still, fade and slide the prompt in."""
-    style = plan.template.card if plan.template else local_card.DEFAULT_STYLE
-    size = (plan.width, plan.height)
-    title = f"{plan.template.name if plan.template else 'Storyboard'} \u00b7 storyboard"
-    facts = f"{plan.duration:g} s \u00b7 {plan.aspect} \u00b7 {plan.resolution} \u00b7 placeholder, not generated"
-    layers = {
-        "background.png": local_card.background(_canvas(plan, path), style, plan.seed),
-        "chrome.png": local_card.chrome(size, style, local_card.CardText(plan.prompt, title, facts)),
-        "prompt.png": local_card.prompt_layer(size, style, plan.prompt),
-    }
-    for name, image in layers.items():
-        image.save(scratch / name, compress_level=1)
+    files = _draw_card(plan, scratch, _canvas(plan, path, CARD_CANVAS))
     d = plan.duration
     fade = min(0.5, d * 0.12)
     reveal_at, reveal_for = d * 0.12, min(0.8, d * 0.25)
@@ -96,10 +88,28 @@ def _card_inputs(plan: RenderPlan, scratch: Path, path: CameraPath) -> Inputs:
         f"[1:v]format=rgba,{TO_YUV.format(fmt='yuva420p')}[chrome];[bg][chrome]overlay=0:0[framed];"
         f"[2:v]format=rgba,{TO_YUV.format(fmt='yuva420p')},{_hold(plan)},"
         f"fade=t=in:st={reveal_at:.3f}:d={reveal_for:.3f}:alpha=1[words];"
-        f"[framed][words]overlay=x=0:y='{slide}*(1-clip((t-{reveal_at:.3f})/{reveal_for:.3f},0,1))':eval=frame,"
+        f"[framed][words]overlay=x=0:eval=frame"
+        f":y='{slide}*(1-clip((t-{reveal_at:.3f})/{reveal_for:.3f},0,1))',"
         f"fade=t=in:st=0:d={fade:.3f},fade=t=out:st={d - fade:.3f}:d={fade:.3f},{FINISH}[vout]"
     )
-    return Inputs([scratch / name for name in layers], graph)
+    return Inputs(files, graph)
+
+
+def _draw_card(plan: RenderPlan, scratch: Path, canvas: tuple[int, int]) -> list[Path]:
+    """Background (canvas size), chrome and prompt layers (output size) as PNG files."""
+    style = plan.template.card if plan.template else local_card.DEFAULT_STYLE
+    size = (plan.width, plan.height)
+    title = f"{plan.template.name if plan.template else 'Storyboard'} \u00b7 storyboard"
+    facts = " \u00b7 ".join([f"{plan.duration:g} s", plan.aspect, plan.resolution,
+                              "placeholder, not generated"])
+    layers = {
+        "background.png": local_card.background(canvas, style, plan.seed),
+        "chrome.png": local_card.chrome(size, style, local_card.CardText(title, facts)),
+        "prompt.png": local_card.prompt_layer(size, style, plan.prompt),
+    }
+    for name, image in layers.items():
+        image.save(scratch / name, compress_level=1)
+    return [scratch / name for name in layers]
 
 
 def _camera(plan: RenderPlan, path: CameraPath) -> str:

@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
+import functools
+
 import gradio as gr
 
 from core.errors import StudioError
 from core.studio import Studio
 
 
+def json_safe(value):
+    """Rename `path` keys to `file_path`: Gradio takes any dict with a `path` for a file object and
+    would hand the client a downloaded file instead of the record."""
+    if isinstance(value, dict):
+        return {("file_path" if k == "path" else k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_safe(v) for v in value]
+    return value
+
+
 def _guard(fn):
     """Turn a StudioError into a gr.Error whose message the client sees."""
 
+    @functools.wraps(fn)
     def wrapped(*args):
         try:
-            return fn(*args)
+            return json_safe(fn(*args))
         except StudioError as exc:
             raise gr.Error(str(exc)) from exc
 
-    wrapped.__name__ = fn.__name__
-    wrapped.__doc__ = fn.__doc__
-    wrapped.__annotations__ = fn.__annotations__
     return wrapped
 
 

@@ -1,0 +1,121 @@
+"""The app as a user's client sees it: launched for real, driven through gradio_client."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from gradio_client import Client
+
+from core.media.probe import probe
+from tests.fakes.wavespeed_vendor import start_fake_wavespeed
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.ui
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def launch(home: Path, port: int, extra_env: dict | None = None) -> subprocess.Popen:
+    env = {**os.environ, "VIDEO_STUDIO_HOME": str(home), "GRADIO_SERVER_PORT": str(port),
+           "GRADIO_SERVER_NAME": "127.0.0.1", **(extra_env or {})}
+    env.pop("PYTEST_CURRENT_TEST", None)
+    env["VIDEO_STUDIO_TEST_MODE"] = "1"  # the app may only reach loopback hosts
+    return subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def connect(port: int, proc: subprocess.Popen, timeout: float = 90) -> Client:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "the app exited during start-up"
+        try:
+            return Client(f"http://127.0.0.1:{port}/", verbose=False)
+        except Exception:
+            time.sleep(0.5)
+    raise AssertionError("the app did not start")
+
+
+def wait_job(client: Client, job_id: str, until, timeout: float = 90) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        view = client.predict(job_id, api_name="/job")
+        if until(view):
+            return view
+        time.sleep(0.3)
+    raise AssertionError(f"job never reached the state: {view}")
+
+
+def stop(proc: subprocess.Popen, sig=signal.SIGTERM) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, sig)
+        proc.wait(timeout=30)
+
+
+def test_offline_draft_through_the_api(tmp_path):
+    port = free_port()
+    proc = launch(tmp_path / "home", port)
+    try:
+        client = connect(port, proc)
+        request = {"operation": "text-to-video", "prompt": "Neon rain over a night market",
+                   "aspect": "9:16", "resolution": "1080p", "duration": 5, "quality": "draft",
+                   "template": "social-short", "motion": "medium"}
+        est = client.predict(request, api_name="/estimate")
+        assert est["allowed"] and est["total_usd"] == 0 and est["provider"] == "local"
+        run = client.predict(request, api_name="/create")
+        assert run["ok"] and len(run["job_ids"]) == 1
+        job = wait_job(client, run["job_ids"][0], lambda v: v["terminal"])
+        assert job["status"] == "succeeded", job["error"]
+        assets = client.predict({}, api_name="/assets")
+        assert [a["id"] for a in assets] == [job["asset_id"]]
+        asset = assets[0]
+        assert (asset["width"], asset["height"]) == (1080, 1920)
+        assert asset["duration"] == pytest.approx(5.0, abs=0.1) and asset["cost"] == 0
+        info = probe(asset["file_path"])
+        assert info.video_codec == "h264" and info.faststart and info.pix_fmt == "yuv420p"
+        refused = client.predict({"prompt": ""}, api_name="/create")
+        assert not refused["ok"] and refused["issues"][0]["field"] == "prompt"
+    finally:
+        stop(proc)
+
+
+def test_killed_app_resumes_paid_job_without_second_submit(tmp_path, clip_factory):
+    clip = clip_factory("vendor.mp4", seconds=1)
+    steps = ["created"] + ["processing"] * 6 + ["completed"]
+    base_url, vendor, stop_vendor = start_fake_wavespeed(clip.read_bytes())
+    vendor.behave("alibaba/wan-2.5/text-to-video", steps=steps)
+    env = {"WAVESPEED_API_KEY": "test-key", "WAVESPEED_BASE_URL": base_url}
+    home = tmp_path / "home"
+    port = free_port()
+    proc = launch(home, port, env)
+    try:
+        client = connect(port, proc)
+        run = client.predict({"prompt": "a kite", "model": "wan-2.5-t2v", "aspect": "16:9",
+                              "resolution": "720p", "duration": 5}, api_name="/create")
+        assert run["ok"], run["issues"]
+        job_id = run["job_ids"][0]
+        running = wait_job(client, job_id, lambda v: v["status"] == "running" and v["task_id"])
+        stop(proc, signal.SIGKILL)  # no clean shutdown: the process is simply gone
+        assert vendor.submits["alibaba/wan-2.5/text-to-video"] == 1
+
+        port = free_port()
+        proc = launch(home, port, env)
+        client = connect(port, proc)
+        done = wait_job(client, job_id, lambda v: v["terminal"])
+        assert done["status"] == "succeeded", done["error"]
+        assert done["task_id"] == running["task_id"]
+        assert vendor.submits["alibaba/wan-2.5/text-to-video"] == 1, "the paid submit was sent again"
+        assert done["actual_usd"] == done["estimate_usd"] == 0.5
+    finally:
+        stop(proc)
+        stop_vendor()

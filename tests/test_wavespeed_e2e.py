@@ -1,0 +1,115 @@
+"""Create Studio against a WaveSpeed-compatible server on loopback: fields, library, ledger."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PIL import Image
+
+from app import build_studio
+from core.media.probe import probe
+from core.settings import Settings
+from tests.fakes.wavespeed_vendor import start_fake_wavespeed
+
+
+@pytest.fixture
+def vendor(clip_factory):
+    clip = clip_factory("vendor.mp4", seconds=1, size="320x568")
+    base_url, fake, stop = start_fake_wavespeed(clip.read_bytes())
+    yield base_url, fake
+    stop()
+
+
+@pytest.fixture
+def paid_studio(studio_home, vendor, monkeypatch):
+    base_url, _ = vendor
+    monkeypatch.setenv("WAVESPEED_API_KEY", "test-key")
+    monkeypatch.setenv("WAVESPEED_BASE_URL", base_url)
+    studio = build_studio(Settings()).start()
+    yield studio
+    studio.stop()
+
+
+def wait(studio, job_id, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        view = studio.job(job_id)
+        if view["terminal"]:
+            return view
+        time.sleep(0.1)
+    raise AssertionError(studio.job(job_id))
+
+
+def submitted(fake, model_path):
+    return [r.json for r in fake.requests if r.method == "POST" and r.path == f"/api/v3/{model_path}"]
+
+
+def test_wan_t2v_vertical_sends_documented_size_and_settles_estimate(paid_studio, vendor):
+    _, fake = vendor
+    answer = paid_studio.create({"operation": "text-to-video", "prompt": "a red kite over dunes",
+                                 "model": "wan-2.5-t2v", "aspect": "9:16", "resolution": "720p",
+                                 "duration": 5, "seed": 11})
+    assert answer["ok"], answer["issues"]
+    assert answer["total_usd"] == pytest.approx(0.50)
+    job = wait(paid_studio, answer["job_ids"][0])
+    assert job["status"] == "succeeded", job["error"]
+    [body] = submitted(fake, "alibaba/wan-2.5/text-to-video")
+    assert body["size"] == "720*1280" and body["duration"] == 5 and body["seed"] == 11
+    assert body["prompt"] == "a red kite over dunes" and "resolution" not in body
+    assert fake.submits["alibaba/wan-2.5/text-to-video"] == 1
+    asset = paid_studio.asset(job["asset_id"])
+    assert probe(asset["path"]).video_codec == "h264"
+    assert asset["provider"] == "wavespeed" and asset["model"] == "wan-2.5-t2v"
+    entry = paid_studio.ledger.entry(job["id"])
+    assert entry.state == "charged" and entry.actual_usd == entry.estimate_usd == 0.5
+    assert job["actual_usd"] == job["estimate_usd"] == 0.5
+    assert paid_studio.ledger_summary()["month_spend_usd"] == 0.5
+
+
+def test_i2v_uploads_the_photo_and_sends_resolution(paid_studio, vendor, tmp_path):
+    _, fake = vendor
+    photo = tmp_path / "p.jpg"
+    Image.new("RGB", (800, 600), (20, 120, 200)).save(photo)
+    answer = paid_studio.create({"operation": "image-to-video", "prompt": "slow zoom", "image": str(photo),
+                                 "model": "wan-2.5-i2v", "resolution": "480p", "duration": 5})
+    assert answer["ok"], answer["issues"]
+    job = wait(paid_studio, answer["job_ids"][0])
+    assert job["status"] == "succeeded", job["error"]
+    [body] = submitted(fake, "alibaba/wan-2.5/image-to-video")
+    assert body["resolution"] == "480p" and body["image"].startswith("http")
+    assert any("upload" in r.path for r in fake.requests), "local files go by upload, not base64"
+
+
+def test_expensive_run_needs_confirmation_and_budget(paid_studio, vendor):
+    _, fake = vendor
+    request = {"operation": "text-to-video", "prompt": "a choir in a cathedral", "model": "veo-3.1-t2v",
+               "aspect": "16:9", "resolution": "1080p", "duration": 8}
+    first = paid_studio.create(request)
+    assert not first["ok"] and first["needs_confirmation"] and first["total_usd"] > 1
+    assert fake.submits["google/veo3.1/text-to-video"] == 0
+    second = paid_studio.create(request, confirm=True)
+    assert second["ok"]
+    assert wait(paid_studio, second["job_ids"][0])["status"] == "succeeded"
+
+
+def test_over_budget_run_is_refused_before_submit(paid_studio, vendor):
+    _, fake = vendor
+    budget = paid_studio.plan.monthly_budget_usd
+    paid_studio.ledger.reserve(job_id="earlier", owner="local", provider="wavespeed", model="x",
+                               estimate_usd=budget - 0.1, verified=True)
+    answer = paid_studio.create({"prompt": "a fox", "model": "wan-2.5-t2v", "aspect": "16:9",
+                                 "resolution": "720p", "duration": 5})
+    assert not answer["ok"]
+    assert any(i["field"] in ("budget", "cost") or "budget" in i["message"].lower() for i in answer["issues"])
+    assert sum(fake.submits.values()) == 0
+
+
+def test_vendor_failure_is_reported_and_released(paid_studio, vendor):
+    _, fake = vendor
+    fake.behave("alibaba/wan-2.5/text-to-video", steps=["created", "failed"], error="NSFW content detected")
+    answer = paid_studio.create({"prompt": "x y z", "model": "wan-2.5-t2v", "aspect": "16:9",
+                                 "resolution": "480p", "duration": 5})
+    job = wait(paid_studio, answer["job_ids"][0])
+    assert job["status"] == "failed" and "NSFW" in job["error"]
+    assert paid_studio.ledger.entry(job["id"]).actual_usd == 0
