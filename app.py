@@ -9,7 +9,7 @@ import gradio as gr
 
 from core.settings import Settings
 from core.studio import Studio
-from studios import api, create, library
+from studios import api, create, edit, enhance, library, social, transform
 from studios.widgets import CSS, provider_banner
 
 TITLE = "Video Studio"
@@ -43,6 +43,14 @@ def build_app(studio: Studio) -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("Create", id="create"):
                 create.build(studio)
+            with gr.Tab("Edit", id="edit") as edit_tab:
+                edit.build(studio, edit_tab)
+            with gr.Tab("Enhance", id="enhance") as enhance_tab:
+                enhance.build(studio, enhance_tab)
+            with gr.Tab("Transform", id="transform") as transform_tab:
+                transform.build(studio, transform_tab)
+            with gr.Tab("Social", id="social") as social_tab:
+                social.build(studio, social_tab)
             with gr.Tab("Library", id="library") as library_tab:
                 library.build(studio, library_tab)
         api.register(studio)

@@ -91,7 +91,7 @@ def run_preflight(request: GenerationRequest, *, catalog: Catalog, configured: s
         result.issues = issues + [Issue(field="model", message=str(exc), allowed=catalog.ids())]
         return result
     if not ladder:
-        result.issues = issues + _why_no_model(request, catalog)
+        result.issues = issues + _why_no_model(request, catalog, configured)
         return result
     if ladder[0].provider not in configured:
         skipped = ladder.pop(0)
@@ -153,7 +153,7 @@ def _check_inputs(request: GenerationRequest, work_dir: Path) -> tuple[list[Issu
     return issues, request.model_copy(update=updates) if updates else request
 
 
-def _why_no_model(request: GenerationRequest, catalog: Catalog) -> list[Issue]:
+def _why_no_model(request: GenerationRequest, catalog: Catalog, configured: set[str]) -> list[Issue]:
     """When routing finds nothing, say what each model of this operation would need."""
     if request.model and request.model != "auto":
         try:
@@ -168,6 +168,11 @@ def _why_no_model(request: GenerationRequest, catalog: Catalog) -> list[Issue]:
     options = catalog.models(operation=request.operation)
     if not options:
         return [Issue(field="operation", message=f"No model can do {request.operation.value}.", allowed=[])]
+    if not any(m.provider in configured for m in options):
+        needed = sorted({m.provider for m in options})
+        return [Issue(field="model", message=f"{request.operation.value} needs a hosted model, and its provider "
+                      f"({', '.join(needed)}) is not configured: add its API key to use it.",
+                      allowed=[m.id for m in options])]
     issues = check(resolve_defaults(request, options[0]), options[0])
     return issues or [Issue(field="model", message="No configured model meets this request.",
                             allowed=[m.id for m in options])]

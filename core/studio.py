@@ -7,6 +7,8 @@ from pathlib import Path
 from core.catalog import load_catalog
 from core.contracts import GenerationRequest, Provider
 from core.create import CreateService
+from core.edit import EditService
+from core.social_service import SocialService
 from core.db import Database
 from core.errors import InvalidInput, NotFound
 from core.jobs.generate import GenerateDeps, GenerateHandler
@@ -39,6 +41,8 @@ class Studio:
         self.plan = get_plan(settings.plan)
         self.runner = JobRunner(self.jobs, io_workers=settings.workers, render_workers=settings.render_slots)
         self.create_service = CreateService(self)
+        self.edit = EditService(self)
+        self.social = SocialService(self)
         self.runner.register("generate", GenerateHandler(GenerateDeps(
             providers=providers, get_model=self.catalog.get, actual_cost=self.create_service.actual_cost,
             library=self.library, store=self.store, ledger=self.ledger)))

@@ -7,12 +7,15 @@ import gradio as gr
 from core.platform_presets import create_platforms
 from core.studio import Studio
 from core.templates import load_motion_presets, load_templates
-from studios.widgets import cost_meter, job_panel
+from studios.common import job_watch
+from studios.widgets import cost_meter
 
 MODES = {"Text to video": "text-to-video", "Image to video": "image-to-video"}
 ASPECTS = ["16:9", "9:16", "1:1", "4:5", "21:9"]
 RESOLUTIONS = ["480p", "720p", "1080p"]
 AUTO = "Auto (recommended)"
+# The form's starting values, in build_request's order (the meter prices them on page load).
+DEFAULTS = ("Text to video", "", "", None, None, 5, "720p", "16:9", "", "", "medium", "standard", "auto", -1, 1)
 
 
 def model_choices(studio: Studio, operation: str) -> list[tuple[str, str]]:
@@ -51,7 +54,6 @@ def build(studio: Studio) -> None:
     templates = load_templates()
     motions = load_motion_presets()
     job_ids = gr.State([])
-    shown_asset = gr.State(None)
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             mode = gr.Radio(list(MODES), value="Text to video", label="What to make")
@@ -82,12 +84,11 @@ def build(studio: Studio) -> None:
                     variations = gr.Slider(1, 4, value=1, step=1, label="Variations")
                     seed = gr.Number(value=-1, precision=0, label="Seed (-1 = random)")
         with gr.Column(scale=2):
-            meter = gr.HTML(cost_meter(None), label="Cost")
+            meter = gr.HTML(lambda: cost_meter(studio.estimate(build_request(*DEFAULTS))), label="Cost")
             confirm = gr.Checkbox(label="Confirm this cost", value=False)
             go = gr.Button("Create", variant="primary")
             notice = gr.Markdown("")
-            jobs_html = gr.HTML(job_panel([]))
-            video = gr.Video(label="Latest result", interactive=False, height=320)
+            job_watch(studio, job_ids, label="Latest result")
 
     fields = [mode, prompt, negative, image, audio, duration, resolution, aspect, platform, template,
               motion, quality, model, seed, variations]
@@ -123,14 +124,6 @@ def build(studio: Studio) -> None:
         ids = answer["job_ids"] + list(current)
         return ids, f"Started {len(answer['job_ids'])} job(s). They keep running if you close this page.", meter_html
 
-    def on_tick(ids, shown):
-        views = [studio.job(i) for i in ids[:8]]
-        done = [v for v in views if v["status"] == "succeeded" and v["asset_id"]]
-        if not done or done[0]["asset_id"] == shown:
-            return job_panel(views), gr.update(), shown
-        newest = done[0]["asset_id"]
-        return job_panel(views), studio.asset(newest)["path"], newest
-
     for field in fields:
         field.change(on_estimate, fields, meter, show_progress="hidden", api_visibility="private",
                      trigger_mode="always_last")
@@ -139,5 +132,3 @@ def build(studio: Studio) -> None:
                     api_visibility="private")
     enhance.click(on_enhance, [prompt, template, mode], [prompt, negative, enhance_note], api_visibility="private")
     go.click(on_create, [*fields, confirm, job_ids], [job_ids, notice, meter], api_visibility="private")
-    gr.Timer(1.5).tick(on_tick, [job_ids, shown_asset], [jobs_html, video, shown_asset],
-                       show_progress="hidden", api_visibility="private")

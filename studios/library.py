@@ -37,7 +37,8 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         upload = gr.UploadButton("Add a video", file_types=["video"], scale=1)
     notice = gr.Markdown("")
     with gr.Row(equal_height=False):
-        gallery = gr.Gallery(label="Assets", columns=4, height=420, allow_preview=False, scale=3)
+        gallery = gr.Gallery(label="Assets", columns=5, height=460, allow_preview=False, scale=3,
+                             object_fit="contain")
         with gr.Column(scale=2):
             player = gr.Video(label="Selected", interactive=False, height=280)
             details = gr.HTML("")

@@ -50,7 +50,7 @@ def cost_meter(est: dict | None) -> str:
     model = escape(est.get("model_name") or "no model available")
     provider = escape(est.get("provider") or "")
     budget = est.get("budget_left_usd")
-    budget_line = (f"This month: {money(est.get('month_spend_usd'))} spent"
+    budget_line = (f"This month: ${est.get('month_spend_usd') or 0:,.2f} spent"
                    + (f", {money(budget)} of {money(est.get('budget_usd'))} left" if budget is not None else ""))
     notes = "".join(f"<div class='vs-note'>{escape(n)}</div>" for n in est.get("notes", []))
     confirm = ("<div class='vs-note'><b>Above your confirmation threshold:</b> tick Confirm to run.</div>"

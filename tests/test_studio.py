@@ -50,7 +50,7 @@ def test_offline_vertical_draft_lands_in_library(studio):
     info = probe(asset["path"])
     assert (info.width, info.height) == (1080, 1920)
     assert info.duration_s == pytest.approx(5.0, abs=0.1)
-    assert info.video_codec == "h264" and info.pix_fmt == "yuv420p" and info.faststart
+    assert info.video_codec == "h264" and info.pix_fmt == "yuv420p" and info.faststart and info.bt709
     assert asset["operation"] == "text-to-video" and asset["cost"] == 0
     assert [a["id"] for a in studio.assets()] == [asset["id"]]
     assert studio.ledger_summary()["month_spend_usd"] == 0

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 BT709_TAGS = ["-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709"]
+# ffmpeg 9 writes colour tags from frame properties, not from the output options above:
+# end every video filtergraph with this so the stream really says BT.709 (limited range).
+BT709_FILTER = "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"
 
 
 def even(value: float) -> int:

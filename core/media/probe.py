@@ -12,6 +12,7 @@ import av
 from core.errors import InvalidInput
 
 VFR_SAMPLE_PACKETS = 240
+_BT709 = 1  # the ITU-T H.273 code point for BT.709 primaries, transfer and matrix
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class MediaInfo:
     channels: int = 0
     audio_streams: int = 0
     faststart: bool | None = None
+    bt709: bool = False
 
     @property
     def aspect(self) -> float:
@@ -143,6 +145,7 @@ def _video_facts(container, stream) -> dict:
         "video_codec": cc.name,
         "pix_fmt": cc.format.name if cc.format else "",
         "frame_count": stream.frames or 0,
+        "bt709": cc.color_primaries == cc.color_trc == cc.colorspace == _BT709,
     }
 
 

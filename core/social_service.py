@@ -1,0 +1,117 @@
+"""Social Optimizer as a studio action: plan, safe-zone preview, and the pack as one local job.
+
+Each platform's file becomes a library asset whose parent is the source; the ZIP (files plus a
+manifest with every spec check) is kept beside them and named in the job's result.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.errors import InvalidInput
+from core.jobs.runner import JobContext
+from core.library.models import Job
+from core.media.probe import probe
+from core.platforms import load_platforms
+from core.social import PackRequest, manifest, plan_pack, render_pack, safe_zone_preview, write_zip
+
+if TYPE_CHECKING:
+    from core.studio import Studio
+
+PACK_KIND = "social_pack"
+
+
+def pack_request(source: str, options: dict) -> PackRequest:
+    """Options from the tab or the API -> the engine's request (unknown keys are refused)."""
+    allowed = set(PackRequest.model_fields) - {"source"}
+    unknown = set(options) - allowed
+    if unknown:
+        raise InvalidInput(f"Unknown pack option(s): {', '.join(sorted(unknown))}.",
+                           f"Use: {', '.join(sorted(allowed))}.")
+    fields = dict(options)
+    if isinstance(fields.get("focus"), list):
+        fields["focus"] = tuple(fields["focus"])
+    try:
+        return PackRequest(source=Path(source), **fields)
+    except ValueError as exc:
+        raise InvalidInput(f"The pack settings are not valid: {exc}", "Check platforms and focus.") from exc
+
+
+class SocialService:
+    def __init__(self, studio: Studio) -> None:
+        self.studio = studio
+        studio.register_local_work(PACK_KIND, self._pack_job)
+
+    def platforms(self) -> list[dict]:
+        return [{"id": p.id, "name": p.name, "aspect": p.aspect, "size": f"{p.width}x{p.height}",
+                 "max_duration_s": p.max_duration_s, "max_file_mb": p.max_file_mb}
+                for p in load_platforms().values()]
+
+    def plan(self, asset_id: str, options: dict) -> list[dict]:
+        """Per platform: output size, length, framing and any note, warning or refusal."""
+        source = self.studio.library.get(asset_id)
+        plan = plan_pack(pack_request(source.path, options), probe(source.path))
+        return [{"platform": p.id, "name": p.spec.name, "size": f"{p.width}x{p.height}",
+                 "duration_s": round(p.duration_s, 2), "mode": p.mode, "notes": p.notes,
+                 "warnings": p.warnings, "error": p.error} for p in plan.platforms]
+
+    def safe_zones(self, asset_id: str, platforms: list[str], reframe: str = "crop",
+                   focus: tuple[float, float] = (0.5, 0.5)) -> str:
+        """A PNG with each platform's framing and its UI areas shaded."""
+        source = self.studio.library.get(asset_id)
+        dest = self.studio.store.scratch(".png")
+        return str(safe_zone_preview(source.path, platforms, dest, reframe=reframe, focus=focus))
+
+    def pack(self, asset_id: str, options: dict, user: str | None = None) -> str:
+        """Queue the pack; returns the job id. The plan is checked now, so bad settings fail fast."""
+        source = self.studio.library.get(asset_id, self.studio.user(user))
+        plan_pack(pack_request(source.path, options), probe(source.path))
+        payload = {"source_asset_id": source.id, "options": options}
+        return self.studio.enqueue_local(PACK_KIND, user, payload, operation="social-pack")
+
+    def result(self, job_id: str) -> dict:
+        """The finished pack: ZIP path and the compliance table (from the manifest)."""
+        job = self.studio.jobs.get(job_id)
+        return job.payload.get("result") or {"status": job.status, "message": job.message}
+
+    def _pack_job(self, job: Job, ctx: JobContext) -> list[str]:
+        s = self.studio
+        source = s.library.get(job.payload["source_asset_id"])
+        plan = plan_pack(pack_request(source.path, job.payload["options"]), probe(source.path))
+        work = s.store.scratch("-pack")
+        shares: dict[str, float] = {p.id: 0.0 for p in plan.renderable}
+
+        def report(platform: str, fraction: float) -> None:
+            shares[platform] = fraction
+            detail = ", ".join(f"{pid} {int(v * 100)}%" for pid, v in shares.items())
+            ctx.progress(sum(shares.values()) / max(len(shares), 1), detail)
+
+        try:
+            result = render_pack(plan, work, on_progress=report, should_cancel=ctx.cancel_requested)
+            asset_ids = self._keep_outputs(job, source, result)
+            zip_path = write_zip(result, s.store.new_path(job.owner, ".zip", f"{source.title}-social-pack"))
+            ctx.update(payload={**job.payload, "result": {"zip": str(zip_path), "manifest": manifest(result),
+                                                          "all_passed": result.all_passed}})
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return asset_ids
+
+    def _keep_outputs(self, job: Job, source, result) -> list[str]:
+        """Move each platform's file into the library as a child of the source."""
+        s = self.studio
+        ids = []
+        for output in result.outputs:
+            if output.error or not output.video:
+                continue
+            dest = s.store.new_path(job.owner, output.video.suffix, f"{source.title}-{output.platform}")
+            shutil.copyfile(output.video, dest.with_suffix(dest.suffix + ".part"))
+            s.store.commit(dest.with_suffix(dest.suffix + ".part"), dest)
+            asset = s.library.add(dest, owner=job.owner, operation="social-pack", provider="local",
+                                  model="ffmpeg", parent_id=source.id, job_id=job.id,
+                                  title=f"{source.title} - {output.name}",
+                                  settings={"platform": output.platform, "passed": output.passed,
+                                            "checks": [c.model_dump() for c in output.checks]})
+            ids.append(asset.id)
+        return ids

@@ -1,0 +1,133 @@
+"""Pieces several tabs share: the asset picker, the job watcher and the AI-edit box."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import gradio as gr
+
+from core.studio import Studio
+from studios.widgets import cost_meter, job_panel
+
+
+def asset_choices(studio: Studio) -> list[tuple[str, str]]:
+    """(label, id) for every video in the library, newest first."""
+    return [(f"{a['title'][:50]} - {a['width']}x{a['height']}, {a['duration']:.1f} s [{a['id'][:6]}]", a["id"])
+            for a in studio.assets() if a["width"]]
+
+
+@dataclass
+class AssetPicker:
+    dropdown: gr.Dropdown
+    upload: gr.UploadButton
+    refresh: gr.Button
+    info: gr.Markdown
+
+
+def refresh_on(studio: Studio, tab: gr.Tab, *dropdowns: gr.Dropdown) -> None:
+    """Reload the asset choices of `dropdowns` whenever `tab` is opened (values are kept)."""
+
+    def reload(*current):
+        choices = asset_choices(studio)
+        updates = [gr.update(choices=choices, value=value) for value in current]
+        return updates if len(updates) > 1 else updates[0]
+
+    tab.select(reload, list(dropdowns), list(dropdowns), api_visibility="private", show_progress="hidden")
+
+
+def asset_picker(studio: Studio, label: str = "Video", multiselect: bool = False) -> AssetPicker:
+    """A library dropdown with refresh and upload (uploads are copied into the library)."""
+    with gr.Row():
+        dropdown = gr.Dropdown(asset_choices(studio), label=label, multiselect=multiselect, scale=4)
+        refresh = gr.Button("Refresh", scale=0, size="sm")
+        upload = gr.UploadButton("Upload a video", file_types=["video"], scale=0, size="sm")
+    info = gr.Markdown("")
+
+    def on_refresh(current):
+        return gr.update(choices=asset_choices(studio), value=current)
+
+    def on_upload(file, current):
+        try:
+            asset = studio.import_media(file)
+        except Exception as exc:
+            return gr.update(), f"**Could not add the file:** {exc}"
+        value = (list(current or []) + [asset["id"]]) if multiselect else asset["id"]
+        return gr.update(choices=asset_choices(studio), value=value), f"Added **{asset['title']}**."
+
+    refresh.click(on_refresh, dropdown, dropdown, api_visibility="private")
+    upload.upload(on_upload, [upload, dropdown], [dropdown, info], api_visibility="private")
+    return AssetPicker(dropdown, upload, refresh, info)
+
+
+def job_watch(studio: Studio, job_ids: gr.State, follow: gr.Dropdown | None = None,
+              label: str = "Result") -> tuple[gr.HTML, gr.Video]:
+    """A job table and the newest finished result, refreshed by a timer from the core's job rows.
+
+    With `follow`, a finished result also becomes the selected asset (the new working version).
+    """
+    table = gr.HTML(job_panel([]))
+    video = gr.Video(label=label, interactive=False, height=300)
+    shown = gr.State(None)
+
+    def tick(ids, last):
+        views = [studio.job(i) for i in (ids or [])[:8]]
+        done = [v for v in views if v["status"] == "succeeded" and v["asset_id"]]
+        if not done or done[0]["asset_id"] == last:
+            result = [job_panel(views), gr.update(), last, gr.update()]
+        else:
+            newest = done[0]["asset_id"]
+            result = [job_panel(views), studio.asset(newest)["path"], newest,
+                      gr.update(choices=asset_choices(studio), value=newest)]
+        return result if follow is not None else result[:3]
+
+    outputs = [table, video, shown] + ([follow] if follow is not None else [])
+    gr.Timer(1.5).tick(tick, [job_ids, shown], outputs, show_progress="hidden", api_visibility="private")
+    return table, video
+
+
+def ai_box(studio: Studio, operations: dict[str, str], asset: gr.Dropdown, job_ids: gr.State,
+           options_builder=None, extra_inputs: list | None = None) -> None:
+    """Provider edits of the selected asset with a live cost meter and a confirm box."""
+    extra_inputs = extra_inputs or []
+    with gr.Row():
+        op = gr.Dropdown(list(operations.items()), value=next(iter(operations.values())), label="AI operation")
+        model = gr.Dropdown([("Auto (recommended)", "auto")], value="auto", label="Model")
+    prompt = gr.Textbox(label="Instruction or prompt", lines=2)
+    meter = gr.HTML(cost_meter(None))
+    with gr.Row():
+        confirm = gr.Checkbox(label="Confirm this cost", value=False)
+        run = gr.Button("Run AI edit", variant="secondary")
+    note = gr.Markdown("")
+
+    def models_for(operation):
+        choices = [("Auto (recommended)", "auto")] + [
+            (f"{m.name} [{m.provider}]", m.id) for m in studio.catalog.models(operation=operation)]
+        return gr.update(choices=choices, value="auto")
+
+    def request_kwargs(operation, model_id, text, *extra):
+        """`options_builder(*extra)` returns more arguments, e.g. {"options": {...}} or {"resolution": ...}."""
+        more = options_builder(*extra) if options_builder else {}
+        return {"prompt": text or "", "model": model_id or "auto", **more}
+
+    def on_estimate(asset_id, operation, model_id, text, *extra):
+        if not asset_id:
+            return cost_meter(None)
+        return cost_meter(studio.edit.ai_estimate(asset_id, operation, **request_kwargs(operation, model_id, text, *extra)))
+
+    def on_run(asset_id, operation, model_id, text, confirmed, ids, *extra):
+        if not asset_id:
+            return ids, "Pick a video first.", gr.update()
+        answer = studio.edit.ai_apply(asset_id, operation, confirm=bool(confirmed),
+                                      **request_kwargs(operation, model_id, text, *extra))
+        if not answer["ok"]:
+            reason = answer.get("message") or "; ".join(i["message"] for i in answer["issues"])
+            return ids, f"**Not started.** {reason}", cost_meter(answer)
+        return answer["job_ids"] + list(ids or []), "Started. The result appears below.", cost_meter(answer)
+
+    inputs = [asset, op, model, prompt, *extra_inputs]
+    op.change(models_for, op, model, api_visibility="private")
+    for field in inputs:
+        field.change(on_estimate, inputs, meter, show_progress="hidden", api_visibility="private",
+                     trigger_mode="always_last")
+    run.click(on_run, [asset, op, model, prompt, confirm, job_ids, *extra_inputs], [job_ids, note, meter],
+              api_visibility="private")

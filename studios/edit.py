@@ -1,0 +1,150 @@
+"""Edit Studio: trim, speed, stabilize, colour, text and captions, audio, interpolation, joins, AI edits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gradio as gr
+
+from core.studio import Studio
+from studios.common import ai_box, asset_choices, asset_picker, job_watch, refresh_on
+
+GRADES = ["none", "warm", "cool", "teal-orange", "vintage", "bw", "vivid"]
+TRANSITIONS = ["fade", "dissolve", "wipeleft", "wiperight", "slideup", "slidedown", "circleopen", "fadeblack"]
+AI_EDITS = {"Remove background": "background-removal", "Edit by instruction": "instruction-edit",
+            "Retake a span": "retake", "Extend the clip": "extend"}
+
+
+def build_ops(start, end, fast_trim, speed, stabilize, grade, brightness, contrast, saturation, gamma, lut,
+              text, text_position, srt_file, captions_text, loudness, denoise_audio, volume, interpolate) -> list[dict]:
+    """Widgets -> an op chain, in the order the engine applies them."""
+    ops: list[dict] = []
+    if start or end:
+        ops.append({"kind": "fast_trim" if fast_trim else "trim", "start": float(start or 0),
+                    "end": float(end) if end else None})
+    if fast_trim:
+        return ops  # a keyframe copy cannot be combined with re-encoding edits
+    if speed and abs(speed - 1.0) > 1e-6:
+        ops.append({"kind": "speed", "factor": float(speed)})
+    if stabilize:
+        ops.append({"kind": "stabilize"})
+    if grade != "none" or any(abs(v - d) > 1e-6 for v, d in ((brightness, 0), (contrast, 1), (saturation, 1), (gamma, 1))):
+        ops.append({"kind": "color_grade", "preset": grade, "brightness": brightness, "contrast": contrast,
+                    "saturation": saturation, "gamma": gamma})
+    if lut:
+        ops.append({"kind": "lut", "path": lut})
+    if text and text.strip():
+        ops.append({"kind": "text", "text": text.strip(), "position": text_position, "box": True})
+    srt = Path(srt_file).read_text(encoding="utf-8", errors="replace") if srt_file else (captions_text or "")
+    if srt.strip():
+        ops.append({"kind": "captions", "srt": srt, "position": "bottom"})
+    if loudness != "off" or denoise_audio > 0 or volume:
+        ops.append({"kind": "audio_cleanup", "loudness_lufs": None if loudness == "off" else float(loudness),
+                    "noise_reduction": float(denoise_audio), "volume_db": float(volume)})
+    if interpolate != "off":
+        ops.append({"kind": "interpolate", "fps": float(interpolate)})
+    return ops
+
+
+def build(studio: Studio, tab: gr.Tab) -> None:
+    """Lay out the Edit tab inside the current gr.Tab."""
+    job_ids = gr.State([])
+    original = gr.State(None)
+    picker = asset_picker(studio, "Clip to edit")
+    summary = gr.Markdown("")
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            with gr.Accordion("Trim and timeline", open=True):
+                strip = gr.Image(label="Timeline", interactive=False, height=90, show_label=False)
+                with gr.Row():
+                    start = gr.Slider(0, 10, value=0, step=0.04, label="Start (s)")
+                    end = gr.Slider(0, 10, value=0, step=0.04, label="End (s, 0 = to the end)")
+                fast = gr.Checkbox(label="Fast trim: copy without re-encoding (cuts land on keyframes, "
+                                         "not frame-accurate; other edits are skipped)", value=False)
+            with gr.Accordion("Speed and stability", open=False):
+                speed = gr.Slider(0.25, 4, value=1, step=0.05, label="Speed (pitch preserved)")
+                stabilize = gr.Checkbox(label="Stabilize (two passes)")
+                interpolate = gr.Radio(["off", "30", "60"], value="off", label="Frame interpolation (fps)")
+            with gr.Accordion("Colour", open=False):
+                grade = gr.Dropdown(GRADES, value="none", label="Grade preset")
+                with gr.Row():
+                    brightness = gr.Slider(-0.3, 0.3, value=0, step=0.01, label="Brightness")
+                    contrast = gr.Slider(0.5, 1.5, value=1, step=0.01, label="Contrast")
+                with gr.Row():
+                    saturation = gr.Slider(0, 2, value=1, step=0.01, label="Saturation")
+                    gamma = gr.Slider(0.5, 2, value=1, step=0.01, label="Gamma")
+                lut = gr.File(label=".cube LUT (optional)", file_types=[".cube"], type="filepath")
+            with gr.Accordion("Text and captions", open=False):
+                with gr.Row():
+                    text = gr.Textbox(label="Text overlay", scale=3)
+                    text_position = gr.Radio(["top", "center", "bottom"], value="bottom", label="Position")
+                captions_text = gr.Textbox(label="Captions (SRT)", lines=4,
+                                           placeholder="1\n00:00:00,000 --> 00:00:02,000\nHello there")
+                srt_file = gr.File(label="or an .srt file", file_types=[".srt"], type="filepath")
+            with gr.Accordion("Audio", open=False):
+                with gr.Row():
+                    loudness = gr.Dropdown(["off", "-14", "-16", "-23"], value="off", label="Loudness (LUFS)")
+                    denoise_audio = gr.Slider(0, 1, value=0, step=0.1, label="Noise reduction")
+                    volume = gr.Slider(-20, 20, value=0, step=1, label="Volume (dB)")
+            with gr.Row():
+                preview_btn = gr.Button("Preview 3 s")
+                apply_btn = gr.Button("Apply as new version", variant="primary")
+                reset_btn = gr.Button("Reset to original")
+            notice = gr.Markdown("")
+            with gr.Accordion("Join clips with a transition", open=False):
+                others = gr.Dropdown(asset_choices(studio), multiselect=True, label="Clips to add after this one")
+                with gr.Row():
+                    transition = gr.Dropdown(TRANSITIONS, value="fade", label="Transition")
+                    trans_dur = gr.Slider(0.2, 2, value=0.5, step=0.1, label="Transition (s)")
+                join_btn = gr.Button("Join")
+            with gr.Accordion("AI edits (providers, priced before running)", open=False):
+                ai_box(studio, AI_EDITS, picker.dropdown, job_ids)
+        with gr.Column(scale=2):
+            preview = gr.Video(label="Preview", interactive=False, height=260)
+            job_watch(studio, job_ids, follow=picker.dropdown, label="Latest version")
+
+    edits = [start, end, fast, speed, stabilize, grade, brightness, contrast, saturation, gamma, lut, text,
+             text_position, srt_file, captions_text, loudness, denoise_audio, volume, interpolate]
+
+    def on_select(asset_id, first):
+        if not asset_id:
+            return gr.update(), "", None, gr.update(), gr.update(), first
+        info = studio.edit.describe(asset_id)
+        limit = gr.update(maximum=round(info["duration_s"], 2), value=0)
+        return (studio.edit.strip(asset_id), f"**{info['title']}** - {info['summary']}", None, limit, limit,
+                first or asset_id)
+
+    def on_preview(asset_id, *values):
+        if not asset_id:
+            return gr.update(), "Pick a clip first."
+        try:
+            result = studio.edit.preview(asset_id, build_ops(*values))
+        except Exception as exc:
+            return gr.update(), f"**Cannot preview:** {exc}"
+        return result["path"], f"Preview: {result['summary']}"
+
+    def on_apply(asset_id, ids, *values):
+        if not asset_id:
+            return ids, "Pick a clip first."
+        try:
+            job_id = studio.edit.apply(asset_id, build_ops(*values))
+        except Exception as exc:
+            return ids, f"**Cannot apply:** {exc}"
+        return [job_id] + list(ids), "Rendering the new version; the original stays as it is."
+
+    def on_join(asset_id, extra, kind, seconds, ids):
+        try:
+            job_id = studio.edit.join([asset_id, *(extra or [])], kind, seconds)
+        except Exception as exc:
+            return ids, f"**Cannot join:** {exc}"
+        return [job_id] + list(ids), "Joining the clips."
+
+    picker.dropdown.change(on_select, [picker.dropdown, original],
+                           [strip, summary, preview, start, end, original], api_visibility="private")
+    preview_btn.click(on_preview, [picker.dropdown, *edits], [preview, notice], api_visibility="private")
+    apply_btn.click(on_apply, [picker.dropdown, job_ids, *edits], [job_ids, notice], api_visibility="private")
+    reset_btn.click(lambda first: (first, "Back to the original clip."), original, [picker.dropdown, notice],
+                    api_visibility="private")
+    join_btn.click(on_join, [picker.dropdown, others, transition, trans_dur, job_ids], [job_ids, notice],
+                   api_visibility="private")
+    refresh_on(studio, tab, picker.dropdown, others)

@@ -1,0 +1,100 @@
+"""Enhance Studio: upscale, frame-rate boost, denoise, sharpen, colour; AI upscaling; before/after."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from core.studio import Studio
+from studios.common import ai_box, asset_choices, asset_picker, job_watch, refresh_on
+
+QUALITY = {"Quick": {"preset": "veryfast", "crf": 22}, "Balanced": {"preset": "faster", "crf": 19},
+           "Best": {"preset": "medium", "crf": 17}}
+LOOKS = {"None": None, "Natural colour boost": "natural", "Vivid": "vivid", "HDR look (a look, not HDR mastering)": "hdr-look"}
+
+
+def build_ops(upscale, fps, denoise, sharpen, look, quality) -> list[dict]:
+    ops: list[dict] = []
+    if denoise > 0:
+        ops.append({"kind": "denoise", "strength": float(denoise)})
+    if upscale != "keep":
+        ops.append({"kind": "upscale", "short_side": int(upscale)})
+    if sharpen > 0:
+        ops.append({"kind": "sharpen", "amount": float(sharpen)})
+    if LOOKS.get(look):
+        ops.append({"kind": "color_enhance", "look": LOOKS[look]})
+    if fps != "keep":
+        ops.append({"kind": "interpolate", "fps": float(fps)})
+    if ops:
+        ops.append({"kind": "format", "container": "mp4", **QUALITY[quality]})
+    return ops
+
+
+def build(studio: Studio, tab: gr.Tab) -> None:
+    """Lay out the Enhance tab inside the current gr.Tab."""
+    job_ids = gr.State([])
+    picker = asset_picker(studio, "Clip to enhance")
+    outcome = gr.Markdown("Pick a clip to see what it is and what it will become.")
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=2):
+            upscale = gr.Radio(["keep", "720", "1080", "1440", "2160"], value="keep",
+                               label="Upscale to (short side, px)")
+            fps = gr.Radio(["keep", "30", "60"], value="keep", label="Frame-rate boost (motion interpolation)")
+            denoise = gr.Slider(0, 10, value=0, step=0.5, label="Denoise")
+            sharpen = gr.Slider(0, 1.5, value=0, step=0.05, label="Sharpen")
+            look = gr.Dropdown(list(LOOKS), value="None", label="Colour")
+            quality = gr.Radio(list(QUALITY), value="Balanced", label="Quality preset")
+            with gr.Row():
+                apply_btn = gr.Button("Enhance", variant="primary")
+            batch = gr.Dropdown(asset_choices(studio), multiselect=True, label="Batch: more clips, same settings")
+            batch_btn = gr.Button("Enhance all as one batch")
+            notice = gr.Markdown("")
+            with gr.Accordion("AI upscaling (FlashVSR, priced before running)", open=False):
+                target = gr.Radio(["720p", "1080p", "2k", "4k"], value="1080p", label="AI target")
+                ai_box(studio, {"AI upscale": "upscale"}, picker.dropdown, job_ids,
+                       options_builder=lambda t: {"resolution": t}, extra_inputs=[target])
+        with gr.Column(scale=3):
+            with gr.Row():
+                before = gr.Video(label="Original", interactive=False, height=260)
+                with gr.Column():
+                    job_watch(studio, job_ids, label="Enhanced")
+
+    settings = [upscale, fps, denoise, sharpen, look, quality]
+
+    def on_change(asset_id, *values):
+        if not asset_id:
+            return "Pick a clip to see what it is and what it will become."
+        try:
+            return f"**{studio.edit.outcome(asset_id, build_ops(*values))}**"
+        except Exception as exc:
+            return f"**Not possible:** {exc}"
+
+    def on_select(asset_id, *values):
+        path = studio.asset(asset_id)["path"] if asset_id else None
+        return path, on_change(asset_id, *values)
+
+    def on_apply(asset_id, ids, *values):
+        ops = build_ops(*values)
+        if not asset_id or not ops:
+            return ids, "Pick a clip and at least one enhancement."
+        try:
+            job = studio.edit.apply(asset_id, ops, operation="enhance")
+        except Exception as exc:
+            return ids, f"**Cannot enhance:** {exc}"
+        return [job] + list(ids), "Enhancing; the original is kept."
+
+    def on_batch(asset_id, extra, ids, *values):
+        chosen = [a for a in [asset_id, *(extra or [])] if a]
+        try:
+            result = studio.edit.apply_batch(chosen, build_ops(*values), operation="enhance")
+        except Exception as exc:
+            return ids, f"**Cannot start the batch:** {exc}"
+        return result["job_ids"] + list(ids), f"Batch of {len(result['job_ids'])} clips started."
+
+    picker.dropdown.change(on_select, [picker.dropdown, *settings], [before, outcome], api_visibility="private")
+    for field in settings:
+        field.change(on_change, [picker.dropdown, *settings], outcome, api_visibility="private",
+                     show_progress="hidden")
+    apply_btn.click(on_apply, [picker.dropdown, job_ids, *settings], [job_ids, notice], api_visibility="private")
+    batch_btn.click(on_batch, [picker.dropdown, batch, job_ids, *settings], [job_ids, notice],
+                    api_visibility="private")
+    refresh_on(studio, tab, picker.dropdown, batch)

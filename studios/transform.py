@@ -1,0 +1,102 @@
+"""Transform Studio: format and codec, size targets, aspect conversion, resolution, speed, AI restyle."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from core.studio import Studio
+from studios.common import ai_box, asset_choices, asset_picker, job_watch, refresh_on
+
+FORMATS = {"MP4 - H.264": ("mp4", "h264"), "MP4 - H.265": ("mp4", "h265"), "MOV - H.264": ("mov", "h264"),
+           "MOV - ProRes": ("mov", "prores"), "WebM - VP9 + Opus": ("webm", "vp9"), "GIF": ("gif", "gif")}
+ASPECTS = ["keep", "16:9", "9:16", "1:1", "4:5"]
+MODES = {"Crop (choose the focus)": "crop", "Pad with a blurred fill": "pad_blur", "Letterbox": "letterbox"}
+STYLES = ["Ghibli", "Pixar", "Claymation", "Watercolor", "Cyberpunk", "PencilSketch", "JapaneseAnime",
+          "Lego", "VanGogh", "ComicBook", "PixelArt", "Steampunk"]
+
+
+def build_ops(fmt, crf, target_mb, aspect, mode, focus_x, focus_y, resolution, speed) -> list[dict]:
+    ops: list[dict] = []
+    if speed and abs(speed - 1.0) > 1e-6:
+        ops.append({"kind": "speed", "factor": float(speed)})
+    if aspect != "keep":
+        ops.append({"kind": "reframe", "aspect": aspect, "mode": MODES[mode], "focus_x": focus_x,
+                    "focus_y": focus_y})
+    if resolution != "keep":
+        ops.append({"kind": "scale", "short_side": int(resolution)})
+    container, codec = FORMATS[fmt]
+    spec = {"kind": "format", "container": container, "vcodec": codec if container != "gif" else None}
+    if crf and codec in ("h264", "h265", "vp9") and not target_mb:
+        spec["crf"] = int(crf)
+    ops.append(spec)
+    if target_mb:
+        ops.append({"kind": "compress", "target_mb": float(target_mb)})
+    return ops
+
+
+def build(studio: Studio, tab: gr.Tab) -> None:
+    """Lay out the Transform tab inside the current gr.Tab."""
+    job_ids = gr.State([])
+    picker = asset_picker(studio, "Clip to transform")
+    outcome = gr.Markdown("")
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            with gr.Row():
+                fmt = gr.Dropdown(list(FORMATS), value="MP4 - H.264", label="Format and codec")
+                crf = gr.Slider(14, 40, value=22, step=1, label="Quality (CRF, lower is better)")
+            target_mb = gr.Number(value=None, label="Compress to a file size (MB, two-pass; empty = off)")
+            with gr.Row():
+                aspect = gr.Radio(ASPECTS, value="keep", label="Aspect")
+                mode = gr.Dropdown(list(MODES), value="Crop (choose the focus)", label="How")
+            with gr.Row():
+                focus_x = gr.Slider(0, 1, value=0.5, step=0.05, label="Focus (left-right)")
+                focus_y = gr.Slider(0, 1, value=0.5, step=0.05, label="Focus (top-bottom)")
+            with gr.Row():
+                resolution = gr.Radio(["keep", "480", "720", "1080", "2160"], value="keep",
+                                      label="Resolution (short side)")
+                speed = gr.Slider(0.25, 4, value=1, step=0.05, label="Speed (slow motion < 1 < time-lapse)")
+            apply_btn = gr.Button("Convert", variant="primary")
+            batch = gr.Dropdown(asset_choices(studio), multiselect=True, label="Batch: more clips, same settings")
+            batch_btn = gr.Button("Convert all")
+            notice = gr.Markdown("")
+            with gr.Accordion("Style transfer (providers, priced before running)", open=False):
+                style = gr.Dropdown(STYLES, value="Ghibli", label="Style preset")
+                ai_box(studio, {"Restyle": "restyle"}, picker.dropdown, job_ids,
+                       options_builder=lambda s: {"options": {"style": s}}, extra_inputs=[style])
+        with gr.Column(scale=2):
+            job_watch(studio, job_ids, label="Converted")
+
+    settings = [fmt, crf, target_mb, aspect, mode, focus_x, focus_y, resolution, speed]
+
+    def on_change(asset_id, *values):
+        if not asset_id:
+            return ""
+        try:
+            return f"**{studio.edit.outcome(asset_id, build_ops(*values))}**"
+        except Exception as exc:
+            return f"**Not possible:** {exc}"
+
+    def on_apply(asset_id, ids, *values):
+        if not asset_id:
+            return ids, "Pick a clip first."
+        try:
+            job = studio.edit.apply(asset_id, build_ops(*values), operation="transform")
+        except Exception as exc:
+            return ids, f"**Cannot convert:** {exc}"
+        return [job] + list(ids), "Converting; the original is kept."
+
+    def on_batch(asset_id, extra, ids, *values):
+        chosen = [a for a in [asset_id, *(extra or [])] if a]
+        try:
+            result = studio.edit.apply_batch(chosen, build_ops(*values), operation="transform")
+        except Exception as exc:
+            return ids, f"**Cannot start the batch:** {exc}"
+        return result["job_ids"] + list(ids), f"Converting {len(result['job_ids'])} clips."
+
+    for field in [picker.dropdown, *settings]:
+        field.change(on_change, [picker.dropdown, *settings], outcome, api_visibility="private",
+                     show_progress="hidden")
+    apply_btn.click(on_apply, [picker.dropdown, job_ids, *settings], [job_ids, notice], api_visibility="private")
+    batch_btn.click(on_batch, [picker.dropdown, batch, job_ids, *settings], [job_ids, notice],
+                    api_visibility="private")
+    refresh_on(studio, tab, picker.dropdown, batch)

@@ -1,0 +1,133 @@
+"""Edit, Enhance, Transform and Social through the facade: jobs, new versions with lineage, packs."""
+
+from __future__ import annotations
+
+import json
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from app import build_studio
+from core.errors import InvalidInput
+from core.media.probe import probe
+from core.settings import Settings
+
+
+@pytest.fixture
+def studio(studio_home):
+    s = build_studio(Settings()).start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def source(studio, clip_factory):
+    clip = clip_factory("holiday.mp4", seconds=2, size="320x180", rate=25)
+    return studio.import_media(clip, title="holiday")
+
+
+def wait(studio, job_id, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        view = studio.job(job_id)
+        if view["terminal"]:
+            return view
+        time.sleep(0.1)
+    raise AssertionError(studio.job(job_id))
+
+
+def test_import_copies_and_probes(studio, source):
+    assert source["operation"] == "upload" and (source["width"], source["height"]) == (320, 180)
+    assert Path(source["path"]).exists() and source["poster"]
+
+
+def test_import_refuses_a_broken_file_and_keeps_nothing(studio, tmp_path):
+    bad = tmp_path / "broken.mp4"
+    bad.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"garbage" * 10)
+    with pytest.raises(InvalidInput):
+        studio.import_media(bad)
+    assert studio.assets() == []
+    assert not list(studio.settings.media_dir.rglob("*.mp4"))
+
+
+def test_edit_chain_makes_a_new_version_with_parent(studio, source):
+    ops = [{"kind": "trim", "start": 0.5, "end": 1.5}, {"kind": "speed", "factor": 2.0},
+           {"kind": "color_grade", "preset": "warm"}, {"kind": "text", "text": "Hello"}]
+    job = wait(studio, studio.edit.apply(source["id"], ops))
+    assert job["status"] == "succeeded", job["error"]
+    made = studio.asset(job["asset_id"])
+    assert made["parent_id"] == source["id"] and made["operation"] == "edit"
+    info = probe(made["path"])
+    assert info.duration_s == pytest.approx(0.5, abs=0.08)
+    assert info.video_codec == "h264" and info.faststart and info.has_audio
+    assert Path(source["path"]).exists() and probe(source["path"]).duration_s == pytest.approx(2.0, abs=0.05)
+    assert [a["id"] for a in studio.lineage(made["id"])] == [made["id"], source["id"]]
+
+
+def test_bad_chain_is_refused_before_a_job_exists(studio, source):
+    with pytest.raises(InvalidInput):
+        studio.edit.apply(source["id"], [{"kind": "speed", "factor": 9}])
+    with pytest.raises(InvalidInput):
+        studio.edit.apply(source["id"], [])
+    assert studio.job_list() == []
+
+
+def test_trim_outside_the_clip_fails_clearly(studio, source):
+    job = wait(studio, studio.edit.apply(source["id"], [{"kind": "trim", "start": 5, "end": 8}]))
+    assert job["status"] == "failed" and "s" in job["error"]
+
+
+def test_preview_and_outcome(studio, source):
+    preview = studio.edit.preview(source["id"], [{"kind": "upscale", "short_side": 720}])
+    assert probe(preview["path"]).height <= 360
+    summary = studio.edit.outcome(source["id"], [{"kind": "upscale", "short_side": 720},
+                                                  {"kind": "interpolate", "fps": 50}])
+    assert summary.startswith("180p (320x180) @ 25 fps") and "720p (1280x720) @ 50 fps" in summary
+
+
+def test_transform_batch_to_webm(studio, source, clip_factory):
+    other = studio.import_media(clip_factory("b.mp4", seconds=1, size="160x120"))
+    batch = studio.edit.apply_batch([source["id"], other["id"]],
+                                    [{"kind": "format", "container": "webm"}], operation="transform")
+    views = [wait(studio, j) for j in batch["job_ids"]]
+    assert {v["status"] for v in views} == {"succeeded"}
+    for view in views:
+        info = probe(studio.asset(view["asset_id"])["path"])
+        assert info.video_codec == "vp9" and info.audio_codec == "opus"
+
+
+def test_join_two_clips(studio, source, clip_factory):
+    other = studio.import_media(clip_factory("b.mp4", seconds=2, size="320x180"))
+    job = wait(studio, studio.edit.join([source["id"], other["id"]], "fade", 0.5))
+    assert job["status"] == "succeeded", job["error"]
+    assert probe(studio.asset(job["asset_id"])["path"]).duration_s == pytest.approx(3.5, abs=0.1)
+
+
+def test_ai_edit_without_key_is_refused_with_reason(studio, source):
+    answer = studio.edit.ai_apply(source["id"], "background-removal")
+    assert not answer["ok"] and answer["job_ids"] == []
+    assert any("not configured" in i["message"] or "key" in i["message"] for i in answer["issues"])
+
+
+def test_social_pack_makes_assets_zip_and_proof(studio, clip_factory):
+    clip = clip_factory("wide.mp4", seconds=4, size="640x360", rate=30)
+    src = studio.import_media(clip)
+    options = {"platforms": ["tiktok", "linkedin_square", "x"], "captions_text": "Hello there",
+               "thumbnail_title": "Launch"}
+    plan = studio.social.plan(src["id"], options)
+    assert {row["platform"] for row in plan} == {"tiktok", "linkedin_square", "x"}
+    job = wait(studio, studio.social.pack(src["id"], options), timeout=240)
+    assert job["status"] == "succeeded", job["error"]
+    assert len(job["asset_ids"]) == 3
+    for asset_id in job["asset_ids"]:
+        asset = studio.asset(asset_id)
+        assert asset["parent_id"] == src["id"] and asset["settings"]["passed"]
+    result = studio.social.result(job["id"])
+    assert result["all_passed"]
+    with zipfile.ZipFile(result["zip"]) as archive:
+        names = archive.namelist()
+        manifest = json.loads(archive.read("manifest.json"))
+    assert {p["platform"] for p in manifest["platforms"]} == {"tiktok", "linkedin_square", "x"}
+    assert sum(n.endswith(".mp4") for n in names) == 3 and sum(n.endswith(".jpg") for n in names) >= 3
