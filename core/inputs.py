@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -36,6 +37,25 @@ def check_prompt(prompt: str, max_chars: int = MAX_PROMPT_CHARS, required: bool 
 
 
 def prepare_image(source: str | Path, work_dir: Path, max_side: int = MAX_IMAGE_SIDE) -> PreparedImage:
+    """Like `_prepare_image`, cached per file version (the cost meter asks on every change)."""
+    path = Path(source)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _prepare_image(path, work_dir, max_side)
+    prepared = _prepare_cached(str(path), stat.st_mtime_ns, stat.st_size, work_dir, max_side)
+    if not prepared.path.exists():  # the scratch copy was cleaned up: make it again
+        _prepare_cached.cache_clear()
+        prepared = _prepare_cached(str(path), stat.st_mtime_ns, stat.st_size, work_dir, max_side)
+    return prepared
+
+
+@lru_cache(maxsize=64)
+def _prepare_cached(path: str, _mtime: int, _size: int, work_dir: Path, max_side: int) -> PreparedImage:
+    return _prepare_image(Path(path), work_dir, max_side)
+
+
+def _prepare_image(source: str | Path, work_dir: Path, max_side: int = MAX_IMAGE_SIDE) -> PreparedImage:
     """Open any common image safely; return an RGB JPEG no larger than `max_side` per side.
 
     Corrupt, empty or non-image files raise InvalidInput. CMYK, alpha and palette images are

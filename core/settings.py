@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     confirm_above_usd: float = Field(default=1.00, alias="VIDEO_STUDIO_CONFIRM_ABOVE_USD")
     workers: int = Field(default=4, alias="VIDEO_STUDIO_WORKERS")
     render_slots: int = Field(default=1, alias="VIDEO_STUDIO_RENDER_SLOTS")
+    min_poll_s: float = Field(default=1.0, alias="VIDEO_STUDIO_MIN_POLL_S")
+    max_poll_s: float = Field(default=10.0, alias="VIDEO_STUDIO_MAX_POLL_S")
     allow_paid: bool = Field(default=True, alias="VIDEO_STUDIO_ALLOW_PAID")
     max_download_mb: int = Field(default=2048, alias="VIDEO_STUDIO_MAX_DOWNLOAD_MB")
     link_secret: str | None = Field(default=None, alias="VIDEO_STUDIO_LINK_SECRET")

@@ -45,7 +45,8 @@ class Studio:
         self.social = SocialService(self)
         self.runner.register("generate", GenerateHandler(GenerateDeps(
             providers=providers, get_model=self.catalog.get, actual_cost=self.create_service.actual_cost,
-            library=self.library, store=self.store, ledger=self.ledger)))
+            library=self.library, store=self.store, ledger=self.ledger, min_poll_s=settings.min_poll_s,
+            max_poll_s=settings.max_poll_s)))
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> Studio:

@@ -60,9 +60,11 @@ class Ledger:
     def month_spend(self, owner: str, month: str | None = None) -> float:
         """Actual where settled, the estimate where still reserved or unknown."""
         month = month or current_month()
+        amount = func.coalesce(LedgerEntry.actual_usd, LedgerEntry.estimate_usd)
         with self.db.session() as s:
-            rows = s.exec(select(LedgerEntry).where(LedgerEntry.owner == owner, LedgerEntry.month == month))
-            return round(sum((e.actual_usd if e.actual_usd is not None else e.estimate_usd) for e in rows), 4)
+            stmt = select(func.coalesce(func.sum(amount), 0.0)).where(
+                LedgerEntry.owner == owner, LedgerEntry.month == month)
+            return round(float(s.exec(stmt).one()), 4)
 
     def month_runs(self, owner: str, month: str | None = None) -> int:
         month = month or current_month()

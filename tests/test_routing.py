@@ -60,8 +60,9 @@ def test_ladder_widens_only_when_nothing_at_the_tier_fits():
 
 def test_draft_quality_prefers_the_local_model_and_widens_past_its_limits():
     assert ids(candidates(t2v(quality="draft"), CATALOG, ALL)) == ["local-draft-t2v"]
-    seeded = candidates(t2v(quality="draft", duration=10, resolution="1080p", seed=7), CATALOG, {"wavespeed"})
-    assert ids(seeded) == ["wan-2.5-t2v"]  # the draft model takes no seed; the next tier does
+    avoiding = candidates(t2v(quality="draft", duration=10, resolution="1080p", negative_prompt="blur"),
+                          CATALOG, {"wavespeed"})
+    assert ids(avoiding) == ["wan-2.5-t2v"]  # the draft model takes no negative prompt; the next tier does
     longer_than_drafts = candidates(t2v(quality="draft", duration=30), CATALOG, ALL)
     assert longer_than_drafts == []
 

@@ -101,7 +101,8 @@ class _Lane:
             self._stop = True
             self._cv.notify_all()
         for thread in self._threads:
-            thread.join(timeout)
+            if thread.ident is not None:
+                thread.join(timeout)
 
     def _next(self) -> str | None:
         with self._cv:

@@ -10,7 +10,7 @@ from sqlmodel import col, or_, select
 from core.db import Database
 from core.errors import NotFound
 from core.library.models import Asset
-from core.media.ffmpeg import run_ffmpeg
+from core.media.posters import poster_frame
 from core.media.probe import probe
 from core.storage import MediaStore
 
@@ -90,8 +90,5 @@ class Library:
             return list(s.exec(stmt))
 
     def _poster(self, video: Path, duration_s: float) -> Path:
-        poster = video.with_suffix(".poster.jpg")
         at = min(1.0, duration_s / 2) if duration_s else 0
-        run_ffmpeg(["-ss", f"{at:.3f}", "-i", str(video), "-frames:v", "1",
-                    "-vf", "scale=480:-2", "-q:v", "4", str(poster)], label="make a poster frame")
-        return poster
+        return poster_frame(video, video.with_suffix(".poster.jpg"), at)
