@@ -61,7 +61,7 @@ def test_edit_chain_makes_a_new_version_with_parent(studio, source):
     assert made["parent_id"] == source["id"] and made["operation"] == "edit"
     info = probe(made["path"])
     assert info.duration_s == pytest.approx(0.5, abs=0.08)
-    assert info.video_codec == "h264" and info.faststart and info.has_audio
+    assert info.video_codec == "h264" and info.faststart and info.has_audio and info.bt709
     assert Path(source["path"]).exists() and probe(source["path"]).duration_s == pytest.approx(2.0, abs=0.05)
     assert [a["id"] for a in studio.lineage(made["id"])] == [made["id"], source["id"]]
 

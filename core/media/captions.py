@@ -14,7 +14,8 @@ _TIMING = re.compile(rf"\s*{_TIME}\s*-->\s*{_TIME}")
 
 
 def _seconds(hours: str | None, minutes: str, seconds: str, fraction: str) -> float:
-    return int((hours or "0:")[:-1]) * 3600 + int(minutes) * 60 + int(seconds) + int(fraction.ljust(3, "0")) / 1000
+    whole = int((hours or "0:")[:-1]) * 3600 + int(minutes) * 60 + int(seconds)
+    return whole + int(fraction.ljust(3, "0")) / 1000
 
 
 def parse_srt(text: str) -> list[Cue]:
@@ -63,7 +64,8 @@ def _ass_time(seconds: float) -> str:
 
 
 def _ass_text(text: str) -> str:
-    """Plain text for a Dialogue line: braces would start override tags, newlines become \\N."""
+    """Plain text for a Dialogue line: braces are escaped (they start override tags), a word
+    joiner after each backslash keeps \\N or \\h in the text literal, newlines become \\N."""
     safe = text.replace("\\", "\\\u2060").replace("{", "\\{").replace("}", "\\}")
     return safe.replace("\n", "\\N")
 

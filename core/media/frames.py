@@ -34,7 +34,10 @@ def frame_strip(path: Path, count: int = 8, height: int = 90, *, dest: Path | No
         inputs += ["-ss", num(round((i + 0.5) * step, 3)), "-i", str(path)]
         chains.append(f"[{i}:v:0]scale=-2:{height},setsar=1,trim=end_frame=1[f{i}]")
     pads = "".join(f"[f{i}]" for i in range(count))
-    graph = ";".join(chains) + f";{pads}hstack=inputs={count}[strip]" if count > 1 else chains[0].replace("[f0]", "[strip]")
+    if count == 1:
+        graph = chains[0].replace("[f0]", "[strip]")
+    else:
+        graph = ";".join(chains) + f";{pads}hstack=inputs={count}[strip]"
     _write_image(["-filter_complex", graph, "-map", "[strip]"], inputs, out, "make the frame strip")
     return out
 
@@ -63,7 +66,8 @@ def poster(path: Path, *, dest: Path | None = None) -> Path:
 def _cached(info: MediaInfo, name: str, suffix: str) -> Path:
     """A cache path unique to this file version (path, size, mtime) and the request."""
     stat = os.stat(info.path)
-    key = hashlib.sha1(f"{Path(info.path).resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    identity = f"{Path(info.path).resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    key = hashlib.sha1(identity.encode()).hexdigest()[:16]
     folder = Settings().cache_dir / "frames"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{key}-{name}{suffix}"

@@ -8,10 +8,12 @@ from pathlib import Path
 from core.media.graph import Graph, StreamState, escape_value, num
 from core.media.op_base import BuildContext, Op, in_range, register, require
 
+# warm/cool are a white-balance shift of the chroma planes: done in YUV with a lookup table,
+# they cost almost nothing (colorbalance would convert every frame to RGB and back).
 GRADE_PRESETS: dict[str, tuple[str, ...]] = {
     "none": (),
-    "warm": ("colorbalance=rs=0.06:bs=-0.06:rm=0.04:bm=-0.04:rh=0.03:bh=-0.03",),
-    "cool": ("colorbalance=rs=-0.06:bs=0.06:rm=-0.04:bm=0.04:rh=-0.03:bh=0.03",),
+    "warm": ("lutyuv=u=val-4:v=val+4",),
+    "cool": ("lutyuv=u=val+4:v=val-4",),
     "teal-orange": ("colorbalance=rs=-0.1:gs=0.02:bs=0.1:rh=0.1:gh=0.02:bh=-0.1", "eq=saturation=1.1"),
     "vintage": ("curves=preset=vintage", "eq=saturation=0.85"),
     "bw": ("hue=s=0",),

@@ -54,7 +54,8 @@ class Scale(Op):
         if self.width and self.height:
             stretch = abs((self.width / self.height) / (state.width / state.height) - 1)
             require(stretch <= 0.02,
-                    f"Scaling {state.width}x{state.height} to {self.width}x{self.height} would stretch the picture.",
+                    f"Scaling {state.width}x{state.height} to {self.width}x{self.height} "
+                    "would stretch the picture.",
                     "Reframe to the new aspect first, or give only the width or the height.")
             return even(self.width), even(self.height)
         if self.width:
@@ -83,7 +84,8 @@ class Upscale(Op):
 
     def apply(self, graph: Graph, state: StreamState, ctx: BuildContext) -> StreamState:
         require(self.short_side > state.short_side,
-                f"The clip is already {state.width}x{state.height}; upscaling to {self.short_side} would not enlarge it.",
+                f"The clip is already {state.width}x{state.height}; upscaling to {self.short_side} "
+                "would not enlarge it.",
                 "Pick a larger target, or use Scale to make it smaller.")
         width, height = state.fit_short_side(self.short_side)
         graph.vf(f"scale={width}:{height}:flags=lanczos", "setsar=1", "unsharp=5:5:0.4:5:5:0")
@@ -120,7 +122,10 @@ class Reframe(Op):
 
     def _crop(self, graph: Graph, state: StreamState, ratio: float) -> tuple[int, int]:
         w, h = state.width, state.height
-        cw, ch = (even_down(h * ratio), even_down(h)) if w / h > ratio else (even_down(w), even_down(w / ratio))
+        if w / h > ratio:
+            cw, ch = even_down(h * ratio), even_down(h)
+        else:
+            cw, ch = even_down(w), even_down(w / ratio)
         x = min(max(self.focus_x * w - cw / 2, 0), w - cw)
         y = min(max(self.focus_y * h - ch / 2, 0), h - ch)
         graph.vf(f"crop={cw}:{ch}:{int(x)}:{int(y)}", "setsar=1")

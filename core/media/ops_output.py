@@ -3,6 +3,7 @@ encoder settings they resolve to."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,11 @@ PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "sl
 AUDIO_MODES = ("keep", "ensure", "drop")
 MB = 1_000_000  # size targets are decimal megabytes, the smaller reading of "MB"
 MIN_VIDEO_KBPS = 80
+LARGE_FRAME_PIXELS = 1920 * 1088  # above 1080p, x264 frames in flight dominate memory
+# Above 1080p: slice threads, a short lookahead and no B-frames keep x264 to a few frames in
+# flight (measured at 4K: ~0.95 GB -> ~0.35 GB for ffmpeg; mbtree stays on, which keeps the file
+# within a few percent of the default settings' size at equal CRF).
+X264_LARGE_FRAME_PARAMS = "sliced-threads=1:rc-lookahead=2:bframes=0:sync-lookahead=0"
 COMPRESS_AIM = 0.975  # aim for the middle of the accepted window (95%..100% of the target)
 CONTAINER_OVERHEAD_BYTES = 8_000
 
@@ -44,16 +50,18 @@ class FormatSpec(OutputOp):
         require(self.vcodec is None or self.vcodec in codecs,
                 f"{self.container.upper()} files cannot hold {self.vcodec} video.",
                 f"For {self.container} use {' or '.join(codecs)}.")
-        require(not (self.crf is not None and self.bitrate_kbps), "Give a quality (crf) or a bitrate, not both.",
-                "Keep one of them.")
+        require(not (self.crf is not None and self.bitrate_kbps),
+                "Give a quality (crf) or a bitrate, not both.", "Keep one of them.")
         if self.crf is not None:
             require(self.codec in CRF_RANGE, f"{self.codec} has no crf setting.", "Leave the quality empty.")
             in_range("crf", self.crf, *CRF_RANGE[self.codec])
         if self.bitrate_kbps:
             require(self.codec in CRF_RANGE, f"{self.codec} has no bitrate setting.", "Leave it empty.")
             in_range("bitrate (kbps)", self.bitrate_kbps, 50, 200_000)
-        require(self.preset in PRESETS, f"Unknown speed preset {self.preset!r}.", f"Use one of: {', '.join(PRESETS)}.")
-        require(self.audio in AUDIO_MODES, f"Unknown audio mode {self.audio!r}.", f"Use one of: {', '.join(AUDIO_MODES)}.")
+        require(self.preset in PRESETS, f"Unknown speed preset {self.preset!r}.",
+                f"Use one of: {', '.join(PRESETS)}.")
+        require(self.audio in AUDIO_MODES, f"Unknown audio mode {self.audio!r}.",
+                f"Use one of: {', '.join(AUDIO_MODES)}.")
 
     @property
     def codec(self) -> str:
@@ -79,7 +87,8 @@ class Compress(OutputOp):
         audio_kbps = (128 if total_kbps - 128 >= 4 * MIN_VIDEO_KBPS else 64) if has_audio else 0
         video_kbps = int(total_kbps - audio_kbps)
         if video_kbps < MIN_VIDEO_KBPS:
-            need_mb = ((MIN_VIDEO_KBPS + audio_kbps) * 1000 * duration_s / 8 + CONTAINER_OVERHEAD_BYTES) / MB / COMPRESS_AIM
+            need_bytes = (MIN_VIDEO_KBPS + audio_kbps) * 1000 * duration_s / 8 + CONTAINER_OVERHEAD_BYTES
+            need_mb = need_bytes / MB / COMPRESS_AIM
             sound = f"the sound alone needs {audio_kbps * duration_s / 8000:.2f} MB and " if has_audio else ""
             raise InvalidInput(
                 f"{self.target_mb:g} MB is too small for {duration_s:.1f} s of video: {sound}"
@@ -100,6 +109,11 @@ class OutputSettings:
     audio: str = "keep"
     audio_kbps: int = 160
     compress: Compress | None = None
+    frame_pixels: int = 0  # output width x height, once the chain is planned
+
+    @property
+    def large_frames(self) -> bool:
+        return self.frame_pixels > LARGE_FRAME_PIXELS
 
     @property
     def pix_fmt(self) -> str:
@@ -115,9 +129,13 @@ class OutputSettings:
         crf = self.crf if self.crf is not None else DEFAULT_CRF.get(self.codec)
         passes = ["-pass", str(pass_no), "-passlogfile", str(passlog)] if pass_no and passlog else []
         if self.codec == "h264":
-            return [*VideoEncoding(crf=crf, preset=self.preset, bitrate_kbps=rate).args(), *passes]
+            bounded = ["-threads", str(min(os.cpu_count() or 2, 8)), "-x264-params", X264_LARGE_FRAME_PARAMS]
+            memory = bounded if self.large_frames else []
+            return [*VideoEncoding(crf=crf, preset=self.preset, bitrate_kbps=rate).args(), *memory, *passes]
         if self.codec == "h265":
-            x265 = "log-level=error" + (f":pass={pass_no}:stats={passlog}.x265" if pass_no and passlog else "")
+            x265 = "log-level=error"
+            if pass_no and passlog:
+                x265 += f":pass={pass_no}:stats={passlog}.x265"
             quality = ["-b:v", f"{rate}k"] if rate else ["-crf", str(crf)]
             return ["-c:v", "libx265", "-preset", self.preset, *quality, "-pix_fmt", "yuv420p",
                     "-tag:v", "hvc1", "-x265-params", x265, *BT709_TAGS]
@@ -148,17 +166,20 @@ def resolve_output(ops: list[OutputOp], *, preview: bool) -> OutputSettings:
     """Merge the chain's output ops (at most one of each kind) into encoder settings."""
     formats = [op for op in ops if isinstance(op, FormatSpec)]
     targets = [op for op in ops if isinstance(op, Compress)]
-    require(len(formats) <= 1 and len(targets) <= 1, "An edit can set the output format and size target once each.",
+    require(len(formats) <= 1 and len(targets) <= 1,
+            "An edit can set the output format and size target once each.",
             "Remove the extra format or compress step.")
     fmt = formats[0] if formats else FormatSpec()
     compress = targets[0] if targets else None
     if preview:  # a quick, small, browser-playable look at the result
-        return OutputSettings(crf=28, preset="ultrafast", audio=fmt.audio if fmt.audio != "ensure" else "keep",
-                              audio_kbps=96)
+        audio = fmt.audio if fmt.audio != "ensure" else "keep"
+        return OutputSettings(crf=28, preset="ultrafast", audio=audio, audio_kbps=96)
     if compress:
-        require(fmt.codec in ("h264", "h265", "vp9"), f"A size target needs H.264, H.265 or VP9, not {fmt.codec}.",
+        require(fmt.codec in ("h264", "h265", "vp9"),
+                f"A size target needs H.264, H.265 or VP9, not {fmt.codec}.",
                 "Pick one of those codecs, or remove the size target.")
         require(fmt.crf is None and not fmt.bitrate_kbps, "A size target sets the bitrate itself.",
                 "Remove the quality or bitrate from the format, or remove the size target.")
-    return OutputSettings(container=fmt.container, codec=fmt.codec, crf=fmt.crf, bitrate_kbps=fmt.bitrate_kbps,
-                          preset=fmt.preset, audio=fmt.audio, compress=compress)
+    return OutputSettings(container=fmt.container, codec=fmt.codec, crf=fmt.crf,
+                          bitrate_kbps=fmt.bitrate_kbps, preset=fmt.preset, audio=fmt.audio,
+                          compress=compress)

@@ -82,7 +82,10 @@ class TextOverlay(Op):
         if self.box:
             options += ["box=1", f"boxcolor={parse_color(self.box_color).ffmpeg()}", f"boxborderw={box_pad}"]
         if self.start > 0 or self.end is not None:
-            window = f"between(t,{num(self.start)},{num(self.end)})" if self.end is not None else f"gte(t,{num(self.start)})"
+            if self.end is None:
+                window = f"gte(t,{num(self.start)})"
+            else:
+                window = f"between(t,{num(self.start)},{num(self.end)})"
             options.append(f"enable={escape_value(window)}")
         graph.vf("drawtext=" + ":".join(options))
         return state
@@ -120,8 +123,8 @@ class Captions(Op):
         require(bool(self.srt.strip()) != bool(self.cues), "Captions need either SRT text or a cue list.",
                 "Give one of them.")
         self.timed_cues()
-        require(self.position in ("bottom", "top"), f"Captions go at the bottom or top, not {self.position!r}.",
-                "Use 'bottom' or 'top'.")
+        require(self.position in ("bottom", "top"),
+                f"Captions go at the bottom or top, not {self.position!r}.", "Use 'bottom' or 'top'.")
         in_range("caption size", self.size, 0.01, 0.3)
         in_range("outline", self.outline, 0.0, 0.3)
         parse_color(self.color)

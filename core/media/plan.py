@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from core.media.encoding import even
+from core.media.encoding import BT709_FILTER, even
 from core.media.graph import Graph, StreamState, fps_expr, map_arg, num
 from core.media.op_base import BuildContext, Op, OutputOp, require
-from core.media.ops_output import OutputSettings, resolve_output
+from core.media.ops_output import LARGE_FRAME_PIXELS, OutputSettings, resolve_output
 from core.media.ops_time import FastTrim, checked_span
 from core.media.probe import MediaInfo
 from core.media.sources import silent_audio
@@ -74,7 +74,9 @@ def build_plan(info: MediaInfo, ops: Sequence[Op], dest: Path, *, workdir: Path 
     graph = Graph(audio="0:a:0" if state.has_audio else None)
     for op in ops:
         state = op.apply(graph, state, ctx)
-    inputs = _input_args(info.path, ctx, graph)
+    shown = _preview_size(state) if preview else (state.width, state.height)
+    output = replace(output, frame_pixels=shown[0] * shown[1])
+    inputs = _input_args(info, ctx, graph)
     passes = [_analysis_pass(inputs, p.graph, p.label) for p in ctx.prepasses]
     duration = min(state.duration, PREVIEW_SECONDS) if preview else state.duration
     video, audio = _finish(graph, state, output, preview)
@@ -102,10 +104,15 @@ def build_plan(info: MediaInfo, ops: Sequence[Op], dest: Path, *, workdir: Path 
                       video_kbps, audio_kbps, encode)
 
 
-def _input_args(source: str, ctx: BuildContext, graph: Graph) -> list[str]:
+def _input_args(info: MediaInfo, ctx: BuildContext, graph: Graph) -> list[str]:
     seek = ["-ss", num(ctx.input_seek[0]), "-t", num(ctx.input_seek[1])] if ctx.input_seek else []
+    # One decoder thread for big sources: each extra frame thread holds more full-size frames,
+    # and one core decodes 4K H.264 far faster than the encoder consumes it.
+    # Filtering on one thread too: filter threads keep their own full-size frames in flight.
+    large = info.width * info.height > LARGE_FRAME_PIXELS
+    decoder = ["-filter_threads", "1", "-threads", "1"] if large else []
     extra = [arg for args in graph.extra_inputs for arg in args]
-    return [*seek, "-i", str(source), *extra]
+    return [*seek, *decoder, "-i", str(info.path), *extra]
 
 
 def _analysis_pass(inputs: list[str], graph: Graph, label: str) -> Pass:
@@ -116,10 +123,17 @@ def _analysis_pass(inputs: list[str], graph: Graph, label: str) -> Pass:
     return Pass([*inputs, "-filter_complex", graph.script(), *maps, "-f", "null", "-"], label)
 
 
-def _finish(graph: Graph, state: StreamState, output: OutputSettings, preview: bool) -> tuple[str, str | None]:
+def _preview_size(state: StreamState) -> tuple[int, int]:
+    if state.short_side > PREVIEW_SHORT_SIDE:
+        return state.fit_short_side(PREVIEW_SHORT_SIDE)
+    return state.width, state.height
+
+
+def _finish(graph: Graph, state: StreamState, output: OutputSettings,
+            preview: bool) -> tuple[str, str | None]:
     """Close the graph: constant frame rate, even size, output pixel format; pick the audio."""
-    if preview and state.short_side > PREVIEW_SHORT_SIDE:
-        graph.vf("scale={}:{}".format(*state.fit_short_side(PREVIEW_SHORT_SIDE)))
+    if preview and _preview_size(state) != (state.width, state.height):
+        graph.vf("scale={}:{}".format(*_preview_size(state)))
     if output.codec == "gif":
         graph.vf(f"fps={fps_expr(min(state.fps, GIF_MAX_FPS))}")
         if state.width > GIF_MAX_WIDTH:
@@ -132,7 +146,7 @@ def _finish(graph: Graph, state: StreamState, output: OutputSettings, preview: b
     graph.vf(f"fps={fps_expr(state.fps)}")
     if state.width % 2 or state.height % 2:
         graph.vf(f"scale={even(state.width)}:{even(state.height)}")
-    graph.vf("setsar=1", f"format={output.pix_fmt}")
+    graph.vf("setsar=1", f"format={output.pix_fmt}", BT709_FILTER)
     video = graph.take_video()
     if not output.has_audio_track:
         return video, None
@@ -145,7 +159,8 @@ def _finish(graph: Graph, state: StreamState, output: OutputSettings, preview: b
     return video, None
 
 
-def _fast_trim_plan(info: MediaInfo, op: FastTrim, state: StreamState, dest: Path, workdir: Path) -> RenderPlan:
+def _fast_trim_plan(info: MediaInfo, op: FastTrim, state: StreamState, dest: Path,
+                    workdir: Path) -> RenderPlan:
     end = checked_span(op.start, op.end, state, "The fast trim")
     muxer = MUXERS.get(dest.suffix.lower(), "mp4")
     flags = ["-movflags", "+faststart"] if muxer in ("mp4", "mov") else []

@@ -7,7 +7,6 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from core.errors import MediaError
@@ -27,7 +26,8 @@ MAX_SIZE_REFINES = 2
 def build_command(source_info: MediaInfo, ops: Sequence[Op], dest: Path, *, preview: bool = False,
                   clip_infos: Mapping[str, MediaInfo] | None = None) -> list[str]:
     """The ffmpeg arguments (without the binary) of the pass that writes `dest`. Pure."""
-    return build_plan(source_info, list(ops), Path(dest), preview=preview, clip_infos=clip_infos).passes[-1].args
+    plan = build_plan(source_info, list(ops), Path(dest), preview=preview, clip_infos=clip_infos)
+    return plan.passes[-1].args
 
 
 def render(source: Path, ops: Sequence[Op | dict], dest: Path, *, on_progress: ProgressFn | None = None,
@@ -38,6 +38,7 @@ def render(source: Path, ops: Sequence[Op | dict], dest: Path, *, on_progress: P
     Raises InvalidInput for unusable inputs or settings, MediaError/Cancelled from ffmpeg.
     """
     source, dest = Path(source), Path(dest)
+    on_progress = _never_backwards(on_progress)
     chain = [op if isinstance(op, Op) else op_from_dict(op) for op in ops]
     info = usable_video(source)
     clip_infos = _probe_clips(chain)
@@ -55,7 +56,7 @@ def render(source: Path, ops: Sequence[Op | dict], dest: Path, *, on_progress: P
     finally:
         partial.unlink(missing_ok=True)
         shutil.rmtree(workdir, ignore_errors=True)
-    return replace(probe(dest), path=str(dest))
+    return probe(dest)
 
 
 def _probe_clips(chain: Iterable[Op]) -> dict[str, MediaInfo]:
@@ -104,7 +105,21 @@ def _land_under_target(plan: RenderPlan, partial: Path, on_progress: ProgressFn 
     size = partial.stat().st_size
     if size > high:
         raise MediaError(f"The encoder could not fit the clip under {target / MB:g} MB "
-                         f"(it made {size / MB:.2f} MB).", "Choose a slightly larger target or trim the clip.")
+                         f"(it made {size / MB:.2f} MB).",
+                         "Choose a slightly larger target or trim the clip.")
+
+
+def _never_backwards(on_progress: ProgressFn | None) -> ProgressFn | None:
+    """ffmpeg may report an unknown (N/A) or negative time early on: pass on only new highs."""
+    if on_progress is None:
+        return None
+    best = [0.0]
+
+    def report(fraction: float, label: str) -> None:
+        best[0] = max(best[0], min(fraction, 1.0))
+        on_progress(best[0], label)
+
+    return report
 
 
 def _scaled(on_progress: ProgressFn | None, start: float, span: float) -> ProgressFn | None:

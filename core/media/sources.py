@@ -33,9 +33,11 @@ def check_video_source(info: MediaInfo) -> None:
     """Refuse probed inputs an edit cannot use, saying why and what to do (no file access)."""
     name = Path(info.path).name
     if not info.has_video:
-        raise InvalidInput(f"{name} has sound but no picture.", "Choose a video file; audio-only files cannot be edited here.")
+        raise InvalidInput(f"{name} has sound but no picture.",
+                           "Choose a video file; audio-only files cannot be edited here.")
     if info.duration_s <= 0 or info.width <= 0 or info.height <= 0:
-        raise InvalidInput(f"{name} has no playable video frames.", "Export the video again and re-upload it.")
+        raise InvalidInput(f"{name} has no playable video frames.",
+                           "Export the video again and re-upload it.")
 
 
 def usable_video(path: str | Path) -> MediaInfo:
@@ -44,8 +46,9 @@ def usable_video(path: str | Path) -> MediaInfo:
     check_video_source(info)
     if "mp4" in info.container or "mov" in info.container:
         if _iso_truncated(Path(info.path)):
-            raise InvalidInput(f"{Path(info.path).name} is cut short: the file ends before its video data does.",
-                               "The upload or copy was probably interrupted; upload the file again.")
+            raise InvalidInput(
+                f"{Path(info.path).name} is cut short: the file ends before its video data does.",
+                "The upload or copy was probably interrupted; upload the file again.")
     return info
 
 
