@@ -85,8 +85,39 @@ def test_offline_draft_through_the_api(tmp_path):
         assert info.video_codec == "h264" and info.faststart and info.pix_fmt == "yuv420p"
         refused = client.predict({"prompt": ""}, api_name="/create")
         assert not refused["ok"] and refused["issues"][0]["field"] == "prompt"
+        media_studios_through_the_api(client, tmp_path)
     finally:
         stop(proc)
+
+
+def media_studios_through_the_api(client: Client, tmp_path: Path) -> None:
+    """Import a clip, edit it, package it: every step by API name, results probed."""
+    from gradio_client import handle_file
+
+    from tests.conftest import make_clip
+
+    clip = make_clip(tmp_path / "mine.mp4", seconds=3, size="640x360", rate=30)
+    source = client.predict(handle_file(str(clip)), "mine", api_name="/import")
+    assert (source["width"], source["height"]) == (640, 360) and source["operation"] == "upload"
+    ops = [{"kind": "trim", "start": 0.5, "end": 2.5}, {"kind": "reframe", "aspect": "9:16", "mode": "pad_blur"},
+           {"kind": "color_grade", "preset": "cool"}]
+    summary = client.predict({"asset_id": source["id"], "ops": ops}, api_name="/outcome")["summary"]
+    assert "-> " in summary and "2.0 s" in summary
+    started = client.predict({"asset_id": source["id"], "ops": ops, "operation": "transform"}, api_name="/edit")
+    job = wait_job(client, started["job_id"], lambda v: v["terminal"])
+    assert job["status"] == "succeeded", job["error"]
+    version = [a for a in client.predict({}, api_name="/assets") if a["id"] == job["asset_id"]][0]
+    assert version["parent_id"] == source["id"]
+    info = probe(version["file_path"])
+    assert info.width * 16 == info.height * 9 and info.duration_s == pytest.approx(2.0, abs=0.1)
+
+    pack = client.predict({"asset_id": source["id"], "platforms": ["tiktok", "x"], "captions_text": "Hi"},
+                          api_name="/social_pack")
+    job = wait_job(client, pack["job_id"], lambda v: v["terminal"], timeout=180)
+    assert job["status"] == "succeeded", job["error"]
+    result = client.predict(pack["job_id"], api_name="/social_result")
+    assert result["all_passed"] and Path(result["zip"]).exists()
+    assert {p["platform"] for p in result["manifest"]["platforms"]} == {"tiktok", "x"}
 
 
 def test_killed_app_resumes_paid_job_without_second_submit(tmp_path, clip_factory):
