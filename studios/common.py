@@ -131,3 +131,31 @@ def ai_box(studio: Studio, operations: dict[str, str], asset: gr.Dropdown, job_i
                      trigger_mode="always_last")
     run.click(on_run, [asset, op, model, prompt, confirm, job_ids, *extra_inputs], [job_ids, note, meter],
               api_visibility="private")
+
+
+def wire_apply(studio: Studio, operation: str, build_ops, *, picker: AssetPicker, batch: gr.Dropdown,
+               job_ids: gr.State, settings: list, apply_btn: gr.Button, batch_btn: gr.Button,
+               notice: gr.Markdown, verb: str) -> None:
+    """Apply (one clip) and batch (several clips) buttons for a chain built by `build_ops(*settings)`."""
+
+    def on_apply(asset_id, ids, *values):
+        ops = build_ops(*values)
+        if not asset_id or not ops:
+            return ids, "Pick a clip and at least one change."
+        try:
+            job = studio.edit.apply(asset_id, ops, operation=operation)
+        except Exception as exc:
+            return ids, f"**Cannot {verb}:** {exc}"
+        return [job] + list(ids), f"Working on it ({verb}); the original is kept."
+
+    def on_batch(asset_id, extra, ids, *values):
+        chosen = [a for a in [asset_id, *(extra or [])] if a]
+        try:
+            result = studio.edit.apply_batch(chosen, build_ops(*values), operation=operation)
+        except Exception as exc:
+            return ids, f"**Cannot start the batch:** {exc}"
+        return result["job_ids"] + list(ids), f"Batch of {len(result['job_ids'])} clips started."
+
+    apply_btn.click(on_apply, [picker.dropdown, job_ids, *settings], [job_ids, notice], api_visibility="private")
+    batch_btn.click(on_batch, [picker.dropdown, batch, job_ids, *settings], [job_ids, notice],
+                    api_visibility="private")

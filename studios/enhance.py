@@ -5,7 +5,7 @@ from __future__ import annotations
 import gradio as gr
 
 from core.studio import Studio
-from studios.common import ai_box, asset_choices, asset_picker, job_watch, refresh_on
+from studios.common import ai_box, asset_choices, asset_picker, job_watch, refresh_on, wire_apply
 
 QUALITY = {"Quick": {"preset": "veryfast", "crf": 22}, "Balanced": {"preset": "faster", "crf": 19},
            "Best": {"preset": "medium", "crf": 17}}
@@ -72,29 +72,10 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         path = studio.asset(asset_id)["path"] if asset_id else None
         return path, on_change(asset_id, *values)
 
-    def on_apply(asset_id, ids, *values):
-        ops = build_ops(*values)
-        if not asset_id or not ops:
-            return ids, "Pick a clip and at least one enhancement."
-        try:
-            job = studio.edit.apply(asset_id, ops, operation="enhance")
-        except Exception as exc:
-            return ids, f"**Cannot enhance:** {exc}"
-        return [job] + list(ids), "Enhancing; the original is kept."
-
-    def on_batch(asset_id, extra, ids, *values):
-        chosen = [a for a in [asset_id, *(extra or [])] if a]
-        try:
-            result = studio.edit.apply_batch(chosen, build_ops(*values), operation="enhance")
-        except Exception as exc:
-            return ids, f"**Cannot start the batch:** {exc}"
-        return result["job_ids"] + list(ids), f"Batch of {len(result['job_ids'])} clips started."
-
     picker.dropdown.change(on_select, [picker.dropdown, *settings], [before, outcome], api_visibility="private")
     for field in settings:
         field.change(on_change, [picker.dropdown, *settings], outcome, api_visibility="private",
                      show_progress="hidden")
-    apply_btn.click(on_apply, [picker.dropdown, job_ids, *settings], [job_ids, notice], api_visibility="private")
-    batch_btn.click(on_batch, [picker.dropdown, batch, job_ids, *settings], [job_ids, notice],
-                    api_visibility="private")
+    wire_apply(studio, "enhance", build_ops, picker=picker, batch=batch, job_ids=job_ids, settings=settings,
+               apply_btn=apply_btn, batch_btn=batch_btn, notice=notice, verb="enhance")
     refresh_on(studio, tab, picker.dropdown, batch)

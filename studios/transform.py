@@ -5,7 +5,7 @@ from __future__ import annotations
 import gradio as gr
 
 from core.studio import Studio
-from studios.common import ai_box, asset_choices, asset_picker, job_watch, refresh_on
+from studios.common import ai_box, asset_choices, asset_picker, job_watch, refresh_on, wire_apply
 
 FORMATS = {"MP4 - H.264": ("mp4", "h264"), "MP4 - H.265": ("mp4", "h265"), "MOV - H.264": ("mov", "h264"),
            "MOV - ProRes": ("mov", "prores"), "WebM - VP9 + Opus": ("webm", "vp9"), "GIF": ("gif", "gif")}
@@ -76,27 +76,9 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         except Exception as exc:
             return f"**Not possible:** {exc}"
 
-    def on_apply(asset_id, ids, *values):
-        if not asset_id:
-            return ids, "Pick a clip first."
-        try:
-            job = studio.edit.apply(asset_id, build_ops(*values), operation="transform")
-        except Exception as exc:
-            return ids, f"**Cannot convert:** {exc}"
-        return [job] + list(ids), "Converting; the original is kept."
-
-    def on_batch(asset_id, extra, ids, *values):
-        chosen = [a for a in [asset_id, *(extra or [])] if a]
-        try:
-            result = studio.edit.apply_batch(chosen, build_ops(*values), operation="transform")
-        except Exception as exc:
-            return ids, f"**Cannot start the batch:** {exc}"
-        return result["job_ids"] + list(ids), f"Converting {len(result['job_ids'])} clips."
-
     for field in [picker.dropdown, *settings]:
         field.change(on_change, [picker.dropdown, *settings], outcome, api_visibility="private",
                      show_progress="hidden")
-    apply_btn.click(on_apply, [picker.dropdown, job_ids, *settings], [job_ids, notice], api_visibility="private")
-    batch_btn.click(on_batch, [picker.dropdown, batch, job_ids, *settings], [job_ids, notice],
-                    api_visibility="private")
+    wire_apply(studio, "transform", build_ops, picker=picker, batch=batch, job_ids=job_ids, settings=settings,
+               apply_btn=apply_btn, batch_btn=batch_btn, notice=notice, verb="convert")
     refresh_on(studio, tab, picker.dropdown, batch)

@@ -22,6 +22,17 @@ def studio_home(tmp_path, monkeypatch) -> Path:
     return home
 
 
+@pytest.fixture
+def studio(studio_home):
+    """A started studio with no keys (only the offline provider is configured)."""
+    from app import build_studio
+    from core.settings import Settings
+
+    instance = build_studio(Settings()).start()
+    yield instance
+    instance.stop()
+
+
 def _ffmpeg() -> str:
     from core.media.ffmpeg import ffmpeg_exe
 

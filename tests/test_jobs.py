@@ -106,6 +106,15 @@ class Harness:
                             estimate_usd=job.estimate_usd, verified=True)
         return job.id
 
+    def run(self, job_id: str) -> Job:
+        """Start the workers, run the job to its end, stop the workers."""
+        self.runner.start()
+        self.runner.enqueue(job_id)
+        try:
+            return self.wait(job_id)
+        finally:
+            self.runner.stop()
+
     def wait(self, job_id: str, timeout: float = 20) -> Job:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -126,10 +135,7 @@ def test_job_succeeds_once_and_settles_actual(tmp_path, clip):
     model = spec("alpha")
     h = Harness(tmp_path, {"fake": fake}, {"alpha": model})
     job_id = h.add_job(model)
-    h.runner.start()
-    h.runner.enqueue(job_id)
-    job = h.wait(job_id)
-    h.runner.stop()
+    job = h.run(job_id)
     assert job.status == JobStatus.SUCCEEDED, job.error
     assert fake.submits == ["alpha"]
     assert job.task_id == "task-1"
@@ -183,10 +189,7 @@ def test_unknown_submit_outcome_is_flagged_not_retried(tmp_path, clip):
     model = spec("alpha")
     h = Harness(tmp_path, {"fake": fake}, {"alpha": model, "beta": spec("beta")})
     job_id = h.add_job(model, ladder=["alpha", "beta"])
-    h.runner.start()
-    h.runner.enqueue(job_id)
-    job = h.wait(job_id)
-    h.runner.stop()
+    job = h.run(job_id)
     assert job.status == JobStatus.NEEDS_ATTENTION
     assert fake.submits == ["alpha"], "no retry and no fallback when the first submit may exist"
 
@@ -197,10 +200,7 @@ def test_definite_submit_failure_falls_back_to_next_model(tmp_path, clip):
     alpha, beta = spec("alpha", "broke"), spec("beta", "good", price=0.25)
     h = Harness(tmp_path, {"broke": broke, "good": good}, {"alpha": alpha, "beta": beta})
     job_id = h.add_job(alpha, ladder=["alpha", "beta"])
-    h.runner.start()
-    h.runner.enqueue(job_id)
-    job = h.wait(job_id)
-    h.runner.stop()
+    job = h.run(job_id)
     assert job.status == JobStatus.SUCCEEDED and job.model == "beta"
     assert broke.submits == ["alpha"] and good.submits == ["beta"]
     assert h.ledger.entry(job_id).model == "beta"
@@ -211,10 +211,7 @@ def test_failed_task_is_released_from_ledger(tmp_path, clip):
     model = spec("alpha")
     h = Harness(tmp_path, {"fake": fake}, {"alpha": model})
     job_id = h.add_job(model)
-    h.runner.start()
-    h.runner.enqueue(job_id)
-    job = h.wait(job_id)
-    h.runner.stop()
+    job = h.run(job_id)
     assert job.status == JobStatus.FAILED and "content policy" in job.error
     entry = h.ledger.entry(job_id)
     assert entry.state == "refunded" and entry.actual_usd == 0
@@ -226,10 +223,7 @@ def test_failure_that_may_be_billed_stays_counted(tmp_path, clip):
     model = spec("alpha")
     h = Harness(tmp_path, {"fake": fake}, {"alpha": model})
     job_id = h.add_job(model)
-    h.runner.start()
-    h.runner.enqueue(job_id)
-    job = h.wait(job_id)
-    h.runner.stop()
+    job = h.run(job_id)
     assert job.status == JobStatus.FAILED and "may still have billed" in job.error
     assert h.ledger.entry(job_id).state == "unknown"
     assert h.ledger.month_spend("ana") == 0.5
@@ -258,10 +252,7 @@ def test_cancel_before_submit_costs_nothing(tmp_path, clip):
     h = Harness(tmp_path, {"fake": fake}, {"alpha": model})
     job_id = h.add_job(model)
     h.jobs.update(job_id, cancel_requested=True)
-    h.runner.start()
-    h.runner.enqueue(job_id)
-    job = h.wait(job_id)
-    h.runner.stop()
+    job = h.run(job_id)
     assert job.status == JobStatus.CANCELLED and fake.submits == []
     assert h.ledger.entry(job_id).actual_usd == 0
 

@@ -3,39 +3,20 @@
 from __future__ import annotations
 
 import json
-import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from app import build_studio
 from core.errors import InvalidInput
 from core.media.probe import probe
-from core.settings import Settings
-
-
-@pytest.fixture
-def studio(studio_home):
-    s = build_studio(Settings()).start()
-    yield s
-    s.stop()
+from tests.helpers import wait_for_job
 
 
 @pytest.fixture
 def source(studio, clip_factory):
     clip = clip_factory("holiday.mp4", seconds=2, size="320x180", rate=25)
     return studio.import_media(clip, title="holiday")
-
-
-def wait(studio, job_id, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        view = studio.job(job_id)
-        if view["terminal"]:
-            return view
-        time.sleep(0.1)
-    raise AssertionError(studio.job(job_id))
 
 
 def test_import_copies_and_probes(studio, source):
@@ -55,7 +36,7 @@ def test_import_refuses_a_broken_file_and_keeps_nothing(studio, tmp_path):
 def test_edit_chain_makes_a_new_version_with_parent(studio, source):
     ops = [{"kind": "trim", "start": 0.5, "end": 1.5}, {"kind": "speed", "factor": 2.0},
            {"kind": "color_grade", "preset": "warm"}, {"kind": "text", "text": "Hello"}]
-    job = wait(studio, studio.edit.apply(source["id"], ops))
+    job = wait_for_job(studio, studio.edit.apply(source["id"], ops))
     assert job["status"] == "succeeded", job["error"]
     made = studio.asset(job["asset_id"])
     assert made["parent_id"] == source["id"] and made["operation"] == "edit"
@@ -75,7 +56,7 @@ def test_bad_chain_is_refused_before_a_job_exists(studio, source):
 
 
 def test_trim_outside_the_clip_fails_clearly(studio, source):
-    job = wait(studio, studio.edit.apply(source["id"], [{"kind": "trim", "start": 5, "end": 8}]))
+    job = wait_for_job(studio, studio.edit.apply(source["id"], [{"kind": "trim", "start": 5, "end": 8}]))
     assert job["status"] == "failed" and "s" in job["error"]
 
 
@@ -91,7 +72,7 @@ def test_transform_batch_to_webm(studio, source, clip_factory):
     other = studio.import_media(clip_factory("b.mp4", seconds=1, size="160x120"))
     batch = studio.edit.apply_batch([source["id"], other["id"]],
                                     [{"kind": "format", "container": "webm"}], operation="transform")
-    views = [wait(studio, j) for j in batch["job_ids"]]
+    views = [wait_for_job(studio, j) for j in batch["job_ids"]]
     assert {v["status"] for v in views} == {"succeeded"}
     for view in views:
         info = probe(studio.asset(view["asset_id"])["path"])
@@ -100,7 +81,7 @@ def test_transform_batch_to_webm(studio, source, clip_factory):
 
 def test_join_two_clips(studio, source, clip_factory):
     other = studio.import_media(clip_factory("b.mp4", seconds=2, size="320x180"))
-    job = wait(studio, studio.edit.join([source["id"], other["id"]], "fade", 0.5))
+    job = wait_for_job(studio, studio.edit.join([source["id"], other["id"]], "fade", 0.5))
     assert job["status"] == "succeeded", job["error"]
     assert probe(studio.asset(job["asset_id"])["path"]).duration_s == pytest.approx(3.5, abs=0.1)
 
@@ -118,7 +99,7 @@ def test_social_pack_makes_assets_zip_and_proof(studio, clip_factory):
                "thumbnail_title": "Launch"}
     plan = studio.social.plan(src["id"], options)
     assert {row["platform"] for row in plan} == {"tiktok", "linkedin_square", "x"}
-    job = wait(studio, studio.social.pack(src["id"], options), timeout=240)
+    job = wait_for_job(studio, studio.social.pack(src["id"], options), timeout=240)
     assert job["status"] == "succeeded", job["error"]
     assert len(job["asset_ids"]) == 3
     for asset_id in job["asset_ids"]:

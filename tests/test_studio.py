@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from app import build_studio
 from core.media.probe import probe
-from core.settings import Settings
-
-
-@pytest.fixture
-def studio(studio_home):
-    s = build_studio(Settings()).start()
-    yield s
-    s.stop()
-
-
-def wait(studio, job_id, timeout=90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        view = studio.job(job_id)
-        if view["terminal"]:
-            return view
-        time.sleep(0.1)
-    raise AssertionError(studio.job(job_id))
+from tests.helpers import wait_for_job
 
 
 def test_no_keys_only_local_is_configured(studio):
@@ -44,7 +25,7 @@ def test_offline_vertical_draft_lands_in_library(studio):
     assert est["offline"] and est["total_usd"] == 0 and est["provider"] == "local"
     answer = studio.create(request)
     assert answer["ok"] and len(answer["job_ids"]) == 1
-    job = wait(studio, answer["job_ids"][0])
+    job = wait_for_job(studio, answer["job_ids"][0])
     assert job["status"] == "succeeded", job["error"]
     asset = studio.asset(job["asset_id"])
     info = probe(asset["path"])
@@ -60,7 +41,7 @@ def test_variations_make_one_job_each(studio):
     answer = studio.create({"prompt": "paper boats", "aspect": "1:1", "resolution": "480p",
                             "duration": 2, "variations": 2, "seed": 7})
     assert answer["ok"] and len(answer["job_ids"]) == 2
-    views = [wait(studio, j) for j in answer["job_ids"]]
+    views = [wait_for_job(studio, j) for j in answer["job_ids"]]
     assert {v["status"] for v in views} == {"succeeded"}
     seeds = {studio.asset(v["asset_id"])["settings"]["seed"] for v in views}
     assert seeds == {7, 8}
@@ -73,7 +54,7 @@ def test_image_to_video_with_audio(studio, tmp_path, clip_factory):
     answer = studio.create({"operation": "image-to-video", "image": str(photo), "audio": str(audio),
                             "aspect": "16:9", "resolution": "480p", "duration": 2, "motion": "dynamic"})
     assert answer["ok"], answer["issues"]
-    job = wait(studio, answer["job_ids"][0])
+    job = wait_for_job(studio, answer["job_ids"][0])
     assert job["status"] == "succeeded", job["error"]
     info = probe(studio.asset(job["asset_id"])["path"])
     assert (info.width, info.height) == (854, 480) and info.has_audio

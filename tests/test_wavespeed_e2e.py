@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import pytest
 from PIL import Image
@@ -10,6 +9,7 @@ from PIL import Image
 from app import build_studio
 from core.media.probe import probe
 from core.settings import Settings
+from tests.helpers import wait_for_job
 from tests.fakes.wavespeed_vendor import start_fake_wavespeed
 
 
@@ -31,16 +31,6 @@ def paid_studio(studio_home, vendor, monkeypatch):
     studio.stop()
 
 
-def wait(studio, job_id, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        view = studio.job(job_id)
-        if view["terminal"]:
-            return view
-        time.sleep(0.1)
-    raise AssertionError(studio.job(job_id))
-
-
 def submitted(fake, model_path):
     return [r.json for r in fake.requests if r.method == "POST" and r.path == f"/api/v3/{model_path}"]
 
@@ -52,7 +42,7 @@ def test_wan_t2v_vertical_sends_documented_size_and_settles_estimate(paid_studio
                                  "duration": 5, "seed": 11})
     assert answer["ok"], answer["issues"]
     assert answer["total_usd"] == pytest.approx(0.50)
-    job = wait(paid_studio, answer["job_ids"][0])
+    job = wait_for_job(paid_studio, answer["job_ids"][0])
     assert job["status"] == "succeeded", job["error"]
     [body] = submitted(fake, "alibaba/wan-2.5/text-to-video")
     assert body["size"] == "720*1280" and body["duration"] == 5 and body["seed"] == 11
@@ -74,7 +64,7 @@ def test_i2v_uploads_the_photo_and_sends_resolution(paid_studio, vendor, tmp_pat
     answer = paid_studio.create({"operation": "image-to-video", "prompt": "slow zoom", "image": str(photo),
                                  "model": "wan-2.5-i2v", "resolution": "480p", "duration": 5})
     assert answer["ok"], answer["issues"]
-    job = wait(paid_studio, answer["job_ids"][0])
+    job = wait_for_job(paid_studio, answer["job_ids"][0])
     assert job["status"] == "succeeded", job["error"]
     [body] = submitted(fake, "alibaba/wan-2.5/image-to-video")
     assert body["resolution"] == "480p" and body["image"].startswith("http")
@@ -90,7 +80,7 @@ def test_expensive_run_needs_confirmation_and_budget(paid_studio, vendor):
     assert fake.submits["google/veo3.1/text-to-video"] == 0
     second = paid_studio.create(request, confirm=True)
     assert second["ok"]
-    assert wait(paid_studio, second["job_ids"][0])["status"] == "succeeded"
+    assert wait_for_job(paid_studio, second["job_ids"][0])["status"] == "succeeded"
 
 
 def test_over_budget_run_is_refused_before_submit(paid_studio, vendor):
@@ -110,6 +100,6 @@ def test_vendor_failure_is_reported_and_released(paid_studio, vendor):
     fake.behave("alibaba/wan-2.5/text-to-video", steps=["created", "failed"], error="NSFW content detected")
     answer = paid_studio.create({"prompt": "x y z", "model": "wan-2.5-t2v", "aspect": "16:9",
                                  "resolution": "480p", "duration": 5})
-    job = wait(paid_studio, answer["job_ids"][0])
+    job = wait_for_job(paid_studio, answer["job_ids"][0])
     assert job["status"] == "failed" and "NSFW" in job["error"]
     assert paid_studio.ledger.entry(job["id"]).actual_usd == 0
