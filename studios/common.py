@@ -38,7 +38,9 @@ def refresh_on(studio: Studio, tab: gr.Tab, *dropdowns: gr.Dropdown) -> None:
 def asset_picker(studio: Studio, label: str = "Video", multiselect: bool = False) -> AssetPicker:
     """A library dropdown with refresh and upload (uploads are copied into the library)."""
     with gr.Row():
-        dropdown = gr.Dropdown(asset_choices(studio), label=label, multiselect=multiselect, scale=4)
+        # An explicit empty value: without it Gradio preselects the first asset without a change event.
+        dropdown = gr.Dropdown(asset_choices(studio), value=[] if multiselect else None, label=label,
+                               multiselect=multiselect, scale=4)
         refresh = gr.Button("Refresh", scale=0, size="sm")
         upload = gr.UploadButton("Upload a video", file_types=["video"], scale=0, size="sm")
     info = gr.Markdown("")

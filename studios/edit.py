@@ -92,7 +92,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
                 reset_btn = gr.Button("Reset to original")
             notice = gr.Markdown("")
             with gr.Accordion("Join clips with a transition", open=False):
-                others = gr.Dropdown(asset_choices(studio), multiselect=True, label="Clips to add after this one")
+                others = gr.Dropdown(asset_choices(studio), value=[], multiselect=True, label="Clips to add after this one")
                 with gr.Row():
                     transition = gr.Dropdown(TRANSITIONS, value="fade", label="Transition")
                     trans_dur = gr.Slider(0.2, 2, value=0.5, step=0.1, label="Transition (s)")

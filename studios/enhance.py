@@ -45,7 +45,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
             quality = gr.Radio(list(QUALITY), value="Balanced", label="Quality preset")
             with gr.Row():
                 apply_btn = gr.Button("Enhance", variant="primary")
-            batch = gr.Dropdown(asset_choices(studio), multiselect=True, label="Batch: more clips, same settings")
+            batch = gr.Dropdown(asset_choices(studio), value=[], multiselect=True, label="Batch: more clips, same settings")
             batch_btn = gr.Button("Enhance all as one batch")
             notice = gr.Markdown("")
             with gr.Accordion("AI upscaling (FlashVSR, priced before running)", open=False):

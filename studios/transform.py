@@ -56,7 +56,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
                                       label="Resolution (short side)")
                 speed = gr.Slider(0.25, 4, value=1, step=0.05, label="Speed (slow motion < 1 < time-lapse)")
             apply_btn = gr.Button("Convert", variant="primary")
-            batch = gr.Dropdown(asset_choices(studio), multiselect=True, label="Batch: more clips, same settings")
+            batch = gr.Dropdown(asset_choices(studio), value=[], multiselect=True, label="Batch: more clips, same settings")
             batch_btn = gr.Button("Convert all")
             notice = gr.Markdown("")
             with gr.Accordion("Style transfer (providers, priced before running)", open=False):
