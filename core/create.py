@@ -10,7 +10,6 @@ from core.errors import InvalidInput
 from core.library.models import Job
 from core.preflight import PreflightResult, Usage, run_preflight
 from core.pricing import estimate as estimate_cost
-from core.prompting import enhance_offline
 
 if TYPE_CHECKING:
     from core.studio import Studio
@@ -108,12 +107,6 @@ class CreateService:
             request = request.model_copy(update={"input_duration": output_duration_s})
         return estimate_cost(request, model).per_run_usd
 
-    def enhance_prompt(self, prompt: str, template: str | None, operation: str) -> dict:
-        """Offline, template-based enhancement (free and labelled as such)."""
-        op = Operation(operation or Operation.TEXT_TO_VIDEO)
-        enhanced = enhance_offline(prompt, template_id=template or None, operation=op.value)
-        return {"prompt": enhanced.text, "negative_prompt": enhanced.negative_prompt,
-                "source": enhanced.source, "notes": list(enhanced.notes), "cost_usd": 0.0}
 
 
 def _refusal(request, exc: InvalidInput) -> dict:

@@ -8,6 +8,7 @@ from core.catalog import load_catalog
 from core.contracts import GenerationRequest, Provider
 from core.create import CreateService
 from core.edit import EditService
+from core.prompt_enhance import PromptEnhancer
 from core.social_service import SocialService
 from core.db import Database
 from core.errors import InvalidInput, NotFound
@@ -42,6 +43,7 @@ class Studio:
         self.runner = JobRunner(self.jobs, io_workers=settings.workers, render_workers=settings.render_slots)
         self.create_service = CreateService(self)
         self.edit = EditService(self)
+        self.prompts = PromptEnhancer(self)
         self.social = SocialService(self)
         self.runner.register("generate", GenerateHandler(GenerateDeps(
             providers=providers, get_model=self.catalog.get, actual_cost=self.create_service.actual_cost,
@@ -87,8 +89,10 @@ class Studio:
                parent_id: str | None = None) -> dict:
         return self.create_service.create(request, self.user(user), confirm, parent_id)
 
-    def enhance_prompt(self, prompt: str, template: str | None = None, operation: str = "text-to-video") -> dict:
-        return self.create_service.enhance_prompt(prompt, template, operation)
+    def enhance_prompt(self, prompt: str, template: str | None = None, operation: str = "text-to-video",
+                       user: str | None = None) -> dict:
+        """The provider's prompt helper when configured (priced, in the ledger), else the offline one."""
+        return self.prompts.enhance(prompt, template, operation, self.user(user))
 
     # -- jobs --------------------------------------------------------------------------------
     def enqueue_local(self, kind: str, user: str | None, payload: dict, *, operation: str,

@@ -62,7 +62,12 @@ def register(studio: Studio) -> None:
         """Cancel a job. A paid job already sent may still be billed by the provider."""
         return studio.cancel(job_id)
 
-    for fn in (estimate, create, job, assets, cancel):
+    def enhance_prompt(request: dict) -> dict:
+        """{prompt, template, operation} -> prompt, negative_prompt, source, notes, cost_usd."""
+        return studio.enhance_prompt(request.get("prompt", ""), request.get("template"),
+                                     request.get("operation", "text-to-video"), request.get("user"))
+
+    for fn in (estimate, create, job, assets, cancel, enhance_prompt):
         gr.api(_guard(fn), api_name=fn.__name__, concurrency_limit=None)
     register_media(studio)
 

@@ -60,7 +60,7 @@ def build(studio: Studio) -> None:
             prompt = gr.Textbox(label="Prompt", lines=3, max_lines=8,
                                 placeholder="A barista pours latte art in a sunlit cafe, slow push-in")
             with gr.Row():
-                enhance = gr.Button("Enhance prompt", size="sm", scale=0)
+                enhance = gr.Button(studio.prompts.label(), size="sm", scale=0)
                 enhance_note = gr.Markdown("")
             image = gr.Image(label="Photo to animate", type="filepath", visible=False, height=220)
             with gr.Row():
@@ -108,8 +108,13 @@ def build(studio: Studio) -> None:
                 gr.update(value=min(max(current_duration, preset["min_duration"]), preset["max_duration"])))
 
     def on_enhance(text, template_id, selected):
-        result = studio.enhance_prompt(text, template_id or None, MODES[selected])
-        return result["prompt"], result["negative_prompt"], f"*Enhanced with the {result['source']} (free).*"
+        try:
+            result = studio.enhance_prompt(text, template_id or None, MODES[selected])
+        except Exception as exc:
+            return gr.update(), gr.update(), f"**Cannot enhance:** {exc}"
+        cost = "free" if not result["cost_usd"] else f"${result['cost_usd']:.3f}"
+        notes = " ".join(result["notes"][:1])
+        return result["prompt"], result["negative_prompt"] or gr.update(), f"*Enhanced with {result['source']} ({cost}). {notes}*"
 
     def on_create(*values):
         *request_values, confirmed, current = values

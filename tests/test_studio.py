@@ -108,3 +108,11 @@ def test_paid_model_without_key_is_refused_not_sent(studio):
                             "resolution": "720p", "duration": 5})
     assert not answer["ok"]
     assert any("not configured" in i["message"] for i in answer["issues"]), answer["issues"]
+
+
+def test_offline_prompt_enhancement_is_free_and_labelled(studio):
+    assert "offline" in studio.prompts.label() and "free" in studio.prompts.label()
+    result = studio.enhance_prompt("a fox crossing a frozen river", "cinematic")
+    assert result["source"] == "offline template" and result["cost_usd"] == 0
+    assert "fox crossing a frozen river" in result["prompt"] and len(result["prompt"]) > 40
+    assert studio.ledger.entries("local") == []

@@ -103,3 +103,26 @@ def test_vendor_failure_is_reported_and_released(paid_studio, vendor):
     job = wait_for_job(paid_studio, answer["job_ids"][0])
     assert job["status"] == "failed" and "NSFW" in job["error"]
     assert paid_studio.ledger.entry(job["id"]).actual_usd == 0
+
+
+def test_prompt_helper_is_paid_once_and_recorded(paid_studio, vendor):
+    _, fake = vendor
+    fake.behave("wavespeed-ai/prompt-optimizer", steps=["created", "completed"], outputs="text",
+                text="A slow dolly across a misty harbour at dawn, soft gold light")
+    assert "$0.001" in paid_studio.prompts.label()
+    result = paid_studio.enhance_prompt("harbour at dawn")
+    assert result["prompt"].startswith("A slow dolly") and result["cost_usd"] == 0.001
+    assert fake.submits["wavespeed-ai/prompt-optimizer"] == 1
+    assert paid_studio.ledger_summary()["month_spend_usd"] == pytest.approx(0.0, abs=0.01)
+    entries = [e for e in paid_studio.ledger.entries("local") if e.model == "prompt-optimizer"]
+    assert [(e.state, e.actual_usd) for e in entries] == [("charged", 0.001)]
+
+
+def test_prompt_helper_failure_falls_back_offline(paid_studio, vendor):
+    _, fake = vendor
+    fake.behave("wavespeed-ai/prompt-optimizer", submit_status=500)
+    result = paid_studio.enhance_prompt("harbour at dawn", template="cinematic")
+    assert result["source"] == "offline template" and result["cost_usd"] == 0
+    assert "could not help" in result["notes"][0]
+    entries = [e for e in paid_studio.ledger.entries("local") if e.model == "prompt-optimizer"]
+    assert [e.state for e in entries] == ["unknown"], "a 500 on submit may have billed: keep it counted"
