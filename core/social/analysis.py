@@ -87,7 +87,10 @@ def frame_scores(samples: Samples) -> np.ndarray:
     contrast = np.clip(std / 40, 0.05, 1)
     change = _changes(f)
     typical = np.median(change) + 2.0
-    mid_change = np.minimum(np.r_[change[:1], change], np.r_[change, change[-1:]]) if len(f) > 1 else np.zeros(1)
+    if len(f) > 1:  # a frame changing from both neighbours is mid-transition
+        mid_change = np.minimum(np.r_[change[:1], change], np.r_[change, change[-1:]])
+    else:
+        mid_change = np.zeros(1)
     steady = 1 / (1 + (mid_change / (3 * typical)) ** 2)
     return (0.2 + sharp) * exposure * contrast * steady
 

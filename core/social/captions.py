@@ -33,7 +33,8 @@ def parse_srt(text: str) -> list[Cue]:
             cues.append(Cue(start=start, end=end, text=body))
     if not cues:
         raise InvalidInput("The SRT text has no readable captions.",
-                           "Each caption needs a line like '00:00:01,000 --> 00:00:03,500' followed by its text.")
+                           "Each caption needs a line like '00:00:01,000 --> 00:00:03,500' "
+                           "followed by its text.")
     return cues
 
 
@@ -71,7 +72,8 @@ def ass_document(cues: list[Cue], style: CaptionStyle, safe: SafeRect) -> str:
     }[style.position]
     primary = _ass_color(style.color, 1.0)
     if style.box:
-        border_style, edge, back = 3, _ass_color(style.box_color, style.box_opacity), _ass_color(style.box_color, style.box_opacity)
+        box = _ass_color(style.box_color, style.box_opacity)
+        border_style, edge, back = 3, box, box
     else:
         border_style, edge, back = 1, _ass_color(style.outline_color, 1.0), "&H80000000"
     header = (
@@ -86,8 +88,8 @@ def ass_document(cues: list[Cue], style: CaptionStyle, safe: SafeRect) -> str:
         f"{alignment},{margin_l},{margin_r},{margin_v},1\n\n"
         "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
     )
-    events = [f"Dialogue: 0,{_ass_time(c.start)},{_ass_time(c.end)},Default,,0,0,0,,{override}{_ass_text(c.text)}"
-              for c in cues]
+    events = [f"Dialogue: 0,{_ass_time(c.start)},{_ass_time(c.end)},Default,,0,0,0,,"
+              f"{override}{_ass_text(c.text)}" for c in cues]
     return header + "\n".join(events) + "\n"
 
 

@@ -15,6 +15,7 @@ from core.social.models import Check
 
 ASPECT_TOLERANCE = 0.01
 MP4_CONTAINERS = ("moov", "trak", "edts", "mdia", "minf", "stbl")
+BT709_CODE = 1  # ITU-T H.273 code point for BT.709 primaries, transfer and matrix
 
 
 def compliance(path: str | Path, spec: PlatformSpec, thumbnail: str | Path | None = None) -> list[Check]:
@@ -31,7 +32,8 @@ def compliance(path: str | Path, spec: PlatformSpec, thumbnail: str | Path | Non
     checks = [
         _container(info), _codec(info, facts, spec), _pix_fmt(info, spec), _aspect(info, facts, spec),
         _resolution(info, spec), _fps(info, spec), _duration(info, spec), _file_size(info, spec),
-        _faststart(info), _edit_lists(facts), _keyframes(facts, info, spec), _bitrate(facts, info, spec),
+        _colour(facts), _faststart(info), _edit_lists(facts), _keyframes(facts, info, spec),
+        _bitrate(facts, info, spec),
         _audio(info, spec),
     ]
     if thumbnail is not None:
@@ -59,6 +61,7 @@ def stream_facts(path: str | Path) -> dict:
             "sar": float(sar) if sar else 1.0,
             "max_keyframe_gap": max((b - a for a, b in zip(keyframes, keyframes[1:])), default=0.0),
             "video_kbps": total_bytes * 8 / duration / 1000 if duration else 0.0,
+            "bt709": cc.color_primaries == cc.color_trc == cc.colorspace == BT709_CODE,
         }
     facts["edit_lists"] = count_edit_lists(path)
     return facts
@@ -117,8 +120,10 @@ def _pix_fmt(info: MediaInfo, spec: PlatformSpec) -> Check:
 
 def _aspect(info: MediaInfo, facts: dict, spec: PlatformSpec) -> Check:
     ratio = info.width / info.height
-    ok = abs(ratio - spec.aspect_ratio) <= ASPECT_TOLERANCE * spec.aspect_ratio and abs(facts["sar"] - 1) < 0.01
-    return _check("aspect", ok, f"{spec.aspect}, square pixels", f"{ratio:.4f}, pixel aspect {facts['sar']:.3f}",
+    square_pixels = abs(facts["sar"] - 1) < 0.01
+    ok = abs(ratio - spec.aspect_ratio) <= ASPECT_TOLERANCE * spec.aspect_ratio and square_pixels
+    return _check("aspect", ok, f"{spec.aspect}, square pixels",
+                  f"{ratio:.4f}, pixel aspect {facts['sar']:.3f}",
                   f"The frame is not {spec.aspect} with square pixels.")
 
 
@@ -138,7 +143,8 @@ def _fps(info: MediaInfo, spec: PlatformSpec) -> Check:
 
 def _duration(info: MediaInfo, spec: PlatformSpec) -> Check:
     ok = spec.min_duration_s <= info.duration_s <= spec.max_duration_s
-    return _check("duration", ok, f"{spec.min_duration_s:g}-{spec.max_duration_s:g} s", f"{info.duration_s:.2f} s",
+    return _check("duration", ok, f"{spec.min_duration_s:g}-{spec.max_duration_s:g} s",
+                  f"{info.duration_s:.2f} s",
                   "The length is outside what the platform accepts.")
 
 
@@ -147,9 +153,16 @@ def _file_size(info: MediaInfo, spec: PlatformSpec) -> Check:
                   f"{info.size_bytes / 1e6:.2f} MB", "The file is over the platform's size cap.")
 
 
+def _colour(facts: dict) -> Check:
+    actual = "BT.709" if facts["bt709"] else "untagged or other"
+    return _check("colour", facts["bt709"], "BT.709 tags", actual,
+                  "Without BT.709 tags players may guess the colours wrong.")
+
+
 def _faststart(info: MediaInfo) -> Check:
     return _check("faststart", info.faststart is True, "moov before mdat",
-                  "yes" if info.faststart else "no", "The index is at the end: playback waits for the download.")
+                  "yes" if info.faststart else "no",
+                  "The index is at the end: playback waits for the download.")
 
 
 def _edit_lists(facts: dict) -> Check:
@@ -174,7 +187,8 @@ def _audio(info: MediaInfo, spec: PlatformSpec) -> Check:
     if not info.has_audio:
         return _check("audio", not spec.audio_required, "AAC 48 kHz" if spec.audio_required else "optional",
                       "none", f"{spec.name} expects an audio track.")
-    ok = info.audio_codec == spec.audio_codec and info.sample_rate == spec.audio_sample_rate and 1 <= info.channels <= 2
+    ok = (info.audio_codec == spec.audio_codec and info.sample_rate == spec.audio_sample_rate
+          and 1 <= info.channels <= 2)
     return _check("audio", ok, f"{spec.audio_codec} {spec.audio_sample_rate // 1000} kHz, mono/stereo",
                   f"{info.audio_codec} {info.sample_rate / 1000:g} kHz, {info.channels} ch",
                   "The audio is not AAC at 48 kHz in mono or stereo.")

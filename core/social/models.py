@@ -83,8 +83,9 @@ class PlatformPlan(BaseModel):
     crop: tuple[int, int] = (0, 0)  # crop window size in source pixels (mode "crop")
     focus: tuple[float, float] | Literal["auto"] = (0.5, 0.5)
     audio: Literal["source", "silent", "none"] = "source"
-    video_kbps_cap: int = 0
-    fit_video_kbps: int | None = None  # two-pass average bitrate to meet the file-size cap
+    video_kbps_cap: int = 0  # VBV max rate: the platform's guidance, or lower to respect the size cap
+    size_budget_kbps: int | None = None  # video kbps that keeps the file under the cap, when it binds
+    fit_video_kbps: int | None = None  # two-pass average bitrate (when constant quality would overshoot)
     gop_frames: int = 1
     cues: list[Cue] = []
     notes: list[str] = []

@@ -17,7 +17,9 @@ END_MARGIN_S = 0.1  # stay this far under a maximum duration (AAC frames round u
 MIN_MARGIN_S = 0.05  # and this far over a minimum
 SIZE_HEADROOM = 0.95  # aim two-pass renders at 95% of the cap (container overhead)
 MIN_BITS_PER_PIXEL = 0.01  # below this a size-capped render would be unwatchable
+EXPECTED_BITS_PER_PIXEL = 0.08  # what constant quality typically spends; under it, go two-pass
 MIN_VIDEO_KBPS = 100
+VBV_BUFFER_S = 2  # VideoEncoding's buffer holds two seconds at the max rate
 STANDARD_RATES = (24.0, 25.0, 30.0, 50.0, 60.0)
 DEFAULT_FPS = 30.0
 
@@ -36,6 +38,8 @@ def plan_pack(request: PackRequest, source: MediaInfo,
                          f"it was moved to the nearest edge, ({focus[0]:.2f}, {focus[1]:.2f}).")
     srt_cues = cap.parse_srt(request.srt) if request.srt and not request.captions_text else None
     plans = [_plan_platform(request, source, specs[pid], focus, srt_cues) for pid in request.platforms]
+    plans = [p.model_copy(update={"warnings": [*p.warnings, *notes]}) if p.mode == "crop" else p
+             for p in plans]  # the moved focus point matters where the frame is cropped
     return PackPlan(request=request, source=source, platforms=plans, notes=notes)
 
 
@@ -69,14 +73,13 @@ def _plan_platform(request: PackRequest, source: MediaInfo, spec: PlatformSpec, 
                      f"{spec.fps_min:g}-{spec.fps_max:g} fps).")
     geometry = _geometry(request, source, spec, focus, notes, warnings)
     audio = _audio(source, spec, notes)
-    cap_kbps = spec.video_kbps_for(fps)
-    fit_kbps, error = _size_fit(spec, duration, geometry["width"], geometry["height"], fps,
-                                cap_kbps, spec.audio_kbps if audio != "none" else 0, notes)
+    rates = _size_fit(spec, duration, geometry["width"], geometry["height"], fps,
+                      spec.video_kbps_for(fps), spec.audio_kbps if audio != "none" else 0, notes)
     cues = cap.cues_for_output(request.captions_text, srt_cues, request.segment_start, span, duration)
     return PlatformPlan(
         spec=spec, fps=fps, duration_s=duration, source_span_s=span, hold_s=hold, audio=audio,
-        video_kbps_cap=cap_kbps, fit_video_kbps=fit_kbps, gop_frames=max(1, round(fps * spec.gop_seconds)),
-        cues=cues, notes=notes, warnings=warnings, error=error, **geometry,
+        gop_frames=max(1, round(fps * spec.gop_seconds)), cues=cues, notes=notes, warnings=warnings,
+        **geometry, **rates,
     )
 
 
@@ -89,7 +92,8 @@ def _timing(available: float, spec: PlatformSpec, notes: list[str], warnings: li
     if available < spec.min_duration_s:
         duration = spec.min_duration_s + MIN_MARGIN_S
         warnings.append(f"The source is {available:.1f} s but {spec.name} needs at least "
-                        f"{spec.min_duration_s:g} s: the last frame is held for {duration - available:.1f} s.")
+                        f"{spec.min_duration_s:g} s: the last frame is held for "
+                        f"{duration - available:.1f} s.")
         return available, duration, duration - available
     return available, available, 0.0
 
@@ -128,7 +132,8 @@ def _geometry(request: PackRequest, source: MediaInfo, spec: PlatformSpec, focus
     width, height, upscaled = rf.output_size(target, minimum, detail)
     if upscaled:
         warnings.append(f"The source has less detail than the {spec.name} minimum of "
-                        f"{spec.min_width}x{spec.min_height}: upscaled to {width}x{height}, it may look soft.")
+                        f"{spec.min_width}x{spec.min_height}: upscaled to {width}x{height}, "
+                        "it may look soft.")
     elif (width, height) != target:
         notes.append(f"Rendered at {width}x{height}: the source has fewer pixels than "
                      f"{spec.width}x{spec.height} and upscaling adds no detail.")
@@ -147,17 +152,30 @@ def _audio(source: MediaInfo, spec: PlatformSpec, notes: list[str]) -> str:
 
 
 def _size_fit(spec: PlatformSpec, duration: float, width: int, height: int, fps: float,
-              cap_kbps: int, audio_kbps: int, notes: list[str]) -> tuple[int | None, str | None]:
-    """Two-pass average bitrate when the worst case could exceed the file-size cap."""
-    budget_kbps = spec.max_file_bytes * 8 * SIZE_HEADROOM / duration / 1000 - audio_kbps
-    if budget_kbps >= cap_kbps:
-        return None, None
+              guidance_kbps: int, audio_kbps: int, notes: list[str]) -> dict:
+    """Rate settings that keep the average within the guidance and the file under its cap: a
+    lower ceiling when that is enough, two-pass at the budget when constant quality would
+    clearly overshoot it."""
+    budget = spec.max_file_bytes * 8 * SIZE_HEADROOM / duration / 1000 - audio_kbps
+    if budget >= guidance_kbps:
+        return {"video_kbps_cap": average_safe_ceiling(guidance_kbps, duration)}
     floor = max(MIN_VIDEO_KBPS, width * height * fps * MIN_BITS_PER_PIXEL / 1000)
-    if budget_kbps < floor:
-        return None, (
+    if budget < floor:
+        return {"video_kbps_cap": average_safe_ceiling(guidance_kbps, duration), "error": (
             f"{spec.name} caps files at {spec.max_file_mb:g} MB: {duration:.1f} s would need "
-            f"{max(budget_kbps, 0):.0f} kbps of video, below the {floor:.0f} kbps this size needs "
-            "to stay watchable. Choose a shorter segment.")
-    notes.append(f"Compressed (two-pass, {budget_kbps:.0f} kbps) to fit the {spec.name} "
+            f"{max(budget, 0):.0f} kbps of video, below the {floor:.0f} kbps this size needs "
+            "to stay watchable. Choose a shorter segment.")}
+    budget_kbps = int(budget)
+    if budget < width * height * fps * EXPECTED_BITS_PER_PIXEL / 1000:
+        notes.append(f"Compressed (two-pass, {budget_kbps} kbps) to fit the {spec.name} "
+                     f"cap of {spec.max_file_mb:g} MB.")
+        return {"video_kbps_cap": average_safe_ceiling(guidance_kbps, duration),
+                "size_budget_kbps": budget_kbps, "fit_video_kbps": budget_kbps}
+    notes.append(f"Bitrate held under {budget_kbps} kbps to stay within the {spec.name} "
                  f"cap of {spec.max_file_mb:g} MB.")
-    return int(budget_kbps), None
+    return {"video_kbps_cap": average_safe_ceiling(budget_kbps, duration), "size_budget_kbps": budget_kbps}
+
+
+def average_safe_ceiling(average_kbps: float, duration: float) -> int:
+    """VBV max rate whose worst case (rate x time + one full buffer) averages to `average_kbps`."""
+    return max(1, int(average_kbps * duration / (duration + VBV_BUFFER_S)))

@@ -75,6 +75,7 @@ def crop_chain(src: tuple[int, int], window: tuple[int, int], out: tuple[int, in
 
 
 def scale_exact(out: tuple[int, int]) -> str:
+    """Resize to `out` exactly (a no-op when the size already matches), square pixels."""
     return f"scale={out[0]}:{out[1]}:flags=bicubic,setsar=1"
 
 
@@ -88,8 +89,9 @@ def pad_blur_graph(label_in: str, label_out: str, src: tuple[int, int], out: tup
     return [
         f"[{label_in}]split=2[{tag}bg][{tag}fg]",
         f"[{tag}bg]scale={small[0]}:{small[1]}:force_original_aspect_ratio=increase:flags=fast_bilinear,"
-        f"crop={small[0]}:{small[1]},boxblur={radius}:2,scale={w}:{h}:flags=bilinear,setsar=1[{tag}bgs]",
-        f"[{tag}fg]scale={fw}:{fh}:flags=bicubic,setsar=1[{tag}fgs]",
+        f"crop={small[0]}:{small[1]},boxblur={radius}:2,"
+        f"scale={w}:{h}:flags=bilinear,setsar=1[{tag}bgs]",
+        f"[{tag}fg]{scale_exact((fw, fh))}[{tag}fgs]",
         f"[{tag}bgs][{tag}fgs]overlay=x={(w - fw) // 2}:y={(h - fh) // 2}[{label_out}]",
     ]
 

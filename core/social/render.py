@@ -8,7 +8,6 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,16 +16,15 @@ from core.media.ffmpeg import CancelFn, run_ffmpeg
 from core.media.probe import probe
 from core.social import analysis
 from core.social.captions import ass_document
-from core.social.command import Job, pack_args
+from core.social.command import Job, pack_args, render_key
 from core.social.compliance import compliance
 from core.social.models import PackPlan, PackResult, PlatformOutput
+from core.social.progress import PackProgress, PackProgressFn
 from core.social.reframe import focus_at
 from core.social.safezone import safe_zone_preview
 from core.social.thumbnails import Thumb, render_thumbnails
 
-PackProgressFn = Callable[[str, float], None]  # (platform id, 0..1)
-ANALYSIS_SHARE = 0.1  # of each platform's progress, when auto-focus needs its own pass
-FINISH_SHARE = 0.1  # thumbnails, preview and checks
+SHARE_IDENTICAL = True  # platforms whose files would be identical share one encode
 
 
 def render_pack(plan: PackPlan, out_dir: str | Path, on_progress: PackProgressFn | None = None,
@@ -37,38 +35,51 @@ def render_pack(plan: PackPlan, out_dir: str | Path, on_progress: PackProgressFn
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".pack-", dir=out))
-    progress = _Progress(plan, on_progress)
+    progress = PackProgress(plan, on_progress)
     outputs = {p.id: PlatformOutput(platform=p.id, name=p.spec.name, notes=list(p.notes),
                                     warnings=list(p.warnings), error=p.error) for p in plan.platforms}
-    preview = None
     try:
-        jobs = _jobs(plan, work)
-        samples = None
-        if plan.request.focus == "auto" and any(j.plan.mode == "crop" for j in jobs):
-            samples = _sample(plan, work, progress, should_cancel)
-            track = analysis.focus_track(samples)
-            jobs = [replace(j, track=track) if j.plan.mode == "crop" else j for j in jobs]
-        tap = None if samples is not None else analysis.Tap.for_source(
-            plan.source.width, plan.source.height, plan.read_span_s)
-        failures = _render_videos(plan, jobs, tap, work, progress, should_cancel)
-        for pid, message in failures.items():
-            outputs[pid].error = message
-        jobs = [j for j in jobs if j.plan.id not in failures]
-        if jobs:
-            if samples is None:
-                tap_file = work / "tap.gray"
-                samples = (analysis.read_samples(tap_file, tap) if tap_file.exists()
-                           else _sample(plan, work, progress, should_cancel))
-            thumbs = _thumbnails(plan, jobs, samples, work, outputs, should_cancel)
-            if plan.request.safe_zone_preview:
-                preview = _preview(plan, jobs, thumbs, out, work, outputs)
-        for job in jobs:
-            _finish(job, out, outputs[job.plan.id])
-            progress.report(job.plan.id, 1.0)
+        preview = _render_all(plan, out, work, outputs, progress, should_cancel)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return PackResult(plan=plan, out_dir=out, outputs=[outputs[p.id] for p in plan.platforms],
                       preview=preview, elapsed_s=time.monotonic() - started)
+
+
+def _render_all(plan: PackPlan, out: Path, work: Path, outputs: dict[str, PlatformOutput],
+                progress: PackProgress, should_cancel) -> Path | None:
+    """Videos, then thumbnails and the preview, then checks. Returns the preview's path."""
+    jobs = _jobs(plan, work)
+    if not jobs:
+        return None
+    samples = None
+    if plan.request.focus == "auto" and any(j.plan.mode == "crop" for j in jobs):
+        samples = _sample(plan, work, progress, should_cancel)
+        track = analysis.focus_track(samples)
+        jobs = [replace(j, track=track) if j.plan.mode == "crop" else j for j in jobs]
+    tap = None if samples is not None else analysis.Tap.for_source(
+        plan.source.width, plan.source.height, plan.read_span_s)
+    failures = _render_videos(plan, jobs, tap, work, progress, should_cancel)
+    jobs = [j for j in jobs if j.plan.id not in failures]
+    jobs, refit_failures = _refit_oversized(plan, jobs, work, outputs, progress, should_cancel)
+    for pid, message in {**failures, **refit_failures}.items():
+        outputs[pid].error = message
+    jobs = [j for j in jobs if j.plan.id not in refit_failures]
+    if not jobs:
+        return None
+    if samples is None:
+        tap_file = work / "tap.gray"
+        samples = (analysis.read_samples(tap_file, tap) if tap_file.exists()
+                   else _sample(plan, work, progress, should_cancel))
+    thumbs = _thumbnails(plan, jobs, samples, work, outputs, should_cancel)
+    preview = _preview(plan, jobs, thumbs, out, work, outputs) if plan.request.safe_zone_preview else None
+    for job in jobs:
+        try:
+            _finish(job, out, outputs[job.plan.id])
+        except (StudioError, OSError) as exc:
+            outputs[job.plan.id].error = f"The finished file could not be checked: {exc}"
+        progress.report(job.plan.id, 1.0)
+    return preview
 
 
 def output_stem(plan: PackPlan) -> str:
@@ -90,16 +101,38 @@ def _jobs(plan: PackPlan, work: Path) -> list[Job]:
     return jobs
 
 
-def _sample(plan: PackPlan, work: Path, progress: _Progress, should_cancel) -> analysis.Samples:
+def _sample(plan: PackPlan, work: Path, progress: PackProgress, should_cancel) -> analysis.Samples:
     tap = analysis.Tap.for_source(plan.source.width, plan.source.height, plan.read_span_s)
     return analysis.sample(plan.request.source, plan.request.segment_start, plan.read_span_s, tap, work,
                            on_progress=progress.analysis, should_cancel=should_cancel)
 
 
-def _render_videos(plan: PackPlan, jobs: list[Job], tap, work: Path, progress: _Progress,
+def _render_videos(plan: PackPlan, jobs: list[Job], tap, work: Path, progress: PackProgress,
                    should_cancel) -> dict[str, str]:
-    """All jobs in one run; if that run fails, each job alone so one bad platform spoils nothing.
-    Returns {platform id: error message} for the ones that failed."""
+    """Render each distinct file once (platforms whose files would be identical share one
+    encode) and copy it to its twins. Returns {platform id: error message} for failures."""
+    firsts: dict[object, Job] = {}
+    twin_of = {}
+    for job in jobs:
+        key = render_key(job) if SHARE_IDENTICAL else job.plan.id
+        if key in firsts:
+            twin_of[job.plan.id] = firsts[key]
+        else:
+            firsts[key] = job
+    progress.twins = {j.plan.id: [t for t, first in twin_of.items() if first is j] for j in firsts.values()}
+    failures = _render_distinct(plan, list(firsts.values()), tap, work, progress, should_cancel)
+    for job in jobs:
+        first = twin_of.get(job.plan.id)
+        if first and first.plan.id in failures:
+            failures[job.plan.id] = failures[first.plan.id]
+        elif first:
+            shutil.copyfile(first.video, job.video)
+    return failures
+
+
+def _render_distinct(plan: PackPlan, jobs: list[Job], tap, work: Path, progress: PackProgress,
+                     should_cancel) -> dict[str, str]:
+    """All jobs in one run; if that run fails, each job alone so one bad platform spoils nothing."""
     try:
         _run(plan, jobs, tap, work, progress, should_cancel)
         return {}
@@ -108,6 +141,7 @@ def _render_videos(plan: PackPlan, jobs: list[Job], tap, work: Path, progress: _
     except MediaError as exc:
         if len(jobs) == 1:
             return {jobs[0].plan.id: str(exc)}
+    (work / "tap.gray").unlink(missing_ok=True)  # partial: the frames are sampled again later
     failures = {}
     for job in jobs:
         try:
@@ -119,16 +153,35 @@ def _render_videos(plan: PackPlan, jobs: list[Job], tap, work: Path, progress: _
     return failures
 
 
-def _run(plan: PackPlan, jobs: list[Job], tap, work: Path, progress: _Progress, should_cancel) -> None:
+def _refit_oversized(plan: PackPlan, jobs: list[Job], work: Path, outputs, progress: PackProgress,
+                     should_cancel) -> tuple[list[Job], dict[str, str]]:
+    """Outputs over their size cap at constant quality are encoded again, two-pass at the budget."""
+    over = [j for j in jobs if j.plan.size_budget_kbps and not j.plan.fit_video_kbps
+            and j.video.stat().st_size > j.plan.spec.max_file_bytes]
+    if not over:
+        return jobs, {}
+    refits = {}
+    for job in over:
+        budget = job.plan.size_budget_kbps
+        outputs[job.plan.id].notes.append(f"Over the size cap at constant quality: encoded again, "
+                                          f"two-pass at {budget} kbps.")
+        refits[job.plan.id] = replace(job, plan=job.plan.model_copy(update={"fit_video_kbps": budget}),
+                                      passlog=work / f"pass_{job.plan.id}")
+    failures = _render_videos(plan, list(refits.values()), None, work, progress, should_cancel)
+    return [refits.get(j.plan.id, j) for j in jobs], failures
+
+
+def _run(plan: PackPlan, jobs: list[Job], tap, work: Path, progress: PackProgress, should_cancel) -> None:
     two_pass = [j for j in jobs if j.passlog]
     longest = max(j.plan.duration_s for j in jobs)
     if two_pass:
         run_ffmpeg(pack_args(plan, two_pass, first_pass=True), duration_s=longest,
                    on_progress=progress.render(two_pass, longest, first_pass=True),
                    should_cancel=should_cancel, label="analyse for size (pass 1)")
+    label = "render the pack" if len(jobs) > 1 else f"render {jobs[0].plan.spec.name}"
     run_ffmpeg(pack_args(plan, jobs, tap=tap, tap_path=work / "tap.gray" if tap else None),
                duration_s=longest, on_progress=progress.render(jobs, longest),
-               should_cancel=should_cancel, label="render the pack")
+               should_cancel=should_cancel, label=label)
 
 
 def _thumbnails(plan: PackPlan, jobs: list[Job], samples, work: Path, outputs,
@@ -183,35 +236,3 @@ def _finish(job: Job, out: Path, result: PlatformOutput) -> None:
     result.size_bytes, result.duration_s = info.size_bytes, info.duration_s
     result.width, result.height, result.fps = info.width, info.height, info.fps
     result.checks = compliance(video, job.plan.spec, thumbnail)
-
-
-class _Progress:
-    """Per-platform progress from real encoder positions, split into phases."""
-
-    def __init__(self, plan: PackPlan, callback: PackProgressFn | None) -> None:
-        self.callback = callback
-        auto = plan.request.focus == "auto"
-        self.analysis_share = ANALYSIS_SHARE if auto else 0.0
-        self.render_share = 1.0 - FINISH_SHARE - self.analysis_share
-        self.ids = [p.id for p in plan.renderable]
-        self.last: dict[str, float] = {}
-
-    def report(self, platform: str, fraction: float) -> None:
-        fraction = min(max(fraction, self.last.get(platform, 0.0)), 1.0)
-        if self.callback and (fraction - self.last.get(platform, -1.0) >= 0.01 or fraction == 1.0):
-            self.last[platform] = fraction
-            self.callback(platform, fraction)
-
-    def analysis(self, fraction: float, _label: str = "") -> None:
-        for pid in self.ids:
-            self.report(pid, fraction * self.analysis_share)
-
-    def render(self, jobs: list[Job], longest: float, first_pass: bool = False):
-        def on_progress(fraction: float, _label: str = "") -> None:
-            seconds = fraction * longest
-            for job in jobs:
-                done = min(seconds / job.plan.duration_s, 1.0)
-                if job.passlog:
-                    done = done / 2 if first_pass else 0.5 + done / 2
-                self.report(job.plan.id, self.analysis_share + done * self.render_share)
-        return on_progress

@@ -92,10 +92,12 @@ def _panel(i: int, spec: PlatformSpec, src: tuple[int, int], reframe: Reframe,
 def _shading(spec: PlatformSpec, size: tuple[int, int]) -> str:
     w, h = size
     safe = spec.safe_zone.scaled(w, h)
+    middle = safe.y1 - safe.top
     boxes = [(0, 0, w, safe.top), (0, safe.y1, w, safe.bottom),
-             (0, safe.top, safe.left, safe.y1 - safe.top), (safe.x1, safe.top, safe.right, safe.y1 - safe.top)]
-    parts = [f"drawbox=x={x}:y={y}:w={bw}:h={bh}:color={SHADE}:t=fill" for x, y, bw, bh in boxes if bw > 0 and bh > 0]
-    parts.append(f"drawbox=x={safe.x0}:y={safe.y0}:w={safe.x1 - safe.x0}:h={safe.y1 - safe.y0}:color={SAFE_EDGE}:t=2")
+             (0, safe.top, safe.left, middle), (safe.x1, safe.top, safe.right, middle)]
+    parts = [f"drawbox=x={x}:y={y}:w={bw}:h={bh}:color={SHADE}:t=fill"
+             for x, y, bw, bh in boxes if bw > 0 and bh > 0]
+    parts.append(f"drawbox=x={safe.x0}:y={safe.y0}:w={safe.x1 - safe.x0}:h={middle}:color={SAFE_EDGE}:t=2")
     font = escape(FONTS_DIR / "DejaVuSans-Bold.ttf")
     parts += [f"pad={w + GAP}:{h + LABEL_STRIP}:0:0:color=0x202020",
               f"drawtext=fontfile={font}:text={escape(spec.name)}:fontsize=20:fontcolor=white:"
