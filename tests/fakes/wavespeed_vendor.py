@@ -282,11 +282,17 @@ def _envelope(
 
 
 # ---- the same fake on a loopback HTTP server ----------------------------------------------
+class _Server(ThreadingHTTPServer):
+    """A loopback server that accepts bursts of new connections (the default backlog is 5)."""
+
+    request_queue_size = 256
+    daemon_threads = True
+
+
 def start_fake_wavespeed(video_bytes: bytes, **options: Any) -> tuple[str, FakeWaveSpeed, Any]:
     """Serve a FakeWaveSpeed on 127.0.0.1 (free port) in a thread. Returns (base_url, vendor, stop)."""
     vendor = FakeWaveSpeed(video_bytes, **options)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(vendor))
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), _handler_for(vendor))
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="fake-wavespeed", daemon=True)
     thread.start()
     base_url = f"http://127.0.0.1:{server.server_address[1]}"
