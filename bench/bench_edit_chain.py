@@ -77,7 +77,8 @@ def hand_written(src: Path, dest: Path, smoke: bool) -> None:
         f"{events}\n"
     )
     start, end = trim_span(smoke)
-    graph = (f"[0:v]setpts=PTS/{SPEED},{WARM},eq=contrast=1.05:saturation=1.1,"
+    # fps right after the speed change: the same 25 fps output as the engine, with the fewest frames filtered
+    graph = (f"[0:v]setpts=PTS/{SPEED},fps={info.fps:g},{WARM},eq=contrast=1.05:saturation=1.1,"
              f"ass={ass}:fontsdir={FONTS_DIR},format=yuv420p[v];[0:a]atempo={SPEED}[a]")
     run_ffmpeg(["-ss", str(start), "-t", str(end - start), "-i", str(src), "-filter_complex", graph,
                 "-map", "[v]", "-map", "[a]", *ENCODE, str(dest)], label="hand-written render")
