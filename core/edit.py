@@ -69,9 +69,12 @@ class EditService:
         before = _describe(info.width, info.height, info.fps, info.duration_s)
         if not ops:
             return before
-        plan = build_plan(info, chain_from_dicts(ops), self.studio.store.scratch(output_suffix(ops)))
-        state = plan.state
+        state = self._plan(source.path, ops, info).state
         return f"{before} -> {_describe(state.width, state.height, state.fps, state.duration)}"
+
+    def _plan(self, path: str, ops: list[dict], info=None):
+        """The render plan (pure: probes, no rendering); raises InvalidInput for impossible settings."""
+        return build_plan(info or probe(path), chain_from_dicts(ops), self.studio.store.scratch(output_suffix(ops)))
 
     def strip(self, asset_id: str, count: int = 10) -> str:
         """A strip of evenly spaced frames, for finding trim points."""
@@ -88,7 +91,7 @@ class EditService:
               title: str = "", group_id: str | None = None) -> str:
         """Queue the chain over one asset; returns the job id. The result is a new asset version."""
         source = self.studio.library.get(asset_id, self.studio.user(user))
-        check_chain(ops)
+        self._plan(source.path, check_chain(ops))  # refuse impossible settings before a job exists
         for op in ops:
             if op.get("kind") == "join":
                 for clip in op.get("clips", []):

@@ -44,7 +44,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
             with gr.Row():
                 fmt = gr.Dropdown(list(FORMATS), value="MP4 - H.264", label="Format and codec")
                 crf = gr.Slider(14, 40, value=22, step=1, label="Quality (CRF, lower is better)")
-            target_mb = gr.Number(value=None, label="Compress to a file size (MB, two-pass; empty = off)")
+            target_mb = gr.Number(value=0, label="Compress to a file size (MB, two-pass; 0 = off)")
             with gr.Row():
                 aspect = gr.Radio(ASPECTS, value="keep", label="Aspect")
                 mode = gr.Dropdown(list(MODES), value="Crop (choose the focus)", label="How")

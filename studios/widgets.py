@@ -18,7 +18,9 @@ CSS = """
 .vs-meter td:last-child {text-align:right; font-variant-numeric:tabular-nums;}
 .vs-issue {color:#b91c1c; margin:4px 0;}
 .vs-note {color:#6b7280; font-size:0.85em;}
+.vs-jobs {overflow-x:auto;}
 .vs-jobs table {width:100%; font-size:0.9em; border-collapse:collapse;}
+.vs-jobs td:last-child {max-width:260px; overflow-wrap:anywhere;}
 .vs-jobs td, .vs-jobs th {padding:4px 6px; border-bottom:1px solid var(--border-color-primary); text-align:left;}
 .vs-bar {background:#e5e7eb; border-radius:4px; height:8px; width:100%; min-width:80px;}
 .vs-bar > div {background:#2563eb; height:8px; border-radius:4px;}

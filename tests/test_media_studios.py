@@ -55,9 +55,13 @@ def test_bad_chain_is_refused_before_a_job_exists(studio, source):
     assert studio.job_list() == []
 
 
-def test_trim_outside_the_clip_fails_clearly(studio, source):
-    job = wait_for_job(studio, studio.edit.apply(source["id"], [{"kind": "trim", "start": 5, "end": 8}]))
-    assert job["status"] == "failed" and "s" in job["error"]
+def test_impossible_settings_are_refused_before_a_job(studio, source):
+    with pytest.raises(InvalidInput, match="2.0"):  # the clip is 2 s long
+        studio.edit.apply(source["id"], [{"kind": "trim", "start": 5, "end": 8}])
+    with pytest.raises(InvalidInput):
+        studio.edit.apply(source["id"], [{"kind": "upscale", "short_side": 720},
+                                         {"kind": "upscale", "short_side": 720}])
+    assert studio.job_list() == []
 
 
 def test_preview_and_outcome(studio, source):
