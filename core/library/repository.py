@@ -10,7 +10,7 @@ from sqlmodel import col, or_, select
 from core.db import Database
 from core.errors import NotFound
 from core.library.models import Asset
-from core.media.posters import poster_frame
+from core.media.frames import poster
 from core.media.probe import probe
 from core.storage import MediaStore
 
@@ -41,7 +41,7 @@ class Library:
             asset.width, asset.height, asset.fps = info.width, info.height, info.fps
             asset.has_audio, asset.video_codec = info.has_audio, info.video_codec
             if info.has_video:
-                asset.poster_path = str(self._poster(path, info.duration_s))
+                asset.poster_path = str(self._poster(path))
         if not asset.title:
             asset.title = (fields.get("prompt") or path.stem)[:80]
         with self.db.session() as s:
@@ -89,6 +89,5 @@ class Library:
             stmt = select(Asset).where(Asset.parent_id == asset_id).order_by(col(Asset.created_at))
             return list(s.exec(stmt))
 
-    def _poster(self, video: Path, duration_s: float) -> Path:
-        at = min(1.0, duration_s / 2) if duration_s else 0
-        return poster_frame(video, video.with_suffix(".poster.jpg"), at)
+    def _poster(self, video: Path) -> Path:
+        return poster(video, dest=video.with_suffix(".poster.jpg"))

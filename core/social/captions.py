@@ -11,36 +11,22 @@ import re
 from pathlib import Path
 
 from core.errors import InvalidInput
+from core.media.captions import parse_srt as read_srt
 from core.platforms import SafeRect
 from core.settings import FONTS_DIR
 from core.social.filters import escape
 from core.social.models import CaptionStyle, Cue
 
-SRT_TIME = r"(\d+):(\d{1,2}):(\d{1,2})[,.](\d{1,3})"
-SRT_CUE = re.compile(rf"{SRT_TIME}\s*-->\s*{SRT_TIME}[^\n]*\n(.*?)(?:\n\s*\n|\Z)", re.S)
 AVG_GLYPH_WIDTH = 0.6  # of the font size, bold DejaVu Sans, for fit estimates
 LINE_HEIGHT = 1.25
 
 
 def parse_srt(text: str) -> list[Cue]:
-    """Cues of an SRT file's text. Raises InvalidInput when there are none."""
-    normalized = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    cues = []
-    for m in SRT_CUE.finditer(normalized + "\n\n"):
-        start, end = _seconds(m.groups()[0:4]), _seconds(m.groups()[4:8])
-        body = re.sub(r"<[^>]+>", "", m.group(9)).strip()
-        if body and end > start:
-            cues.append(Cue(start=start, end=end, text=body))
-    if not cues:
-        raise InvalidInput("The SRT text has no readable captions.",
-                           "Each caption needs a line like '00:00:01,000 --> 00:00:03,500' "
-                           "followed by its text.")
-    return cues
-
-
-def _seconds(parts) -> float:
-    h, m, s, ms = parts
-    return int(h) * 3600 + int(m) * 60 + int(s) + int(ms.ljust(3, "0")) / 1000
+    """Cues of an SRT (or WebVTT) file's text, markup tags removed. Raises InvalidInput naming
+    the first unreadable line, or when there are no captions."""
+    cues = [Cue(start=start, end=end, text=re.sub(r"<[^>]+>", "", body).strip())
+            for start, end, body in read_srt(text.lstrip("\ufeff"))]
+    return [cue for cue in cues if cue.text]
 
 
 def cues_for_output(text: str | None, srt_cues: list[Cue] | None, start: float,
