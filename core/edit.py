@@ -50,6 +50,13 @@ def _describe(width: int, height: int, fps: float, seconds: float) -> str:
     return f"{short}p ({width}x{height}) @ {fps:g} fps, {seconds:.1f} s"
 
 
+def _format_label(container: str, codec: str) -> str:
+    """'MP4 H.264', 'WebM VP9', 'GIF'."""
+    names = {"h264": "H.264", "h265": "H.265", "hevc": "H.265", "prores": "ProRes", "vp9": "VP9"}
+    box = {"webm": "WebM"}.get(container, container.upper())
+    return box if codec == "gif" else f"{box} {names.get(codec, codec.upper())}"
+
+
 class EditService:
     """Local and AI operations on library assets."""
 
@@ -69,8 +76,11 @@ class EditService:
         before = _describe(info.width, info.height, info.fps, info.duration_s)
         if not ops:
             return before
-        state = self._plan(source.path, ops, info).state
-        return f"{before} -> {_describe(state.width, state.height, state.fps, state.duration)}"
+        plan = self._plan(source.path, ops, info)
+        state, output = plan.state, plan.output
+        after = _describe(state.width, state.height, state.fps, state.duration)
+        sound = "with sound" if state.has_audio else "no sound"
+        return f"{before} -> {after}, {_format_label(output.container, output.codec)}, {sound}"
 
     def _plan(self, path: str, ops: list[dict], info=None):
         """The render plan (pure: probes, no rendering); raises InvalidInput for impossible settings."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import gradio as gr
 
 from core.studio import Studio
+from studios.result_view import ResultView, result_view, show
 from studios.widgets import cost_meter, job_panel
 
 
@@ -22,6 +23,14 @@ class AssetPicker:
     upload: gr.UploadButton
     refresh: gr.Button
     info: gr.Markdown
+
+
+def on_any_change(fields: list, fn, inputs: list, outputs) -> None:
+    """Run `fn` when any of `fields` changes, as ONE listener: its runs are queued one at a time
+    and only the newest pending one runs, so a slow earlier answer can never land after (and
+    overwrite) the answer to the user's latest change."""
+    gr.on([field.change for field in fields], fn, inputs, outputs, trigger_mode="always_last",
+          concurrency_limit=1, show_progress="hidden", api_visibility="private")
 
 
 def refresh_on(studio: Studio, tab: gr.Tab, *dropdowns: gr.Dropdown) -> None:
@@ -62,29 +71,30 @@ def asset_picker(studio: Studio, label: str = "Video", multiselect: bool = False
 
 
 def job_watch(studio: Studio, job_ids: gr.State, follow: gr.Dropdown | None = None,
-              label: str = "Result") -> tuple[gr.HTML, gr.Video]:
+              label: str = "Result") -> tuple[gr.HTML, ResultView]:
     """A job table and the newest finished result, refreshed by a timer from the core's job rows.
 
     With `follow`, a finished result also becomes the selected asset (the new working version).
     """
     table = gr.HTML(job_panel([]))
-    video = gr.Video(label=label, interactive=False, height=300)
+    view = result_view(label)
     shown = gr.State(None)
+    unchanged = [gr.update() for _ in view.components]
 
     def tick(ids, last):
         views = [studio.job(i) for i in (ids or [])[:8]]
         done = [v for v in views if v["status"] == "succeeded" and v["asset_id"]]
         if not done or done[0]["asset_id"] == last:
-            result = [job_panel(views), gr.update(), last, gr.update()]
+            result = [job_panel(views), *unchanged, last, gr.update()]
         else:
             newest = done[0]["asset_id"]
-            result = [job_panel(views), studio.asset(newest)["path"], newest,
+            result = [job_panel(views), *show(studio.asset(newest)), newest,
                       gr.update(choices=asset_choices(studio), value=newest)]
-        return result if follow is not None else result[:3]
+        return result if follow is not None else result[:-1]
 
-    outputs = [table, video, shown] + ([follow] if follow is not None else [])
+    outputs = [table, *view.components, shown] + ([follow] if follow is not None else [])
     gr.Timer(1.5).tick(tick, [job_ids, shown], outputs, show_progress="hidden", api_visibility="private")
-    return table, video
+    return table, view
 
 
 def ai_box(studio: Studio, operations: dict[str, str], asset: gr.Dropdown, job_ids: gr.State,
@@ -128,9 +138,7 @@ def ai_box(studio: Studio, operations: dict[str, str], asset: gr.Dropdown, job_i
 
     inputs = [asset, op, model, prompt, *extra_inputs]
     op.change(models_for, op, model, api_visibility="private")
-    for field in inputs:
-        field.change(on_estimate, inputs, meter, show_progress="hidden", api_visibility="private",
-                     trigger_mode="always_last")
+    on_any_change(inputs, on_estimate, inputs, meter)
     run.click(on_run, [asset, op, model, prompt, confirm, job_ids, *extra_inputs], [job_ids, note, meter],
               api_visibility="private")
 

@@ -7,7 +7,7 @@ import gradio as gr
 from core.platform_presets import create_platforms
 from core.studio import Studio
 from core.templates import load_motion_presets, load_templates
-from studios.common import job_watch
+from studios.common import job_watch, on_any_change
 from studios.widgets import cost_meter
 
 MODES = {"Text to video": "text-to-video", "Image to video": "image-to-video"}
@@ -129,9 +129,7 @@ def build(studio: Studio) -> None:
         ids = answer["job_ids"] + list(current)
         return ids, f"Started {len(answer['job_ids'])} job(s). They keep running if you close this page.", meter_html
 
-    for field in fields:
-        field.change(on_estimate, fields, meter, show_progress="hidden", api_visibility="private",
-                     trigger_mode="always_last")
+    on_any_change(fields, on_estimate, fields, meter)
     mode.change(on_mode, mode, [image, model], api_visibility="private")
     platform.change(on_platform, [platform, aspect, duration], [aspect, resolution, duration],
                     api_visibility="private")

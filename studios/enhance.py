@@ -5,7 +5,8 @@ from __future__ import annotations
 import gradio as gr
 
 from core.studio import Studio
-from studios.common import ai_box, asset_choices, asset_picker, job_watch, refresh_on, wire_apply
+from studios.common import (ai_box, asset_choices, asset_picker, job_watch, on_any_change, refresh_on,
+                            wire_apply)
 
 QUALITY = {"Quick": {"preset": "veryfast", "crf": 22}, "Balanced": {"preset": "faster", "crf": 19},
            "Best": {"preset": "medium", "crf": 17}}
@@ -68,14 +69,11 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         except Exception as exc:
             return f"**Not possible:** {exc}"
 
-    def on_select(asset_id, *values):
-        path = studio.asset(asset_id)["path"] if asset_id else None
-        return path, on_change(asset_id, *values)
+    def on_select(asset_id):
+        return studio.asset(asset_id)["path"] if asset_id else None
 
-    picker.dropdown.change(on_select, [picker.dropdown, *settings], [before, outcome], api_visibility="private")
-    for field in settings:
-        field.change(on_change, [picker.dropdown, *settings], outcome, api_visibility="private",
-                     show_progress="hidden")
+    picker.dropdown.change(on_select, picker.dropdown, before, api_visibility="private")
+    on_any_change([picker.dropdown, *settings], on_change, [picker.dropdown, *settings], outcome)
     wire_apply(studio, "enhance", build_ops, picker=picker, batch=batch, job_ids=job_ids, settings=settings,
                apply_btn=apply_btn, batch_btn=batch_btn, notice=notice, verb="enhance")
     refresh_on(studio, tab, picker.dropdown, batch)

@@ -7,6 +7,7 @@ from html import escape
 import gradio as gr
 
 from core.studio import Studio
+from studios.result_view import result_view, show
 from studios.widgets import money
 
 
@@ -40,7 +41,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         gallery = gr.Gallery(label="Assets", columns=5, height=460, allow_preview=False, scale=3,
                              object_fit="contain")
         with gr.Column(scale=2):
-            player = gr.Video(label="Selected", interactive=False, height=280)
+            view = result_view("Selected", height=280)
             details = gr.HTML("")
 
     def on_search(text):
@@ -50,7 +51,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
 
     def on_select(evt: gr.SelectData, shown_ids):
         asset = studio.asset(shown_ids[evt.index])
-        return asset["path"], details_html(asset, studio.lineage(asset["id"]))
+        return [*show(asset), details_html(asset, studio.lineage(asset["id"]))]
 
     def on_upload(file, text):
         try:
@@ -63,6 +64,6 @@ def build(studio: Studio, tab: gr.Tab) -> None:
 
     query.submit(on_search, query, [gallery, ids], api_visibility="private")
     refresh.click(on_search, query, [gallery, ids], api_visibility="private")
-    gallery.select(on_select, ids, [player, details], api_visibility="private")
+    gallery.select(on_select, ids, [*view.components, details], api_visibility="private")
     upload.upload(on_upload, [upload, query], [gallery, ids, notice], api_visibility="private")
     tab.select(on_search, query, [gallery, ids], api_visibility="private")

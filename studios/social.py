@@ -7,7 +7,7 @@ from html import escape
 import gradio as gr
 
 from core.studio import Studio
-from studios.common import asset_picker, refresh_on
+from studios.common import asset_picker, on_any_change, refresh_on
 from studios.widgets import job_panel
 
 DEFAULT_PLATFORMS = ["instagram_reels", "tiktok", "youtube_shorts", "linkedin_landscape", "x"]
@@ -118,9 +118,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         result = studio.social.result(current)
         return job_panel([view]), compliance_html(result), result.get("zip")
 
-    for field in [picker.dropdown, *inputs]:
-        field.change(on_plan, [picker.dropdown, *inputs], plan_view, api_visibility="private",
-                     show_progress="hidden")
+    on_any_change([picker.dropdown, *inputs], on_plan, [picker.dropdown, *inputs], plan_view)
     zones_btn.click(on_zones, [picker.dropdown, chosen, reframe, focus, focus_x, focus_y], [zones, notice],
                     api_visibility="private")
     go.click(on_go, [picker.dropdown, *inputs], [job_id, notice], api_visibility="private")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import gradio as gr
 
 from core.studio import Studio
-from studios.common import ai_box, asset_choices, asset_picker, job_watch, refresh_on, wire_apply
+from studios.common import (ai_box, asset_choices, asset_picker, job_watch, on_any_change, refresh_on,
+                            wire_apply)
 
 FORMATS = {"MP4 - H.264": ("mp4", "h264"), "MP4 - H.265": ("mp4", "h265"), "MOV - H.264": ("mov", "h264"),
            "MOV - ProRes": ("mov", "prores"), "WebM - VP9 + Opus": ("webm", "vp9"), "GIF": ("gif", "gif")}
+CRF_CODECS = ("h264", "h265", "vp9")
 ASPECTS = ["keep", "16:9", "9:16", "1:1", "4:5"]
 MODES = {"Crop (choose the focus)": "crop", "Pad with a blurred fill": "pad_blur", "Letterbox": "letterbox"}
 STYLES = ["Ghibli", "Pixar", "Claymation", "Watercolor", "Cyberpunk", "PencilSketch", "JapaneseAnime",
@@ -26,7 +28,7 @@ def build_ops(fmt, crf, target_mb, aspect, mode, focus_x, focus_y, resolution, s
         ops.append({"kind": "scale", "short_side": int(resolution)})
     container, codec = FORMATS[fmt]
     spec = {"kind": "format", "container": container, "vcodec": codec if container != "gif" else None}
-    if crf and codec in ("h264", "h265", "vp9") and not target_mb:
+    if crf and codec in CRF_CODECS and not target_mb:
         spec["crf"] = int(crf)
     ops.append(spec)
     if target_mb:
@@ -68,6 +70,12 @@ def build(studio: Studio, tab: gr.Tab) -> None:
 
     settings = [fmt, crf, target_mb, aspect, mode, focus_x, focus_y, resolution, speed]
 
+    def quality_for(format_name):
+        """Only H.264, H.265 and VP9 have a CRF; GIF and ProRes have fixed quality."""
+        return gr.update(visible=FORMATS[format_name][1] in CRF_CODECS)
+
+    fmt.change(quality_for, fmt, crf, api_visibility="private", show_progress="hidden")
+
     def on_change(asset_id, *values):
         if not asset_id:
             return ""
@@ -76,9 +84,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         except Exception as exc:
             return f"**Not possible:** {exc}"
 
-    for field in [picker.dropdown, *settings]:
-        field.change(on_change, [picker.dropdown, *settings], outcome, api_visibility="private",
-                     show_progress="hidden")
+    on_any_change([picker.dropdown, *settings], on_change, [picker.dropdown, *settings], outcome)
     wire_apply(studio, "transform", build_ops, picker=picker, batch=batch, job_ids=job_ids, settings=settings,
                apply_btn=apply_btn, batch_btn=batch_btn, notice=notice, verb="convert")
     refresh_on(studio, tab, picker.dropdown, batch)

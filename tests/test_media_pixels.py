@@ -1,14 +1,17 @@
-"""Pixel checks: reframing fills, and text/captions landing inside the safe zone."""
+"""Pixel checks: reframing fills, text/captions inside the safe zone, and colours (BT.601, HDR)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
-from test_media_support import bright_box, frame_rgb, make_graph_clip
+from test_media_support import assert_browser_mp4, bright_box, ffmpeg, frame_rgb, make_graph_clip
 
-from core.media.ops import Captions, Reframe, SafeZone, TextOverlay
+from core.media.ops import Captions, FormatSpec, Reframe, SafeZone, TextOverlay, Trim
+from core.media.plan import build_plan
+from core.media.probe import probe
 from core.media.render import render
 
 ZONE = SafeZone(top=0.1, right=0.1, bottom=0.2, left=0.15)
@@ -107,3 +110,57 @@ def test_text_is_drawn_with_the_bundled_fonts_when_no_font_is_installed(dark, tm
     chain = [TextOverlay("Title", position="top"), Captions(cues=((0.0, 1.0, "Caption"),))]
     rgb = frame_rgb(Path(render(dark, chain, tmp_path / "f.mp4").path), 0.5)
     assert bright_box(rgb[:180]) is not None and bright_box(rgb[180:]) is not None
+
+
+def _centre_luma(path: Path) -> float:
+    with av.open(str(path)) as container:
+        frame = next(container.decode(video=0))
+        y = frame.to_ndarray(format="yuv420p")[: frame.height]
+    h, w = y.shape
+    return float(y[h // 4: 3 * h // 4, w // 4: 3 * w // 4].mean())
+
+
+def _red_clip(path: Path, size: str, tags: str) -> Path:
+    """Pure red; its YUV is BT.601-coded (Y ~81), `tags` are the colour tags it claims."""
+    return make_graph_clip(path, f"color=c=red:s={size}:d=0.4,format=yuv420p{tags}[v]", seconds=0.4)
+
+
+@pytest.mark.parametrize("size, tags, luma", [
+    ("320x240", ",setparams=colorspace=smpte170m:color_primaries=smpte170m:color_trc=smpte170m", 63),
+    ("320x240", "", 63),  # untagged SD is BT.601 by convention
+    ("1280x720", ",setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709", 81),
+])
+def test_bt601_sources_are_converted_not_just_retagged(tmp_path, size, tags, luma):
+    src = _red_clip(tmp_path / "red.mp4", size, tags)
+    assert _centre_luma(src) == pytest.approx(81, abs=2)
+    out = render(src, [FormatSpec("mp4", "h264")], tmp_path / "out.mp4")
+    assert out.bt709
+    # BT.709 red is Y=63 (BT.601: 81). A source already tagged BT.709 keeps its values.
+    assert _centre_luma(Path(out.path)) == pytest.approx(luma, abs=2)
+
+
+@pytest.fixture(scope="module")
+def hdr10(tmp_path_factory) -> Path:
+    """10-bit PQ (HDR10) clip: left half diffuse white (100 nits), right half a 1000-nit highlight."""
+    path = tmp_path_factory.mktemp("hdr") / "pq.mp4"
+    ffmpeg("-f", "lavfi", "-i", "color=c=black:s=320x240:d=0.6,format=yuv420p10le,"
+           "geq=lum='if(lt(X,W/2),508,723)':cb=512:cr=512,"
+           "setparams=color_trc=smpte2084:color_primaries=bt2020:colorspace=bt2020nc",
+           "-c:v", "libx264", "-pix_fmt", "yuv420p10le", str(path))
+    return path
+
+
+def test_hdr_is_tone_mapped_to_sdr_not_retagged(hdr10, tmp_path):
+    out = render(hdr10, [Trim(0.2, 0.6)], tmp_path / "sdr.mp4")
+    assert_browser_mp4(out, audio=False)
+    assert out.bt709 and out.color_transfer == 1
+    with av.open(out.path) as container:
+        y = next(container.decode(video=0)).to_ndarray(format="yuv420p")[:240].astype(float)
+    # Re-tagging alone would show 127 and 180 (grey, flat); tone-mapped, white is white.
+    assert y[:, 20:140].mean() > 140 and y[:, 180:300].mean() > 220
+
+
+def test_hdr_tone_mapping_keeps_the_fast_input_seek(hdr10, tmp_path):
+    plan = build_plan(probe(hdr10), [Trim(0.2, 0.6)], tmp_path / "x.mp4")
+    args = plan.passes[-1].args
+    assert args[:2] == ["-ss", "0.2"] and "tonemap=tonemap=hable" in " ".join(args)

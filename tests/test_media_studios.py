@@ -116,3 +116,21 @@ def test_social_pack_makes_assets_zip_and_proof(studio, clip_factory):
         manifest = json.loads(archive.read("manifest.json"))
     assert {p["platform"] for p in manifest["platforms"]} == {"tiktok", "linkedin_square", "x"}
     assert sum(n.endswith(".mp4") for n in names) == 3 and sum(n.endswith(".jpg") for n in names) >= 3
+
+
+def test_gif_outcome_names_the_caps_and_matches_the_file(studio, clip_factory):
+    wide = studio.import_media(clip_factory("wide.mp4", seconds=1, size="640x360", rate=25), title="wide")
+    ops = [{"kind": "format", "container": "gif"}]
+    summary = studio.edit.outcome(wide["id"], ops)
+    assert summary.endswith("-> 270p (480x270) @ 12.5 fps, 1.0 s, GIF, no sound"), summary
+    job = wait_for_job(studio, studio.edit.apply(wide["id"], ops, operation="transform"))
+    assert job["status"] == "succeeded", job["error"]
+    made = probe(studio.asset(job["asset_id"])["path"])
+    assert (made.width, made.height, made.fps, made.has_audio) == (480, 270, 12.5, False)
+
+
+def test_outcome_names_the_format_and_sound(studio, source):
+    assert studio.edit.outcome(source["id"], [{"kind": "format", "container": "webm"}]).endswith(
+        "WebM VP9, with sound")
+    assert studio.edit.outcome(source["id"], [{"kind": "format", "container": "mov", "vcodec": "prores",
+                                               "audio": "drop"}]).endswith("MOV ProRes, no sound")

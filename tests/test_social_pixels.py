@@ -169,3 +169,15 @@ def test_best_frame_is_sharp_well_exposed_and_steady(tmp_path):
     assert len(samples) == pytest.approx(24, abs=1)
     assert 2.0 <= best_time(samples, until=6.0) < 4.0
     assert best_time(samples, until=1.5) < 1.5  # never past the platform's own end
+
+
+def test_hdr_source_is_tone_mapped_in_the_pack(tmp_path):
+    """A 1000-nit PQ highlight shows white (~235), not the grey (~180) a re-tag alone gives."""
+    src = tmp_path / "pq.mp4"
+    make_clip(src, seconds=0.6, size="320x240", source="color", audio=False,
+              extra=["-vf", "format=yuv420p10le,geq=lum=723:cb=512:cr=512,"
+                            "setparams=color_trc=smpte2084:color_primaries=bt2020:colorspace=bt2020nc",
+                     "-pix_fmt", "yuv420p10le"])
+    output = render(src, ["tiktok"], tmp_path / "pack")["tiktok"]
+    assert probe(output.video).bt709
+    assert grey_frame(output.video, 0.0).mean() > 220

@@ -4,10 +4,41 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+LARGE_FRAME_PIXELS = 1920 * 1088  # above 1080p, frames in flight dominate memory; see bench_transcode_memory
+
 BT709_TAGS = ["-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709"]
 # ffmpeg 9 writes colour tags from frame properties, not from the output options above:
 # end every video filtergraph with this so the stream really says BT.709 (limited range).
 BT709_FILTER = "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"
+
+
+BT601_MATRICES = {5, 6}  # H.273 matrix coefficients: bt470bg (PAL) and smpte170m (NTSC)
+UNSPECIFIED_MATRIX = 2
+HD_LINES = 720
+
+
+def bt709_conversion(matrix: int, height: int) -> list[str]:
+    """Filters that re-express a BT.601 picture in BT.709 (a new tag alone would shift its colours:
+    pure red would show orange). Untagged SD is BT.601 by convention; untagged HD is taken as BT.709."""
+    untagged_sd = matrix == UNSPECIFIED_MATRIX and height < HD_LINES
+    if matrix in BT601_MATRICES or untagged_sd:
+        return ["scale=in_color_matrix=bt601:out_color_matrix=bt709"]
+    return []
+
+
+HDR_TRANSFERS = {16: "smpte2084", 18: "arib-std-b67"}  # H.273 transfer codes: PQ (HDR10), HLG
+
+
+def hdr_to_sdr(transfer: int) -> list[str]:
+    """Filters that tone-map a PQ or HLG picture (HDR10, phone HDR video) to SDR BT.709, or []
+    for an SDR source. Without them HDR comes out grey and flat: its code values mean other
+    brightnesses than BT.709's. Linear light at 100 nits, Hable's curve, then the BT.709 curve."""
+    curve = HDR_TRANSFERS.get(transfer)
+    if curve is None:
+        return []
+    return [f"zscale=tin={curve}:pin=bt2020:min=bt2020nc:rin=tv:t=linear:npl=100", "format=gbrpf32le",
+            "zscale=p=bt709", "tonemap=tonemap=hable:desat=0", "zscale=t=bt709:m=bt709:r=tv",
+            "format=yuv420p"]
 
 
 def even(value: float) -> int:

@@ -6,6 +6,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from core.media.encoding import hdr_to_sdr
 from core.media.ffmpeg import run_ffmpeg
 from core.media.graph import num
 from core.media.op_base import in_range, require
@@ -32,7 +33,7 @@ def frame_strip(path: Path, count: int = 8, height: int = 90, *, dest: Path | No
     chains: list[str] = []
     for i in range(count):
         inputs += ["-ss", num(round((i + 0.5) * step, 3)), "-i", str(path)]
-        chains.append(f"[{i}:v:0]scale=-2:{height},setsar=1,trim=end_frame=1[f{i}]")
+        chains.append(f"[{i}:v:0]{_sdr(info)}scale=-2:{height},setsar=1,trim=end_frame=1[f{i}]")
     pads = "".join(f"[f{i}]" for i in range(count))
     if count == 1:
         graph = chains[0].replace("[f0]", "[strip]")
@@ -48,7 +49,8 @@ def extract_frame(path: Path, t: float, *, dest: Path | None = None) -> Path:
     require(0 <= t < info.duration_s, f"{t:g} s is outside the clip (0 to {info.duration_s:.2f} s).",
             "Pick a time inside the clip.")
     out = dest or _cached(info, f"frame-{t:.3f}", ".png")
-    _write_image(["-map", "0:v:0"], ["-ss", num(t), "-i", str(path)], out, "extract the frame")
+    picture = ["-vf", _sdr(info).rstrip(",")] if _sdr(info) else []
+    _write_image([*picture, "-map", "0:v:0"], ["-ss", num(t), "-i", str(path)], out, "extract the frame")
     return out
 
 
@@ -58,9 +60,15 @@ def poster(path: Path, *, dest: Path | None = None) -> Path:
     info = usable_video(path)
     out = dest or _cached(info, "poster", ".jpg")
     start = info.duration_s * 0.1 if info.duration_s > 2 else 0.0
-    args = ["-vf", f"thumbnail=n={POSTER_SAMPLE_FRAMES},setsar=1", "-map", "0:v:0", "-q:v", "3"]
+    args = ["-vf", f"{_sdr(info)}thumbnail=n={POSTER_SAMPLE_FRAMES},setsar=1", "-map", "0:v:0", "-q:v", "3"]
     _write_image(args, ["-ss", num(start), "-i", str(path)], out, "make the poster")
     return out
+
+
+def _sdr(info: MediaInfo) -> str:
+    """Tone-mapping filters (with a trailing comma) for an HDR source, so stills are not grey."""
+    filters = hdr_to_sdr(info.color_transfer)
+    return ",".join(filters) + "," if filters else ""
 
 
 def _cached(info: MediaInfo, name: str, suffix: str) -> Path:

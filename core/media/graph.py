@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -60,11 +61,14 @@ class Graph:
     """Builds one -filter_complex: linear filters accumulate on the current video/audio stream;
     multi-stream steps take the current labels and hand back new ones."""
 
-    def __init__(self, video: str = "0:v:0", audio: str | None = "0:a:0") -> None:
+    def __init__(self, video: str = "0:v:0", audio: str | None = "0:a:0", prelude: Sequence[str] = ()) -> None:
+        """`prelude`: filters every frame needs first (e.g. HDR tone-mapping); they do not count as
+        an edit, so a trim can still seek the input."""
         self.chains: list[str] = []
         self.extra_inputs: list[list[str]] = []
         self._video, self._audio = video, audio
-        self._pending_video: list[str] = []
+        self._prelude = [f for f in prelude if f]
+        self._pending_video: list[str] = list(self._prelude)
         self._pending_audio: list[str] = []
         self._count = 0
 
@@ -113,7 +117,8 @@ class Graph:
     @property
     def pristine(self) -> bool:
         """True while nothing has touched the source streams yet."""
-        return not (self.chains or self._pending_video or self._pending_audio or self.extra_inputs)
+        touched = self._pending_video != self._prelude
+        return not (self.chains or touched or self._pending_audio or self.extra_inputs)
 
     def snapshot(self) -> Graph:
         return copy.deepcopy(self)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import InvalidInput
-from core.media.encoding import BT709_TAGS, VideoEncoding
+from core.media.encoding import BT709_TAGS, LARGE_FRAME_PIXELS, VideoEncoding
 from core.media.op_base import OutputOp, in_range, register, require
 
 CODECS_BY_CONTAINER = {"mp4": ("h264", "h265"), "mov": ("h264", "h265", "prores"),
@@ -19,11 +19,10 @@ PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "sl
 AUDIO_MODES = ("keep", "ensure", "drop")
 MB = 1_000_000  # size targets are decimal megabytes, the smaller reading of "MB"
 MIN_VIDEO_KBPS = 80
-LARGE_FRAME_PIXELS = 1920 * 1088  # above 1080p, x264 frames in flight dominate memory
-# Above 1080p: slice threads, a short lookahead and no B-frames keep x264 to a few frames in
-# flight (measured at 4K: ~0.95 GB -> ~0.35 GB for ffmpeg; mbtree stays on, which keeps the file
-# within a few percent of the default settings' size at equal CRF).
-X264_LARGE_FRAME_PARAMS = "sliced-threads=1:rc-lookahead=2:bframes=0:sync-lookahead=0"
+# Above 1080p: slice threads, a one-frame lookahead and no B-frames keep x264 to a few frames in
+# flight (measured at 4K: ~0.95 GB -> ~0.34 GB for ffmpeg; see bench/bench_transcode_memory.py).
+# mbtree stays on: turning it off saves ~45 MB more but needs a higher CRF for the same file size.
+X264_LARGE_FRAME_PARAMS = "sliced-threads=1:rc-lookahead=1:bframes=0:sync-lookahead=0"
 COMPRESS_AIM = 0.975  # aim for the middle of the accepted window (95%..100% of the target)
 CONTAINER_OVERHEAD_BYTES = 8_000
 

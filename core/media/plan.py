@@ -6,10 +6,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from core.media.encoding import BT709_FILTER, even
+from core.media.encoding import BT709_FILTER, LARGE_FRAME_PIXELS, bt709_conversion, even, hdr_to_sdr
 from core.media.graph import Graph, StreamState, fps_expr, map_arg, num
 from core.media.op_base import BuildContext, Op, OutputOp, require
-from core.media.ops_output import LARGE_FRAME_PIXELS, OutputSettings, resolve_output
+from core.media.ops_output import OutputSettings, resolve_output
 from core.media.ops_time import FastTrim, checked_span
 from core.media.probe import MediaInfo
 from core.media.sources import silent_audio
@@ -71,7 +71,7 @@ def build_plan(info: MediaInfo, ops: Sequence[Op], dest: Path, *, workdir: Path 
                 "Use Trim (frame-accurate) in a chain, or run the fast trim on its own.")
         return _fast_trim_plan(info, fast[0], state, dest, workdir)
     output = resolve_output([op for op in ops if isinstance(op, OutputOp)], preview=preview)
-    graph = Graph(audio="0:a:0" if state.has_audio else None)
+    graph = Graph(audio="0:a:0" if state.has_audio else None, prelude=hdr_to_sdr(info.color_transfer))
     for op in ops:
         state = op.apply(graph, state, ctx)
     shown = _preview_size(state) if preview else (state.width, state.height)
@@ -79,7 +79,8 @@ def build_plan(info: MediaInfo, ops: Sequence[Op], dest: Path, *, workdir: Path 
     inputs = _input_args(info, ctx, graph)
     passes = [_analysis_pass(inputs, p.graph, p.label) for p in ctx.prepasses]
     duration = min(state.duration, PREVIEW_SECONDS) if preview else state.duration
-    video, audio = _finish(graph, state, output, preview)
+    convert = bt709_conversion(info.color_matrix, info.height)
+    video, audio, state = _finish(graph, state, output, preview, convert)
     limit = ["-t", num(PREVIEW_SECONDS)] if preview else []
     maps = ["-map", map_arg(video), *(["-map", map_arg(audio)] if audio else [])]
     script = graph.script()
@@ -129,34 +130,46 @@ def _preview_size(state: StreamState) -> tuple[int, int]:
     return state.width, state.height
 
 
-def _finish(graph: Graph, state: StreamState, output: OutputSettings,
-            preview: bool) -> tuple[str, str | None]:
-    """Close the graph: constant frame rate, even size, output pixel format; pick the audio."""
-    if preview and _preview_size(state) != (state.width, state.height):
-        graph.vf("scale={}:{}".format(*_preview_size(state)))
+def _finish(graph: Graph, state: StreamState, output: OutputSettings, preview: bool,
+            convert: list[str]) -> tuple[str, str | None, StreamState]:
+    """Close the graph: constant frame rate, even size, BT.709 colours (`convert` re-expresses a
+    BT.601 source), output pixel format; pick the audio.
+    Returns the video and audio labels and the stream as written (size, rate, sound)."""
+    width, height = _preview_size(state) if preview else (state.width, state.height)
+    if (width, height) != (state.width, state.height):
+        state = state.but(width=width, height=height)
+        graph.vf(f"scale={width}:{height}")
     if output.codec == "gif":
-        graph.vf(f"fps={fps_expr(min(state.fps, GIF_MAX_FPS))}")
-        if state.width > GIF_MAX_WIDTH:
-            graph.vf(f"scale={GIF_MAX_WIDTH}:-2:flags=lanczos")
-        src = graph.take_video()
-        a, b, palette, out = (graph.label("gif") for _ in range(4))
-        graph.chain(f"[{src}]split=2[{a}][{b}];[{a}]palettegen=stats_mode=diff[{palette}];"
-                    f"[{b}][{palette}]paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle[{out}]")
-        return out, None
+        return _finish_gif(graph, state)
     graph.vf(f"fps={fps_expr(state.fps)}")
     if state.width % 2 or state.height % 2:
-        graph.vf(f"scale={even(state.width)}:{even(state.height)}")
-    graph.vf("setsar=1", f"format={output.pix_fmt}", BT709_FILTER)
+        state = state.but(width=even(state.width), height=even(state.height))
+        graph.vf(f"scale={state.width}:{state.height}")
+    graph.vf(*convert, "setsar=1", f"format={output.pix_fmt}", BT709_FILTER)
     video = graph.take_video()
     if not output.has_audio_track:
-        return video, None
+        return video, None, state.but(has_audio=False)
     if state.has_audio:
-        return video, graph.take_audio()
+        return video, graph.take_audio(), state
     if output.audio == "ensure":
         silence = graph.label("a")
         graph.chain(f"{silent_audio(state.duration)}[{silence}]")
-        return video, silence
-    return video, None
+        return video, silence, state.but(has_audio=True)
+    return video, None, state
+
+
+def _finish_gif(graph: Graph, state: StreamState) -> tuple[str, None, StreamState]:
+    """A GIF: at most GIF_MAX_FPS and GIF_MAX_WIDTH wide, one palette made for the clip, no sound."""
+    state = state.but(fps=min(state.fps, GIF_MAX_FPS), has_audio=False)
+    graph.vf(f"fps={fps_expr(state.fps)}")
+    if state.width > GIF_MAX_WIDTH:
+        state = state.but(width=GIF_MAX_WIDTH, height=even(state.height * GIF_MAX_WIDTH / state.width))
+        graph.vf(f"scale={state.width}:{state.height}:flags=lanczos")
+    src = graph.take_video()
+    a, b, palette, out = (graph.label("gif") for _ in range(4))
+    graph.chain(f"[{src}]split=2[{a}][{b}];[{a}]palettegen=stats_mode=diff[{palette}];"
+                f"[{b}][{palette}]paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle[{out}]")
+    return out, None, state
 
 
 def _fast_trim_plan(info: MediaInfo, op: FastTrim, state: StreamState, dest: Path,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import struct
 from dataclasses import asdict, dataclass
 from fractions import Fraction
@@ -10,9 +12,11 @@ from pathlib import Path
 import av
 
 from core.errors import InvalidInput
+from core.media.encoding import LARGE_FRAME_PIXELS
 
 VFR_SAMPLE_PACKETS = 240
 _BT709 = 1  # the ITU-T H.273 code point for BT.709 primaries, transfer and matrix
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if ctypes.util.find_library("c") else None
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class MediaInfo:
     audio_streams: int = 0
     faststart: bool | None = None
     bt709: bool = False
+    color_matrix: int = 0  # H.273 matrix coefficients code: 1 BT.709, 5/6 BT.601, 2 unspecified
+    color_transfer: int = 0  # H.273 transfer code: 1 BT.709, 16 PQ (HDR10), 18 HLG
 
     @property
     def aspect(self) -> float:
@@ -82,7 +88,19 @@ def probe(path: str | Path) -> MediaInfo:
             "Check that it is an MP4, MOV, WebM or similar file and that it is not truncated.",
         ) from exc
     with container:
-        return _read(container, file, size)
+        info = _read(container, file, size)
+    if info.width * info.height > LARGE_FRAME_PIXELS:
+        _return_freed_memory()
+    return info
+
+
+def _return_freed_memory() -> None:
+    """Hand the decoded frame's freed memory back to the OS. Once glibc's mmap threshold has
+    risen, a freed 4K frame stays in the heap, and the app keeps ~20 MB it no longer uses
+    (seen after the second 4K probe: 63 -> 84 MB; with this trim it stays at 61-65 MB)."""
+    trim = getattr(_LIBC, "malloc_trim", None)
+    if trim is not None:
+        trim(0)
 
 
 def _read(container, file: Path, size: int) -> MediaInfo:
@@ -146,6 +164,8 @@ def _video_facts(container, stream) -> dict:
         "pix_fmt": cc.format.name if cc.format else "",
         "frame_count": stream.frames or 0,
         "bt709": cc.color_primaries == cc.color_trc == cc.colorspace == _BT709,
+        "color_matrix": int(cc.colorspace or 0),
+        "color_transfer": int(cc.color_trc or 0),
     }
 
 
@@ -154,6 +174,7 @@ def _first_frame_rotation_and_timestamps(container, stream) -> tuple[int, list[i
     timestamps: list[int] = []
     rotation = 0
     decoded = False
+    stream.codec_context.thread_count = 1  # one frame is decoded: threads would only add buffers
     try:
         for packet in container.demux(stream):
             if packet.pts is not None:

@@ -10,7 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.media.encoding import BT709_FILTER, VideoEncoding, audio_args
+from core.media.encoding import BT709_FILTER, VideoEncoding, audio_args, bt709_conversion, hdr_to_sdr
+from core.media.probe import MediaInfo
 from core.social.analysis import Tap
 from core.social.captions import ass_filter
 from core.social.filters import num, rate
@@ -69,14 +70,14 @@ def pack_args(plan: PackPlan, jobs: list[Job], *, tap: Tap | None = None, tap_pa
     With `tap`, the same decode also writes sampled grey frames to `tap_path`.
     """
     span = max(j.plan.source_span_s for j in jobs)
-    src = (plan.source.width, plan.source.height)
     video_labels = [f"{j.tag}v" for j in jobs]
-    graph = [f"[0:v:0]split={len(jobs) + (1 if tap else 0)}" + "".join(f"[{lab}]" for lab in video_labels)
+    sdr = "".join(f"{f}," for f in hdr_to_sdr(plan.source.color_transfer))  # once, before the split
+    graph = [f"[0:v:0]{sdr}split={len(jobs) + (1 if tap else 0)}" + "".join(f"[{lab}]" for lab in video_labels)
              + ("[tapin]" if tap else "")]
     if tap:
         graph.append(f"[tapin]trim=end={num(span)},{tap.chain()}[tap]")
     for job, label in zip(jobs, video_labels):
-        graph += _video_statements(job, label, f"{job.tag}out", src)
+        graph += _video_statements(job, label, f"{job.tag}out", plan.source)
     with_audio = [] if first_pass else [j for j in jobs if j.plan.audio != "none"]
     graph += _audio_statements(with_audio, plan.source.has_audio)
     args = ["-threads", "1", "-ss", num(plan.request.segment_start), "-t", num(span + READ_SLACK_S),
@@ -91,7 +92,7 @@ def pack_args(plan: PackPlan, jobs: list[Job], *, tap: Tap | None = None, tap_pa
     return args
 
 
-def _video_statements(job: Job, label_in: str, label_out: str, src: tuple[int, int]) -> list[str]:
+def _video_statements(job: Job, label_in: str, label_out: str, source: MediaInfo) -> list[str]:
     p = job.plan
     timing = [f"trim=end={num(p.source_span_s)}"]
     if p.hold_s > 0:
@@ -99,9 +100,9 @@ def _video_statements(job: Job, label_in: str, label_out: str, src: tuple[int, i
                    f"trim=end={num(p.duration_s)}"]
     timing.append(f"fps={rate(p.fps)}")
     finish = [ass_filter(job.captions)] if job.captions else []
-    finish += ["format=yuv420p", BT709_FILTER]
+    finish += [*bt709_conversion(source.color_matrix, source.height), "format=yuv420p", BT709_FILTER]
     return reframe_statements(
-        label_in, label_out, mode=p.mode, src=src, window=p.crop, out=(p.width, p.height),
+        label_in, label_out, mode=p.mode, src=(source.width, source.height), window=p.crop, out=(p.width, p.height),
         tag=job.tag, focus=p.focus if p.focus != "auto" else (0.5, 0.5), track=job.track,
         before=",".join(timing), after=",".join(finish))
 
