@@ -13,6 +13,7 @@ from uuid import uuid4
 from core.errors import InvalidInput
 from core.jobs.runner import JobContext
 from core.library.models import Job
+from core.media.compare import split_compare
 from core.media.frames import frame_strip
 from core.media.ops import chain_from_dicts
 from core.media.plan import build_plan
@@ -95,6 +96,14 @@ class EditService:
         source = self.studio.library.get(asset_id)
         dest = self.studio.store.scratch(".mp4")
         info = render(Path(source.path), check_chain(ops), dest, preview=True)
+        return {"path": str(dest), "summary": info.summary()}
+
+    def compare(self, original_id: str, enhanced_id: str) -> dict:
+        """One split-frame clip (left half original, right half enhanced) at the enhanced size and
+        frame rate, to look at; it is not added to the library."""
+        original, enhanced = self.studio.library.get(original_id), self.studio.library.get(enhanced_id)
+        dest = self.studio.store.scratch(".mp4")
+        info = split_compare(Path(original.path), Path(enhanced.path), dest)
         return {"path": str(dest), "summary": info.summary()}
 
     def apply(self, asset_id: str, ops: list[dict], user: str | None = None, *, operation: str = "edit",

@@ -91,6 +91,10 @@ def register_media(studio: Studio) -> None:
         """{asset_id, ops} -> a short low-resolution render to look at before applying."""
         return studio.edit.preview(request["asset_id"], request.get("ops", []))
 
+    def compare(request: dict) -> dict:
+        """{original_id, enhanced_id} -> a split frame (left original, right enhanced) to look at."""
+        return studio.edit.compare(request["original_id"], request["enhanced_id"])
+
     def edit(request: dict) -> dict:
         """{asset_id, ops, operation: edit|enhance|transform} -> job_id; the result is a new asset."""
         job_id = studio.edit.apply(request["asset_id"], request.get("ops", []), request.get("user"),
@@ -128,6 +132,8 @@ def register_media(studio: Studio) -> None:
         """The finished pack: zip (path on the server), manifest (per platform files, checks), all_passed."""
         return studio.social.result(job_id)
 
-    for fn in (import_media, describe, outcome, preview, edit, batch, join, ai_edit, social_pack, social_result):
+    renders_now = (preview, compare)  # render while the caller waits: one at a time
+    for fn in (import_media, describe, outcome, preview, compare, edit, batch, join, ai_edit, social_pack,
+               social_result):
         name = "import" if fn is import_media else fn.__name__
-        gr.api(_guard(fn), api_name=name, concurrency_limit=None if fn is not preview else 1)
+        gr.api(_guard(fn), api_name=name, concurrency_limit=1 if fn in renders_now else None)

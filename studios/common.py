@@ -71,8 +71,9 @@ def asset_picker(studio: Studio, label: str = "Video", multiselect: bool = False
 
 
 def job_watch(studio: Studio, job_ids: gr.State, follow: gr.Dropdown | None = None,
-              label: str = "Result") -> tuple[gr.HTML, ResultView]:
+              label: str = "Result") -> tuple[gr.HTML, ResultView, gr.State]:
     """A job table and the newest finished result, refreshed by a timer from the core's job rows.
+    Returns the table, the result view and the state holding the shown result's asset id.
 
     With `follow`, a finished result also becomes the selected asset (the new working version).
     """
@@ -94,7 +95,7 @@ def job_watch(studio: Studio, job_ids: gr.State, follow: gr.Dropdown | None = No
 
     outputs = [table, *view.components, shown] + ([follow] if follow is not None else [])
     gr.Timer(1.5).tick(tick, [job_ids, shown], outputs, show_progress="hidden", api_visibility="private")
-    return table, view
+    return table, view, shown
 
 
 def ai_box(studio: Studio, operations: dict[str, str], asset: gr.Dropdown, job_ids: gr.State,

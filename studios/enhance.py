@@ -57,7 +57,12 @@ def build(studio: Studio, tab: gr.Tab) -> None:
             with gr.Row():
                 before = gr.Video(label="Original", interactive=False, height=260)
                 with gr.Column():
-                    job_watch(studio, job_ids, label="Enhanced")
+                    _, _, enhanced = job_watch(studio, job_ids, label="Enhanced")
+            compare_btn = gr.Button("Compare in one frame (left original, right enhanced)")
+            compare_note = gr.Markdown("")
+            # The frame carries its own labels; Gradio's label badge would cover the left one.
+            compared = gr.Video(label="Split frame: left original, right enhanced", show_label=False,
+                                interactive=False, height=360)
 
     settings = [upscale, fps, denoise, sharpen, look, quality]
 
@@ -70,9 +75,25 @@ def build(studio: Studio, tab: gr.Tab) -> None:
             return f"**Not possible:** {exc}"
 
     def on_select(asset_id):
-        return studio.asset(asset_id)["path"] if asset_id else None
+        return (studio.asset(asset_id)["path"] if asset_id else None), None, ""
 
-    picker.dropdown.change(on_select, picker.dropdown, before, api_visibility="private")
+    def on_compare(asset_id, enhanced_id):
+        if not asset_id:
+            return None, "Pick a clip first."
+        if not enhanced_id:
+            return None, "Enhance the clip first: the comparison needs its enhanced version."
+        try:
+            if studio.asset(enhanced_id)["parent_id"] != asset_id:
+                return None, "The latest enhanced result is of another clip: enhance this clip first."
+            made = studio.edit.compare(asset_id, enhanced_id)
+        except Exception as exc:
+            return None, f"**Could not compare:** {exc}"
+        return made["path"], f"Left half original, right half enhanced, same moment: {made['summary']}."
+
+    picker.dropdown.change(on_select, picker.dropdown, [before, compared, compare_note],
+                           api_visibility="private")
+    compare_btn.click(on_compare, [picker.dropdown, enhanced], [compared, compare_note], concurrency_limit=1,
+                      api_visibility="private")
     on_any_change([picker.dropdown, *settings], on_change, [picker.dropdown, *settings], outcome)
     wire_apply(studio, "enhance", build_ops, picker=picker, batch=batch, job_ids=job_ids, settings=settings,
                apply_btn=apply_btn, batch_btn=batch_btn, notice=notice, verb="enhance")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 import gradio as gr
 
@@ -19,7 +20,9 @@ def details_html(asset: dict, lineage: list[dict]) -> str:
     facts = [("Size", f"{asset['width']}x{asset['height']}"), ("Duration", f"{asset['duration']:.1f} s"),
              ("Frame rate", f"{asset['fps']:g} fps"), ("Audio", "yes" if asset["has_audio"] else "no"),
              ("Made by", f"{asset['operation']} &middot; {escape(asset['model'] or '-')}"),
-             ("Cost", money(asset["cost"])), ("File", f"{asset['size_bytes'] / 1e6:.2f} MB"),
+             ("Cost", money(asset["cost"])),
+             ("File", f"{Path(asset['path']).suffix.lstrip('.').upper()} ({asset['codec']}), "
+                      f"{asset['size_bytes'] / 1e6:.2f} MB"),
              ("Created", asset["created_at"])]
     rows = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in facts)
     chain = " &larr; ".join(f"{escape(a['title'][:30])} <span class='vs-note'>({a['operation']})</span>"

@@ -11,13 +11,16 @@ from studios.common import (ai_box, asset_choices, asset_picker, job_watch, on_a
 FORMATS = {"MP4 - H.264": ("mp4", "h264"), "MP4 - H.265": ("mp4", "h265"), "MOV - H.264": ("mov", "h264"),
            "MOV - ProRes": ("mov", "prores"), "WebM - VP9 + Opus": ("webm", "vp9"), "GIF": ("gif", "gif")}
 CRF_CODECS = ("h264", "h265", "vp9")
+GIF_SIZES = {"Small (320 px, 10 fps)": (320, 10.0), "Medium (480 px, 12.5 fps)": (480, 12.5),
+             "Large (640 px, 20 fps)": (640, 20.0)}
 ASPECTS = ["keep", "16:9", "9:16", "1:1", "4:5"]
 MODES = {"Crop (choose the focus)": "crop", "Pad with a blurred fill": "pad_blur", "Letterbox": "letterbox"}
 STYLES = ["Ghibli", "Pixar", "Claymation", "Watercolor", "Cyberpunk", "PencilSketch", "JapaneseAnime",
           "Lego", "VanGogh", "ComicBook", "PixelArt", "Steampunk"]
 
 
-def build_ops(fmt, crf, target_mb, aspect, mode, focus_x, focus_y, resolution, speed) -> list[dict]:
+def build_ops(fmt, crf, target_mb, aspect, mode, focus_x, focus_y, resolution, speed,
+              gif_size="Medium (480 px, 12.5 fps)") -> list[dict]:
     ops: list[dict] = []
     if speed and abs(speed - 1.0) > 1e-6:
         ops.append({"kind": "speed", "factor": float(speed)})
@@ -28,6 +31,8 @@ def build_ops(fmt, crf, target_mb, aspect, mode, focus_x, focus_y, resolution, s
         ops.append({"kind": "scale", "short_side": int(resolution)})
     container, codec = FORMATS[fmt]
     spec = {"kind": "format", "container": container, "vcodec": codec if container != "gif" else None}
+    if container == "gif":
+        spec["gif_width"], spec["gif_fps"] = GIF_SIZES[gif_size]
     if crf and codec in CRF_CODECS and not target_mb:
         spec["crf"] = int(crf)
     ops.append(spec)
@@ -46,7 +51,10 @@ def build(studio: Studio, tab: gr.Tab) -> None:
             with gr.Row():
                 fmt = gr.Dropdown(list(FORMATS), value="MP4 - H.264", label="Format and codec")
                 crf = gr.Slider(14, 40, value=22, step=1, label="Quality (CRF, lower is better)")
-            target_mb = gr.Number(value=0, label="Compress to a file size (MB, two-pass; 0 = off)")
+            gif_size = gr.Radio(list(GIF_SIZES), value="Medium (480 px, 12.5 fps)", visible=False,
+                                label="GIF size (the widest and fastest it gets; never upscaled)")
+            target_mb = gr.Number(value=0, label="Fit under a file size (MB; 0 = off). Video: two-pass bitrate."
+                                                 " GIF: width, then frame rate, lowered until it fits")
             with gr.Row():
                 aspect = gr.Radio(ASPECTS, value="keep", label="Aspect")
                 mode = gr.Dropdown(list(MODES), value="Crop (choose the focus)", label="How")
@@ -68,21 +76,26 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         with gr.Column(scale=2):
             job_watch(studio, job_ids, label="Converted")
 
-    settings = [fmt, crf, target_mb, aspect, mode, focus_x, focus_y, resolution, speed]
+    settings = [fmt, crf, target_mb, aspect, mode, focus_x, focus_y, resolution, speed, gif_size]
 
-    def quality_for(format_name):
-        """Only H.264, H.265 and VP9 have a CRF; GIF and ProRes have fixed quality."""
-        return gr.update(visible=FORMATS[format_name][1] in CRF_CODECS)
+    def controls_for(format_name):
+        """Only H.264, H.265 and VP9 have a CRF (GIF and ProRes have fixed quality); GIFs have a size."""
+        codec = FORMATS[format_name][1]
+        return gr.update(visible=codec in CRF_CODECS), gr.update(visible=codec == "gif")
 
-    fmt.change(quality_for, fmt, crf, api_visibility="private", show_progress="hidden")
+    fmt.change(controls_for, fmt, [crf, gif_size], api_visibility="private", show_progress="hidden")
 
     def on_change(asset_id, *values):
         if not asset_id:
             return ""
         try:
-            return f"**{studio.edit.outcome(asset_id, build_ops(*values))}**"
+            summary = f"**{studio.edit.outcome(asset_id, build_ops(*values))}**"
         except Exception as exc:
             return f"**Not possible:** {exc}"
+        fmt_name, target = values[0], values[2]
+        if FORMATS[fmt_name][1] == "gif" and target:
+            summary += f" - at most {target:g} MB: the width, then the frame rate, drop until it fits."
+        return summary
 
     on_any_change([picker.dropdown, *settings], on_change, [picker.dropdown, *settings], outcome)
     wire_apply(studio, "transform", build_ops, picker=picker, batch=batch, job_ids=job_ids, settings=settings,

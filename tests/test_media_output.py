@@ -81,3 +81,29 @@ def test_audio_modes_for_a_silent_source(tmp_path):
     assert ensured.duration_s == pytest.approx(1.0, abs=0.06)
     loud = make_clip(tmp_path / "loud.mp4", seconds=1.0)
     assert_browser_mp4(render(loud, [FormatSpec(audio="drop")], tmp_path / "drop.mp4"), audio=False)
+
+
+def test_gif_width_and_rate_are_the_users_to_choose(clip, tmp_path):
+    wide = make_clip(tmp_path / "wide.mp4", seconds=1.0, size="640x360")
+    out = render(wide, [FormatSpec("gif", gif_width=320, gif_fps=10)], tmp_path / "small.gif")
+    assert (out.width, out.height, out.fps) == (320, 180, 10)
+    with pytest.raises(InvalidInput, match="fps exactly"):
+        FormatSpec("gif", gif_fps=11)
+    with pytest.raises(InvalidInput, match="GIFs only"):
+        FormatSpec("mp4", gif_width=320)
+
+
+def test_gif_fits_a_size_target_by_lowering_width_then_rate(tmp_path):
+    busy = make_clip(tmp_path / "busy.mp4", seconds=2.0, size="640x360")
+    first = render(busy, [FormatSpec("gif")], tmp_path / "full.gif")
+    target_mb = round(first.size_bytes / MB * 0.45, 3)
+    out = render(busy, [FormatSpec("gif"), Compress(target_mb)], tmp_path / "fit.gif")
+    assert out.video_codec == "gif" and out.size_bytes <= target_mb * MB
+    assert out.width < first.width and out.fps >= 10  # smaller picture, motion kept smooth
+    assert out.duration_s == pytest.approx(2.0, abs=0.15)
+
+
+def test_a_gif_target_too_small_is_refused_and_nothing_is_written(clip, tmp_path):
+    with pytest.raises(InvalidInput, match="120 px wide and 5 fps"):
+        render(clip, [FormatSpec("gif"), Compress(0.001)], tmp_path / "tiny.gif")
+    assert list(tmp_path.iterdir()) == []

@@ -23,6 +23,9 @@ MIN_VIDEO_KBPS = 80
 # flight (measured at 4K: ~0.95 GB -> ~0.34 GB for ffmpeg; see bench/bench_transcode_memory.py).
 # mbtree stays on: turning it off saves ~45 MB more but needs a higher CRF for the same file size.
 X264_LARGE_FRAME_PARAMS = "sliced-threads=1:rc-lookahead=1:bframes=0:sync-lookahead=0"
+GIF_RATES = (5.0, 10.0, 12.5, 20.0, 25.0)  # whole-centisecond frame delays (20, 10, 8, 5, 4 cs)
+GIF_WIDTH_RANGE = (120, 960)
+GIF_DEFAULT_WIDTH, GIF_DEFAULT_FPS = 480, 12.5
 COMPRESS_AIM = 0.975  # aim for the middle of the accepted window (95%..100% of the target)
 CONTAINER_OVERHEAD_BYTES = 8_000
 
@@ -32,7 +35,8 @@ CONTAINER_OVERHEAD_BYTES = 8_000
 class FormatSpec(OutputOp):
     """Container and codec: mp4 (h264|h265), mov (h264|h265|prores), webm (vp9), gif.
     vcodec None picks the container's usual codec. Quality is `crf` or `bitrate_kbps`.
-    audio: 'keep' the source's sound, 'ensure' a (silent if need be) track, or 'drop' it."""
+    audio: 'keep' the source's sound, 'ensure' a (silent if need be) track, or 'drop' it.
+    GIFs: `gif_width` is the widest they get (never upscaled), `gif_fps` one of GIF_RATES."""
 
     kind = "format"
     container: str = "mp4"
@@ -41,6 +45,8 @@ class FormatSpec(OutputOp):
     bitrate_kbps: int | None = None
     preset: str = "veryfast"
     audio: str = "keep"
+    gif_width: int | None = None
+    gif_fps: float | None = None
 
     def __post_init__(self) -> None:
         codecs = CODECS_BY_CONTAINER.get(self.container)
@@ -61,6 +67,14 @@ class FormatSpec(OutputOp):
                 f"Use one of: {', '.join(PRESETS)}.")
         require(self.audio in AUDIO_MODES, f"Unknown audio mode {self.audio!r}.",
                 f"Use one of: {', '.join(AUDIO_MODES)}.")
+        if self.gif_width is not None or self.gif_fps is not None:
+            require(self.codec == "gif", "GIF width and frame rate apply to GIFs only.",
+                    "Choose the GIF format, or leave them empty.")
+        if self.gif_width is not None:
+            in_range("GIF width", self.gif_width, *GIF_WIDTH_RANGE)
+        require(self.gif_fps is None or self.gif_fps in GIF_RATES,
+                f"A GIF cannot play at {self.gif_fps} fps exactly.",
+                f"Use one of: {', '.join(f'{r:g}' for r in GIF_RATES)} fps.")
 
     @property
     def codec(self) -> str:
@@ -109,6 +123,8 @@ class OutputSettings:
     audio_kbps: int = 160
     compress: Compress | None = None
     frame_pixels: int = 0  # output width x height, once the chain is planned
+    gif_width: int = GIF_DEFAULT_WIDTH
+    gif_fps: float = GIF_DEFAULT_FPS
 
     @property
     def large_frames(self) -> bool:
@@ -174,11 +190,12 @@ def resolve_output(ops: list[OutputOp], *, preview: bool) -> OutputSettings:
         audio = fmt.audio if fmt.audio != "ensure" else "keep"
         return OutputSettings(crf=28, preset="ultrafast", audio=audio, audio_kbps=96)
     if compress:
-        require(fmt.codec in ("h264", "h265", "vp9"),
-                f"A size target needs H.264, H.265 or VP9, not {fmt.codec}.",
-                "Pick one of those codecs, or remove the size target.")
+        require(fmt.codec in ("h264", "h265", "vp9", "gif"),
+                f"A size target needs H.264, H.265, VP9 or GIF, not {fmt.codec}.",
+                "Pick one of those, or remove the size target.")
         require(fmt.crf is None and not fmt.bitrate_kbps, "A size target sets the bitrate itself.",
                 "Remove the quality or bitrate from the format, or remove the size target.")
     return OutputSettings(container=fmt.container, codec=fmt.codec, crf=fmt.crf,
                           bitrate_kbps=fmt.bitrate_kbps, preset=fmt.preset, audio=fmt.audio,
-                          compress=compress)
+                          compress=compress, gif_width=fmt.gif_width or GIF_DEFAULT_WIDTH,
+                          gif_fps=fmt.gif_fps or GIF_DEFAULT_FPS)

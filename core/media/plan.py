@@ -16,8 +16,6 @@ from core.media.sources import silent_audio
 
 PREVIEW_SECONDS = 3.0
 PREVIEW_SHORT_SIDE = 360
-GIF_MAX_FPS = 12.5  # GIF delays are whole centiseconds: 8 cs per frame is exact
-GIF_MAX_WIDTH = 480
 STANDARD_RATES = (23.976, 24.0, 25.0, 29.97, 30.0, 50.0, 59.94, 60.0)
 MUXERS = {".mov": "mov", ".webm": "webm", ".mkv": "matroska"}
 
@@ -85,7 +83,7 @@ def build_plan(info: MediaInfo, ops: Sequence[Op], dest: Path, *, workdir: Path 
     maps = ["-map", map_arg(video), *(["-map", map_arg(audio)] if audio else [])]
     script = graph.script()
     video_kbps = audio_kbps = None
-    if output.compress:
+    if output.compress and output.codec != "gif":  # a GIF is fitted by width and rate (render.py)
         video_kbps, audio_kbps = output.compress.budget(duration, audio is not None)
     audio_args = output.audio_args(audio_kbps) if audio else []
     passlog = workdir / "pass"
@@ -140,7 +138,7 @@ def _finish(graph: Graph, state: StreamState, output: OutputSettings, preview: b
         state = state.but(width=width, height=height)
         graph.vf(f"scale={width}:{height}")
     if output.codec == "gif":
-        return _finish_gif(graph, state)
+        return _finish_gif(graph, state, output)
     graph.vf(f"fps={fps_expr(state.fps)}")
     if state.width % 2 or state.height % 2:
         state = state.but(width=even(state.width), height=even(state.height))
@@ -158,12 +156,14 @@ def _finish(graph: Graph, state: StreamState, output: OutputSettings, preview: b
     return video, None, state
 
 
-def _finish_gif(graph: Graph, state: StreamState) -> tuple[str, None, StreamState]:
-    """A GIF: at most GIF_MAX_FPS and GIF_MAX_WIDTH wide, one palette made for the clip, no sound."""
-    state = state.but(fps=min(state.fps, GIF_MAX_FPS), has_audio=False)
+def _finish_gif(graph: Graph, state: StreamState, output: OutputSettings) -> tuple[str, None, StreamState]:
+    """A GIF: at most `output.gif_fps` and `output.gif_width` wide, one palette made for the
+    clip, no sound."""
+    state = state.but(fps=min(state.fps, output.gif_fps), has_audio=False)
     graph.vf(f"fps={fps_expr(state.fps)}")
-    if state.width > GIF_MAX_WIDTH:
-        state = state.but(width=GIF_MAX_WIDTH, height=even(state.height * GIF_MAX_WIDTH / state.width))
+    if state.width > output.gif_width:
+        width = even(output.gif_width)
+        state = state.but(width=width, height=even(state.height * width / state.width))
         graph.vf(f"scale={state.width}:{state.height}:flags=lanczos")
     src = graph.take_video()
     a, b, palette, out = (graph.label("gif") for _ in range(4))

@@ -7,13 +7,15 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from core.errors import MediaError
+from core.errors import InvalidInput, MediaError
 from core.media.ffmpeg import CancelFn, ProgressFn, run_ffmpeg
 from core.media.op_base import Op, op_from_dict
 from core.media.ops_join import Join
-from core.media.ops_output import MB
+from core.media.gif_fit import Step, ladder, next_step
+from core.media.ops_output import MB, FormatSpec
 from core.media.plan import RenderPlan, build_plan
 from core.media.probe import MediaInfo, probe
 from core.media.sources import usable_video
@@ -21,6 +23,7 @@ from core.media.sources import usable_video
 SIZE_WINDOW = (0.95, 1.0)  # a size target lands within 5% under it
 SIZE_CHECK_SHARE = 0.1  # share of the progress bar kept for checking / refining a size target
 MAX_SIZE_REFINES = 2
+MAX_GIF_RENDERS = 4
 
 
 def build_command(source_info: MediaInfo, ops: Sequence[Op], dest: Path, *, preview: bool = False,
@@ -51,7 +54,10 @@ def render(source: Path, ops: Sequence[Op | dict], dest: Path, *, on_progress: P
         workdir.mkdir(parents=True)
         for path, text in plan.side_files.items():
             path.write_text(text, encoding="utf-8")
-        _run_passes(plan, partial, on_progress, should_cancel)
+        if plan.output.codec == "gif" and plan.output.compress:
+            _fit_gif_under_target(info, chain, plan, partial, on_progress, should_cancel, clip_infos)
+        else:
+            _run_passes(plan, partial, on_progress, should_cancel)
         os.replace(partial, dest)
     finally:
         partial.unlink(missing_ok=True)
@@ -71,7 +77,7 @@ def _probe_clips(chain: Iterable[Op]) -> dict[str, MediaInfo]:
 
 def _run_passes(plan: RenderPlan, partial: Path, on_progress: ProgressFn | None,
                 should_cancel: CancelFn | None) -> None:
-    sized = plan.output.compress is not None
+    sized = plan.video_kbps is not None  # a bitrate size target (GIFs are fitted by the caller)
     scale = 1.0 - (SIZE_CHECK_SHARE if sized else 0.0)
     count = len(plan.passes)
     for index, step in enumerate(plan.passes):
@@ -107,6 +113,32 @@ def _land_under_target(plan: RenderPlan, partial: Path, on_progress: ProgressFn 
         raise MediaError(f"The encoder could not fit the clip under {target / MB:g} MB "
                          f"(it made {size / MB:.2f} MB).",
                          "Choose a slightly larger target or trim the clip.")
+
+
+def _fit_gif_under_target(info: MediaInfo, chain: list[Op], plan: RenderPlan, partial: Path,
+                          on_progress: ProgressFn | None, should_cancel: CancelFn | None,
+                          clip_infos: Mapping[str, MediaInfo]) -> None:
+    """Render the GIF, then step its width and frame rate down until the file fits the target."""
+    target = plan.output.compress.target_mb * MB  # type: ignore[union-attr]
+    current: Step = (plan.state.width, plan.state.fps)
+    steps = ladder(*current)
+    for attempt in range(MAX_GIF_RENDERS):
+        share = (1.0 - SIZE_CHECK_SHARE) if attempt == 0 else SIZE_CHECK_SHARE / (MAX_GIF_RENDERS - 1)
+        start = 0.0 if attempt == 0 else 1.0 - SIZE_CHECK_SHARE + (attempt - 1) * share
+        _run_passes(plan, partial, _scaled(on_progress, start, share), should_cancel)
+        size = partial.stat().st_size
+        if size <= target:
+            return
+        step = next_step(current, size, target, steps)
+        if step is None or attempt == MAX_GIF_RENDERS - 1:
+            break
+        current = step
+        smaller = [replace(op, gif_width=step[0], gif_fps=step[1]) if isinstance(op, FormatSpec) else op
+                   for op in chain]
+        plan = build_plan(info, smaller, partial, workdir=plan.workdir, clip_infos=clip_infos)
+    raise InvalidInput(f"Even at {current[0]} px wide and {current[1]:g} fps the GIF is {size / MB:.2f} MB, "
+                       f"over the {target / MB:g} MB target.",
+                       "Trim the clip, allow a larger file, or choose MP4 or WebM, which are far smaller.")
 
 
 def _never_backwards(on_progress: ProgressFn | None) -> ProgressFn | None:
