@@ -132,9 +132,13 @@ def hand_transcode(src: Path, dest: Path) -> None:
 
 def ssim(encoded: Path, source: Path, seconds: float = 5.0) -> float:
     """SSIM (all planes) of the first `seconds` of `encoded` against `source`: equal memory
-    savings mean nothing if the picture got worse."""
+    savings mean nothing if the picture got worse. Both get the same colour tags first (the
+    untagged HD source is BT.709 by convention and the engine only tags it), or ffmpeg would
+    convert one of them before comparing and the score would measure that conversion."""
+    same_tags = "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"
     log = run_ffmpeg(["-t", str(seconds), "-i", str(encoded), "-t", str(seconds), "-i", str(source),
-                      "-lavfi", "[0:v][1:v]ssim", "-f", "null", "-"], label="measure SSIM")
+                      "-lavfi", f"[0:v]{same_tags}[a];[1:v]{same_tags}[b];[a][b]ssim", "-f", "null", "-"],
+                     label="measure SSIM")
     match = re.search(r"All:([0-9.]+)", log)
     return float(match.group(1)) if match else float("nan")
 

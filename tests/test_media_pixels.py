@@ -7,8 +7,10 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from PIL import Image
 from test_media_support import assert_browser_mp4, bright_box, ffmpeg, frame_rgb, make_graph_clip
 
+from core.media.frames import poster
 from core.media.ops import Captions, FormatSpec, Reframe, SafeZone, TextOverlay, Trim
 from core.media.plan import build_plan
 from core.media.probe import probe
@@ -164,3 +166,14 @@ def test_hdr_tone_mapping_keeps_the_fast_input_seek(hdr10, tmp_path):
     plan = build_plan(probe(hdr10), [Trim(0.2, 0.6)], tmp_path / "x.mp4")
     args = plan.passes[-1].args
     assert args[:2] == ["-ss", "0.2"] and "tonemap=tonemap=hable" in " ".join(args)
+
+
+def test_anamorphic_pixels_are_made_square_at_the_intended_shape(tmp_path):
+    """320x240 stored with 4:3 pixels is a 16:9 picture: it must come out 426x240, not squeezed."""
+    src = make_graph_clip(tmp_path / "anamorphic.mp4", "testsrc2=s=320x240:d=0.5,setsar=4/3[v]", seconds=0.5)
+    info = probe(src)
+    assert (info.width, info.height, info.pixel_aspect) == (426, 240, pytest.approx(4 / 3, abs=1e-3))
+    out = render(src, [FormatSpec("mp4", "h264")], tmp_path / "square.mp4")
+    assert (out.width, out.height, out.pixel_aspect) == (426, 240, 1.0)
+    with Image.open(poster(src)) as still:
+        assert still.size == (426, 240)

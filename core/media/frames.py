@@ -6,9 +6,9 @@ import hashlib
 import os
 from pathlib import Path
 
-from core.media.encoding import hdr_to_sdr
 from core.media.ffmpeg import run_ffmpeg
 from core.media.graph import num
+from core.media.normalise import source_prelude
 from core.media.op_base import in_range, require
 from core.media.probe import MediaInfo
 from core.media.sources import usable_video
@@ -33,7 +33,7 @@ def frame_strip(path: Path, count: int = 8, height: int = 90, *, dest: Path | No
     chains: list[str] = []
     for i in range(count):
         inputs += ["-ss", num(round((i + 0.5) * step, 3)), "-i", str(path)]
-        chains.append(f"[{i}:v:0]{_sdr(info)}scale=-2:{height},setsar=1,trim=end_frame=1[f{i}]")
+        chains.append(f"[{i}:v:0]{_prelude(info)}scale=-2:{height},setsar=1,trim=end_frame=1[f{i}]")
     pads = "".join(f"[f{i}]" for i in range(count))
     if count == 1:
         graph = chains[0].replace("[f0]", "[strip]")
@@ -49,7 +49,7 @@ def extract_frame(path: Path, t: float, *, dest: Path | None = None) -> Path:
     require(0 <= t < info.duration_s, f"{t:g} s is outside the clip (0 to {info.duration_s:.2f} s).",
             "Pick a time inside the clip.")
     out = dest or _cached(info, f"frame-{t:.3f}", ".png")
-    picture = ["-vf", _sdr(info).rstrip(",")] if _sdr(info) else []
+    picture = ["-vf", _prelude(info).rstrip(",")] if _prelude(info) else []
     _write_image([*picture, "-map", "0:v:0"], ["-ss", num(t), "-i", str(path)], out, "extract the frame")
     return out
 
@@ -60,14 +60,15 @@ def poster(path: Path, *, dest: Path | None = None) -> Path:
     info = usable_video(path)
     out = dest or _cached(info, "poster", ".jpg")
     start = info.duration_s * 0.1 if info.duration_s > 2 else 0.0
-    args = ["-vf", f"{_sdr(info)}thumbnail=n={POSTER_SAMPLE_FRAMES},setsar=1", "-map", "0:v:0", "-q:v", "3"]
+    args = ["-vf", f"{_prelude(info)}thumbnail=n={POSTER_SAMPLE_FRAMES},setsar=1", "-map", "0:v:0", "-q:v", "3"]
     _write_image(args, ["-ss", num(start), "-i", str(path)], out, "make the poster")
     return out
 
 
-def _sdr(info: MediaInfo) -> str:
-    """Tone-mapping filters (with a trailing comma) for an HDR source, so stills are not grey."""
-    filters = hdr_to_sdr(info.color_transfer)
+def _prelude(info: MediaInfo) -> str:
+    """The source's prelude filters with a trailing comma (HDR tone-mapped, pixels squared), so
+    stills look like the video does."""
+    filters = source_prelude(info)
     return ",".join(filters) + "," if filters else ""
 
 

@@ -6,8 +6,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from core.media.encoding import BT709_FILTER, LARGE_FRAME_PIXELS, bt709_conversion, even, hdr_to_sdr
+from core.media.encoding import BT709_FILTER, LARGE_FRAME_PIXELS, bt709_conversion, even
 from core.media.graph import Graph, StreamState, fps_expr, map_arg, num
+from core.media.normalise import source_prelude
 from core.media.op_base import BuildContext, Op, OutputOp, require
 from core.media.ops_output import OutputSettings, resolve_output
 from core.media.ops_time import FastTrim, checked_span
@@ -69,7 +70,7 @@ def build_plan(info: MediaInfo, ops: Sequence[Op], dest: Path, *, workdir: Path 
                 "Use Trim (frame-accurate) in a chain, or run the fast trim on its own.")
         return _fast_trim_plan(info, fast[0], state, dest, workdir)
     output = resolve_output([op for op in ops if isinstance(op, OutputOp)], preview=preview)
-    graph = Graph(audio="0:a:0" if state.has_audio else None, prelude=hdr_to_sdr(info.color_transfer))
+    graph = Graph(audio="0:a:0" if state.has_audio else None, prelude=source_prelude(info))
     for op in ops:
         state = op.apply(graph, state, ctx)
     shown = _preview_size(state) if preview else (state.width, state.height)

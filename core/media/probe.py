@@ -12,7 +12,7 @@ from pathlib import Path
 import av
 
 from core.errors import InvalidInput
-from core.media.encoding import LARGE_FRAME_PIXELS
+from core.media.encoding import LARGE_FRAME_PIXELS, even
 
 VFR_SAMPLE_PACKETS = 240
 _BT709 = 1  # the ITU-T H.273 code point for BT.709 primaries, transfer and matrix
@@ -48,6 +48,7 @@ class MediaInfo:
     bt709: bool = False
     color_matrix: int = 0  # H.273 matrix coefficients code: 1 BT.709, 5/6 BT.601, 2 unspecified
     color_transfer: int = 0  # H.273 transfer code: 1 BT.709, 16 PQ (HDR10), 18 HLG
+    pixel_aspect: float = 1.0  # sample aspect ratio: not 1 for anamorphic video (DV, some phones)
 
     @property
     def aspect(self) -> float:
@@ -149,7 +150,11 @@ def _video_facts(container, stream) -> dict:
     cc = stream.codec_context
     rotation, timestamps = _first_frame_rotation_and_timestamps(container, stream)
     fps = float(stream.average_rate or stream.guessed_rate or stream.base_rate or 0)
+    sar = stream.sample_aspect_ratio or cc.sample_aspect_ratio
+    pixel_aspect = float(sar) if sar and sar > 0 else 1.0
     width, height = cc.width, cc.height
+    if abs(pixel_aspect - 1.0) > 0.01:  # displayed with square pixels, the picture is wider or narrower
+        width = even(cc.width * pixel_aspect)
     if rotation % 180 == 90:
         width, height = height, width
     return {
@@ -166,6 +171,7 @@ def _video_facts(container, stream) -> dict:
         "bt709": cc.color_primaries == cc.color_trc == cc.colorspace == _BT709,
         "color_matrix": int(cc.colorspace or 0),
         "color_transfer": int(cc.color_trc or 0),
+        "pixel_aspect": round(pixel_aspect, 4),
     }
 
 
