@@ -23,9 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from core.media.encoding import bt709_conversion  # noqa: E402
 from core.media.ffmpeg import run_ffmpeg  # noqa: E402
 from core.media.ops import FormatSpec  # noqa: E402
-from core.media.probe import probe  # noqa: E402
+from core.media.probe import MediaInfo, probe  # noqa: E402
 from core.media.render import render  # noqa: E402
 from core.media.sources import lavfi_clip_args  # noqa: E402
 
@@ -130,15 +131,20 @@ def hand_transcode(src: Path, dest: Path) -> None:
                 str(dest)], label="hand-written transcode")
 
 
+def _as_bt709(info: MediaInfo) -> str:
+    """Filters that express a picture in BT.709 the way the engine reads it (BT.601 for tagged
+    or untagged SD, BT.709 otherwise), then tag it, so both sides are compared as seen."""
+    tags = "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"
+    return ",".join([*bt709_conversion(info.color_matrix, info.height), tags])
+
+
 def ssim(encoded: Path, source: Path, seconds: float = 5.0) -> float:
     """SSIM (all planes) of the first `seconds` of `encoded` against `source`: equal memory
-    savings mean nothing if the picture got worse. Both get the same colour tags first (the
-    untagged HD source is BT.709 by convention and the engine only tags it), or ffmpeg would
-    convert one of them before comparing and the score would measure that conversion."""
-    same_tags = "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"
+    savings mean nothing if the picture got worse. Both sides are first expressed in BT.709,
+    so the engine's BT.601 -> BT.709 conversion of an SD source is not counted as a loss."""
+    graph = f"[0:v]{_as_bt709(probe(encoded))}[a];[1:v]{_as_bt709(probe(source))}[b];[a][b]ssim"
     log = run_ffmpeg(["-t", str(seconds), "-i", str(encoded), "-t", str(seconds), "-i", str(source),
-                      "-lavfi", f"[0:v]{same_tags}[a];[1:v]{same_tags}[b];[a][b]ssim", "-f", "null", "-"],
-                     label="measure SSIM")
+                      "-lavfi", graph, "-f", "null", "-"], label="measure SSIM")
     match = re.search(r"All:([0-9.]+)", log)
     return float(match.group(1)) if match else float("nan")
 
@@ -151,7 +157,7 @@ def main() -> int:
     src = make_source(args.smoke)
     info = probe(src)
     print(f"source: {info.summary()}")
-    engine_out = OUT / "transcode_engine.mp4"
+    engine_out = OUT / f"transcode_engine_{src.stem.split('_', 2)[2]}.mp4"
     engine, wall, baseline_kb = measured(
         "engine", lambda: render(src, [FormatSpec("mp4", "h264")], engine_out))
     out = probe(engine_out)
@@ -168,7 +174,7 @@ def main() -> int:
     print(f"transcode memory (ffmpeg + this process's growth): {transcode_mb:.0f} MB;"
           f" target < {TARGET_MB} MB: {verdict}")
     if not args.no_hand:
-        hand_out = OUT / "transcode_hand.mp4"
+        hand_out = engine_out.with_name(engine_out.name.replace("engine", "hand"))
         hand, hand_wall, _ = measured("hand-written command", lambda: hand_transcode(src, hand_out))
         hand_size = hand_out.stat().st_size / 1e6
         print(f"hand-written: peak {hand.child_hwm_kb / mb:.0f} MB, {hand_wall:.1f} s, {hand_size:.1f} MB file")

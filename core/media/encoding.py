@@ -22,7 +22,7 @@ def bt709_conversion(matrix: int, height: int) -> list[str]:
     pure red would show orange). Untagged SD is BT.601 by convention; untagged HD is taken as BT.709."""
     untagged_sd = matrix == UNSPECIFIED_MATRIX and height < HD_LINES
     if matrix in BT601_MATRICES or untagged_sd:
-        return ["scale=in_color_matrix=bt601:out_color_matrix=bt709"]
+        return ["colorspace=all=bt709:iall=bt601-6-625:fast=1"]  # the matrix only, no chroma resampling
     return []
 
 
