@@ -85,14 +85,13 @@ def build(studio: Studio, tab: gr.Tab) -> None:
 
     fmt.change(controls_for, fmt, [crf, gif_size], api_visibility="private", show_progress="hidden")
 
-    def on_change(asset_id, *values):
+    def on_change(asset_id, fmt_name, crf_value, target, *rest):
         if not asset_id:
             return ""
         try:
-            summary = f"**{studio.edit.outcome(asset_id, build_ops(*values))}**"
+            summary = f"**{studio.edit.outcome(asset_id, build_ops(fmt_name, crf_value, target, *rest))}**"
         except Exception as exc:
             return f"**Not possible:** {exc}"
-        fmt_name, target = values[0], values[2]
         if FORMATS[fmt_name][1] == "gif" and target:
             summary += f" - at most {target:g} MB: the width, then the frame rate, drop until it fits."
         return summary

@@ -49,7 +49,8 @@ def extract_frame(path: Path, t: float, *, dest: Path | None = None) -> Path:
     require(0 <= t < info.duration_s, f"{t:g} s is outside the clip (0 to {info.duration_s:.2f} s).",
             "Pick a time inside the clip.")
     out = dest or _cached(info, f"frame-{t:.3f}", ".png")
-    picture = ["-vf", _prelude(info).rstrip(",")] if _prelude(info) else []
+    prelude = _prelude(info).rstrip(",")
+    picture = ["-vf", prelude] if prelude else []
     _write_image([*picture, "-map", "0:v:0"], ["-ss", num(t), "-i", str(path)], out, "extract the frame")
     return out
 
