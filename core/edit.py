@@ -16,6 +16,7 @@ from core.library.models import Job
 from core.media.compare import split_compare
 from core.media.frames import frame_strip
 from core.media.ops import chain_from_dicts
+from core.media.ops_output import format_label
 from core.media.plan import build_plan
 from core.media.probe import probe
 from core.media.render import render
@@ -51,13 +52,6 @@ def _describe(width: int, height: int, fps: float, seconds: float) -> str:
     return f"{short}p ({width}x{height}) @ {fps:g} fps, {seconds:.1f} s"
 
 
-def _format_label(container: str, codec: str) -> str:
-    """'MP4 H.264', 'WebM VP9', 'GIF'."""
-    names = {"h264": "H.264", "h265": "H.265", "hevc": "H.265", "prores": "ProRes", "vp9": "VP9"}
-    box = {"webm": "WebM"}.get(container, container.upper())
-    return box if codec == "gif" else f"{box} {names.get(codec, codec.upper())}"
-
-
 class EditService:
     """Local and AI operations on library assets."""
 
@@ -81,7 +75,11 @@ class EditService:
         state, output = plan.state, plan.output
         after = _describe(state.width, state.height, state.fps, state.duration)
         sound = "with sound" if state.has_audio else "no sound"
-        return f"{before} -> {after}, {_format_label(output.container, output.codec)}, {sound}"
+        summary = f"{before} -> {after}, {format_label(output.container, output.codec)}, {sound}"
+        if output.codec == "gif" and output.compress:
+            summary += (f" - at most {output.compress.target_mb:g} MB: the width, then the frame rate,"
+                        " drop until it fits")
+        return summary
 
     def _plan(self, path: str, ops: list[dict], info=None):
         """The render plan (pure: probes, no rendering); raises InvalidInput for impossible settings."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from core.media.ops_output import codec_label
 from core.studio import Studio
 from studios.result_view import result_view, show
 from studios.widgets import money
@@ -21,7 +22,7 @@ def details_html(asset: dict, lineage: list[dict]) -> str:
              ("Frame rate", f"{asset['fps']:g} fps"), ("Audio", "yes" if asset["has_audio"] else "no"),
              ("Made by", f"{asset['operation']} &middot; {escape(asset['model'] or '-')}"),
              ("Cost", money(asset["cost"])),
-             ("File", f"{Path(asset['path']).suffix.lstrip('.').upper()} ({asset['codec']}), "
+             ("File", f"{Path(asset['path']).suffix.lstrip('.').upper()} ({codec_label(asset['codec'])}), "
                       f"{asset['size_bytes'] / 1e6:.2f} MB"),
              ("Created", asset["created_at"])]
     rows = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in facts)

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import gradio as gr
 
+from core.media.ops_output import codec_label
+
 # (suffix, codec) pairs that Chromium, Firefox and Safari all play in a <video> element.
 BROWSER_PLAYABLE = {(".mp4", "h264"), (".m4v", "h264"), (".mov", "h264"), (".mp4", "av1"),
                     (".webm", "vp9"), (".webm", "vp8"), (".webm", "av1")}
-CODEC_NAMES = {"prores": "ProRes", "hevc": "H.265", "h265": "H.265"}
 
 
 def display_kind(asset: dict) -> str:
@@ -23,7 +24,7 @@ def display_kind(asset: dict) -> str:
 
 
 def unplayable_note(asset: dict) -> str:
-    codec = CODEC_NAMES.get(asset.get("codec") or "", (asset.get("codec") or "this codec").upper())
+    codec = codec_label(asset.get("codec") or "") or "This codec"
     return (f"{codec} in {Path(asset['path']).suffix.lstrip('.').upper()} does not play in a browser; "
             "the frame above is its poster. Download the file to watch it in an editor or player.")
 

@@ -85,16 +85,13 @@ def build(studio: Studio, tab: gr.Tab) -> None:
 
     fmt.change(controls_for, fmt, [crf, gif_size], api_visibility="private", show_progress="hidden")
 
-    def on_change(asset_id, fmt_name, crf_value, target, *rest):
+    def on_change(asset_id, *values):
         if not asset_id:
             return ""
         try:
-            summary = f"**{studio.edit.outcome(asset_id, build_ops(fmt_name, crf_value, target, *rest))}**"
+            return f"**{studio.edit.outcome(asset_id, build_ops(*values))}**"
         except Exception as exc:
             return f"**Not possible:** {exc}"
-        if FORMATS[fmt_name][1] == "gif" and target:
-            summary += f" - at most {target:g} MB: the width, then the frame rate, drop until it fits."
-        return summary
 
     on_any_change([picker.dropdown, *settings], on_change, [picker.dropdown, *settings], outcome)
     wire_apply(studio, "transform", build_ops, picker=picker, batch=batch, job_ids=job_ids, settings=settings,

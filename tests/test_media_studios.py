@@ -127,6 +127,8 @@ def test_gif_outcome_names_the_caps_and_matches_the_file(studio, clip_factory):
     assert job["status"] == "succeeded", job["error"]
     made = probe(studio.asset(job["asset_id"])["path"])
     assert (made.width, made.height, made.fps, made.has_audio) == (480, 270, 12.5, False)
+    fitted = studio.edit.outcome(wide["id"], [*ops, {"kind": "compress", "target_mb": 0.2}])
+    assert fitted.endswith("GIF, no sound - at most 0.2 MB: the width, then the frame rate, drop until it fits")
 
 
 def test_outcome_names_the_format_and_sound(studio, source):

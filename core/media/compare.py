@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.errors import InvalidInput
-from core.media.encoding import (BT709_FILTER, VideoEncoding, browser_mp4_args, bt709_conversion, even,
-                                 hdr_to_sdr)
+from core.media.encoding import BT709_FILTER, VideoEncoding, browser_mp4_args, bt709_conversion, even
 from core.media.ffmpeg import ProgressFn, run_ffmpeg
 from core.media.graph import escape_value, fps_expr, num
+from core.media.normalise import source_prelude
 from core.media.probe import MediaInfo, probe
 from core.media.sources import usable_video
 from core.media.text_style import fit_text, font_file
@@ -48,7 +48,7 @@ def split_compare(original: Path, enhanced: Path, dest: Path, *, left_label: str
 
 def _fit(info: MediaInfo, width: int, height: int, fps: str) -> str:
     """One input brought to the comparison's size, square pixels, frame rate and BT.709 colours."""
-    return ",".join([*hdr_to_sdr(info.color_transfer), "setpts=PTS-STARTPTS",
+    return ",".join([*source_prelude(info), "setpts=PTS-STARTPTS",
                      f"scale={width}:{height}:flags=lanczos", "setsar=1", f"fps={fps}",
                      *bt709_conversion(info.color_matrix, info.height)])
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from core.media.ffmpeg import run_ffmpeg
 from core.media.graph import num
-from core.media.normalise import source_prelude
+from core.media.normalise import prelude_prefix, source_prelude
 from core.media.op_base import in_range, require
 from core.media.probe import MediaInfo
 from core.media.sources import usable_video
@@ -31,9 +31,10 @@ def frame_strip(path: Path, count: int = 8, height: int = 90, *, dest: Path | No
     step = info.duration_s / count
     inputs: list[str] = []
     chains: list[str] = []
+    prelude = prelude_prefix(info)
     for i in range(count):
         inputs += ["-ss", num(round((i + 0.5) * step, 3)), "-i", str(path)]
-        chains.append(f"[{i}:v:0]{_prelude(info)}scale=-2:{height},setsar=1,trim=end_frame=1[f{i}]")
+        chains.append(f"[{i}:v:0]{prelude}scale=-2:{height},setsar=1,trim=end_frame=1[f{i}]")
     pads = "".join(f"[f{i}]" for i in range(count))
     if count == 1:
         graph = chains[0].replace("[f0]", "[strip]")
@@ -49,8 +50,8 @@ def extract_frame(path: Path, t: float, *, dest: Path | None = None) -> Path:
     require(0 <= t < info.duration_s, f"{t:g} s is outside the clip (0 to {info.duration_s:.2f} s).",
             "Pick a time inside the clip.")
     out = dest or _cached(info, f"frame-{t:.3f}", ".png")
-    prelude = _prelude(info).rstrip(",")
-    picture = ["-vf", prelude] if prelude else []
+    prelude = source_prelude(info)
+    picture = ["-vf", ",".join(prelude)] if prelude else []
     _write_image([*picture, "-map", "0:v:0"], ["-ss", num(t), "-i", str(path)], out, "extract the frame")
     return out
 
@@ -61,16 +62,9 @@ def poster(path: Path, *, dest: Path | None = None) -> Path:
     info = usable_video(path)
     out = dest or _cached(info, "poster", ".jpg")
     start = info.duration_s * 0.1 if info.duration_s > 2 else 0.0
-    args = ["-vf", f"{_prelude(info)}thumbnail=n={POSTER_SAMPLE_FRAMES},setsar=1", "-map", "0:v:0", "-q:v", "3"]
+    args = ["-vf", f"{prelude_prefix(info)}thumbnail=n={POSTER_SAMPLE_FRAMES},setsar=1", "-map", "0:v:0", "-q:v", "3"]
     _write_image(args, ["-ss", num(start), "-i", str(path)], out, "make the poster")
     return out
-
-
-def _prelude(info: MediaInfo) -> str:
-    """The source's prelude filters with a trailing comma (HDR tone-mapped, pixels squared), so
-    stills look like the video does."""
-    filters = source_prelude(info)
-    return ",".join(filters) + "," if filters else ""
 
 
 def _cached(info: MediaInfo, name: str, suffix: str) -> Path:

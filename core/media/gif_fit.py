@@ -34,7 +34,7 @@ def ladder(width: int, fps: float) -> list[Step]:
     """Every (width, fps) no larger than the first render's, largest first."""
     widths = sorted({width, *(w for w in GIF_WIDTHS if w < width and w >= GIF_WIDTH_RANGE[0])}, reverse=True)
     rates = sorted({fps, *(r for r in GIF_RATES if MIN_FPS <= r < fps)}, reverse=True)
-    return sorted(((w, r) for w in widths for r in rates), key=lambda s: cost(s), reverse=True)
+    return sorted(((w, r) for w in widths for r in rates), key=cost, reverse=True)
 
 
 def next_step(current: Step, size_bytes: int, target_bytes: float, steps: list[Step]) -> Step | None:

@@ -132,7 +132,7 @@ def _preview_size(state: StreamState) -> tuple[int, int]:
 def _finish(graph: Graph, state: StreamState, output: OutputSettings, preview: bool,
             convert: list[str]) -> tuple[str, str | None, StreamState]:
     """Close the graph: constant frame rate, even size, BT.709 colours (`convert` re-expresses a
-    BT.601 source), output pixel format; pick the audio.
+    BT.601 source, once sizes are even), output pixel format; pick the audio.
     Returns the video and audio labels and the stream as written (size, rate, sound)."""
     width, height = _preview_size(state) if preview else (state.width, state.height)
     if (width, height) != (state.width, state.height):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.media.encoding import BT709_FILTER, VideoEncoding, audio_args, bt709_conversion
-from core.media.normalise import source_prelude
+from core.media.normalise import prelude_prefix
 from core.media.probe import MediaInfo
 from core.social.analysis import Tap
 from core.social.captions import ass_filter
@@ -72,9 +72,9 @@ def pack_args(plan: PackPlan, jobs: list[Job], *, tap: Tap | None = None, tap_pa
     """
     span = max(j.plan.source_span_s for j in jobs)
     video_labels = [f"{j.tag}v" for j in jobs]
-    prelude = "".join(f"{f}," for f in source_prelude(plan.source))  # once, before the split
-    graph = [f"[0:v:0]{prelude}split={len(jobs) + (1 if tap else 0)}" + "".join(f"[{lab}]" for lab in video_labels)
-             + ("[tapin]" if tap else "")]
+    outs = "".join(f"[{lab}]" for lab in video_labels) + ("[tapin]" if tap else "")
+    # the source prelude (HDR, pixel shape) runs once, before the split
+    graph = [f"[0:v:0]{prelude_prefix(plan.source)}split={len(jobs) + (1 if tap else 0)}{outs}"]
     if tap:
         graph.append(f"[tapin]trim=end={num(span)},{tap.chain()}[tap]")
     for job, label in zip(jobs, video_labels):
