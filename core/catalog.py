@@ -144,8 +144,12 @@ def check_spec(model: ModelSpec) -> list[str]:
             out.append(f"{model.id}: a paid price needs its source URL and checked date")
         if not price.verified and not price.note:
             out.append(f"{model.id}: an unverified price needs a note saying why")
-    if (price.unit == "per_1k_chars") != (caps.duration_from == "text"):
+    if price.unit == "per_1k_chars" and caps.duration_from != "text":
         out.append(f"{model.id}: per_1k_chars pricing goes with duration_from = 'text'")
+    if caps.duration_from == "text" and price.unit not in ("per_1k_chars", "free"):
+        out.append(f"{model.id}: a model whose length comes from text is priced per_1k_chars (or free)")
+    if price.min_billed_chars and price.unit != "per_1k_chars":
+        out.append(f"{model.id}: min_billed_chars only applies to per_1k_chars pricing")
     if price.unit in TIMED_UNITS and caps.duration_from in ("text", "fixed"):
         out.append(f"{model.id}: a per-second price needs a length from the request or an input")
     if model.offline != (price.unit == "free"):

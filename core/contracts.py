@@ -75,6 +75,7 @@ class Capabilities(BaseModel):
     audio: MediaLimits = MediaLimits()
     video: MediaLimits = MediaLimits()
     options: dict[str, list[str]] = {}
+    languages: list[str] = []  # languages a speech model speaks (English names); empty = not stated
 
 
 class Wire(BaseModel):
@@ -95,6 +96,7 @@ class Price(BaseModel):
     block_s: float = 5.0
     min_billed_s: float = 0.0
     max_billed_s: float | None = None
+    min_billed_chars: int = 0  # per_1k_chars: shorter texts are billed as this many characters
     verified: bool = False
     checked: date | None = None
     source: str = ""
@@ -102,10 +104,23 @@ class Price(BaseModel):
 
 
 class Latency(BaseModel):
-    """Rough wall time: base seconds plus seconds per output second. Used for ETAs."""
+    """Wall time: base seconds plus seconds of processing per output second.
+
+    `per_output_s` is the typical ratio (ETAs); `max_per_output_s` the slowest documented one
+    (avatar models take 10-30 s per output second), for deadlines. Unset: the typical ratio.
+    """
 
     base_s: float = 30.0
     per_output_s: float = 6.0
+    max_per_output_s: float | None = None
+
+    def expected_s(self, output_s: float) -> float:
+        """Typical wall time for `output_s` seconds of output."""
+        return self.base_s + self.per_output_s * output_s
+
+    def slowest_s(self, output_s: float) -> float:
+        """The longest wall time the provider documents for `output_s` seconds of output."""
+        return self.base_s + (self.max_per_output_s or self.per_output_s) * output_s
 
 
 class ModelSpec(BaseModel):

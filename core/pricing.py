@@ -42,6 +42,7 @@ class CostEstimate(BaseModel):
     known: bool = True
     drivers: list[Driver] = []
     notes: list[str] = []
+    summary: str = ""  # the sum in words: "2:00 at 720p: 120 s × $0.06 = $7.20"
 
     @property
     def label(self) -> str:
@@ -106,7 +107,8 @@ def _estimate(request: GenerationRequest, model: ModelSpec) -> CostEstimate:
     )
     if price.unit == "free":
         drivers.append(Driver(label="Unit price", value="Free: runs on this computer"))
-        return CostEstimate(total_usd=0.0, per_run_usd=0.0, drivers=drivers, **fields)
+        return CostEstimate(total_usd=0.0, per_run_usd=0.0, drivers=drivers,
+                            summary="Free: runs on this computer", **fields)
 
     rate = _rate(price.rates, resolution, model)
     sound = audio_on(request, model) and bool(price.audio_rates)
@@ -114,18 +116,65 @@ def _estimate(request: GenerationRequest, model: ModelSpec) -> CostEstimate:
         rate += _rate(price.audio_rates, resolution, model)
         drivers.append(Driver(label="Audio", value="Sound on"))
     notes: list[str] = []
-    quantity, billed, minimum, at_least = _quantity(request, model, drivers, notes)
+    amount = _quantity(request, model, drivers, notes)
+    quantity, billed, minimum, at_least = amount.units, amount.billed_s, amount.minimum, amount.at_least
     per_run = round(rate * quantity, PLACES)
     drivers.append(Driver(label="Unit price", value=f"{_unit_usd(rate)} {_per(model)}"))
     if variations > 1:
         drivers.append(Driver(label="Variations", value=f"× {variations}"))
     if not price.verified:
         notes.append("Price not confirmed by the provider; shown as an estimate. " + price.note)
+    total = round(per_run * variations, PLACES)
     return CostEstimate(
-        total_usd=round(per_run * variations, PLACES), per_run_usd=per_run, unit_price=rate,
+        total_usd=total, per_run_usd=per_run, unit_price=rate,
         billed_seconds=billed, minimum_applied=minimum, at_least=at_least, drivers=drivers,
-        notes=[n.strip() for n in notes], **fields,
+        notes=[n.strip() for n in notes], summary=_summary(model, amount, rate, sound, resolution,
+                                                           variations, total), **fields,
     )
+
+
+class _Amount(BaseModel):
+    """What the formula counts: units to pay for, and the measured and billed lengths behind them."""
+
+    units: float
+    billed_s: float | None = None
+    minimum: bool = False
+    at_least: bool = False
+    capped: bool = False
+    length_s: float | None = None  # the request's own length (measured input or asked duration)
+    chars: int | None = None
+    billed_chars: int | None = None
+
+
+def _summary(model: ModelSpec, amount: _Amount, rate: float, sound: bool, resolution: str | None,
+             variations: int, total: float) -> str:
+    """The sum in words, e.g. '2:00 at 720p: 120 s × $0.06 = $7.20'."""
+    price = model.price
+    unit = _unit_usd(rate) + (" (with sound)" if sound else "")
+    times = f" × {variations} variations" if variations > 1 else ""
+    if price.unit == "per_1k_chars":
+        chars = f"{amount.chars:,} characters"
+        if amount.billed_chars != amount.chars:
+            chars += f" (billed as {amount.billed_chars:,})"
+        return f"{chars}: {amount.units:g} × {unit} per 1,000{times} = {format_usd(total)}"
+    if price.unit == "per_run":
+        return f"1 run × {unit}{times} = {format_usd(total)}"
+    head = _clock(amount.length_s or 0.0) + (f" at {resolution}" if resolution else "")
+    billed = f"{amount.billed_s:g} s"
+    if amount.minimum:
+        billed += " (the minimum)"
+    elif amount.capped:
+        billed += " (the most billed)"
+    if price.unit == "per_block":
+        billed = f"{amount.units:g} × {price.block_s:g} s"
+    prefix = "at least " if amount.at_least else ""
+    return f"{head}: {prefix}{billed} × {unit}{times} = {format_usd(total)}"
+
+
+def _clock(seconds: float) -> str:
+    """m:ss, e.g. 2:00 or 12:00 (whole seconds, rounded down)."""
+    whole = int(seconds + 1e-9)
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def _rate(rates: dict[str, float], resolution: str | None, model: ModelSpec) -> float:
@@ -146,30 +195,32 @@ def _per(model: ModelSpec) -> str:
     }[price.unit]
 
 
-def _quantity(
-    request: GenerationRequest, model: ModelSpec, drivers: list[Driver], notes: list[str]
-) -> tuple[float, float | None, bool, bool]:
-    """(units to pay for, billed seconds, minimum applied, amount is a lower bound)."""
+def _quantity(request: GenerationRequest, model: ModelSpec, drivers: list[Driver], notes: list[str]) -> _Amount:
+    """Units to pay for, with the measured and billed lengths behind them."""
     price = model.price
     if price.unit == "per_run":
-        return 1.0, None, False, False
+        return _Amount(units=1.0)
     if price.unit == "per_1k_chars":
         chars = len(request.prompt)
+        billed_chars = max(chars, price.min_billed_chars)
         drivers.append(Driver(label="Characters", value=f"{chars:,}"))
-        return chars / 1000.0, None, False, False
+        if billed_chars > chars:
+            drivers.append(Driver(label="Minimum", value=f"billed at least {price.min_billed_chars:,} characters"))
+        return _Amount(units=billed_chars / 1000.0, minimum=billed_chars > chars, chars=chars,
+                       billed_chars=billed_chars)
     seconds, at_least = _length(request, model, notes)
     billed = float(math.ceil(seconds - 1e-9))
     minimum = billed < price.min_billed_s
     billed = max(billed, price.min_billed_s)
+    capped = price.max_billed_s is not None and billed > price.max_billed_s
     if price.max_billed_s is not None:
         billed = min(billed, price.max_billed_s)
     if minimum:
         drivers.append(Driver(label="Minimum", value=f"billed at least {price.min_billed_s:g} s"))
     drivers.append(Driver(label="Billed seconds", value=f"{billed:g} s"))
-    if price.unit == "per_block":
-        blocks = math.ceil(billed / price.block_s - 1e-9)
-        return float(blocks), billed, minimum, at_least
-    return billed, billed, minimum, at_least
+    units = float(math.ceil(billed / price.block_s - 1e-9)) if price.unit == "per_block" else billed
+    return _Amount(units=units, billed_s=billed, minimum=minimum, at_least=at_least, capped=capped,
+                   length_s=seconds)
 
 
 def _length(request: GenerationRequest, model: ModelSpec, notes: list[str]) -> tuple[float, bool]:

@@ -22,7 +22,7 @@ from core.media.encoding import even
 Uploader = Callable[[Path], str]
 
 REQUEST_MEDIA = ("image", "audio", "video")
-MEDIA_FIELDS = frozenset({*REQUEST_MEDIA, "face_image", "mask_image", "last_image"})
+MEDIA_FIELDS = frozenset({*REQUEST_MEDIA, "face_image", "mask_image", "last_image", "left_audio", "right_audio"})
 PASS_THROUGH_SCHEMES = ("https://", "http://", "data:")
 NAMED_SHORT_SIDES = {"2k": 1440, "4k": 2160}
 DEFAULT_ASPECT = "16:9"

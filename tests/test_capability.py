@@ -120,9 +120,12 @@ def test_options_are_checked_against_enums_and_required_ones_are_asked_for():
     assert check(base.model_copy(update={"options": {"style": "Ghibli"}}), ditto) == []
     [unknown] = check(base.model_copy(update={"options": {"style": "Lego", "strength": "9"}}), ditto)
     assert unknown.field == "options.strength"
-    options = {"voice_id": "Wise_Woman", "language_boost": "Klingon"}
+    options = {"voice_id": "Wise_Woman", "speed": "1.3"}
     free_text = GenerationRequest(operation="text-to-speech", prompt="hi", options=options)
     assert check(free_text, CATALOG.get("minimax-speech-2.6-turbo")) == []
+    klingon = free_text.model_copy(update={"options": {**options, "language": "Klingon"}})
+    [language] = check(klingon, CATALOG.get("minimax-speech-2.6-turbo"))
+    assert language.field == "options.language" and "French" in language.allowed
 
 
 def test_input_following_length_cannot_be_set_and_must_fit_the_limits():

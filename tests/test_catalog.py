@@ -81,7 +81,8 @@ def test_paid_prices_carry_date_source_and_unverified_ones_a_note(catalog):
 
 def test_local_models_are_offline_free_drafts(catalog):
     local = {m.id: m for m in catalog.models(provider="local")}
-    assert set(local) == {"local-draft-t2v", "local-draft-i2v", "local-prompt-enhancer"}
+    assert set(local) == {"local-draft-t2v", "local-draft-i2v", "local-prompt-enhancer", "local-voice",
+                          "local-avatar-draft"}
     for model in local.values():
         assert model.offline and model.price.unit == "free" and model.tier == "draft"
     i2v = local["local-draft-i2v"].capabilities

@@ -19,7 +19,8 @@ def representative(model: ModelSpec, **extra) -> GenerationRequest:
     fields: dict = {k: v for k, v in files.items() if k in caps.inputs_required}
     if "prompt" in caps.inputs_required:
         fields["prompt"] = "A red kite over a windy beach at sunset"
-    options = {name: caps.options[name][0] for name in caps.inputs_required if name in caps.options}
+    options = {name: (caps.options[name] or ["in.wav"])[0]  # a free-text option here is a file
+               for name in caps.inputs_required if name in caps.options}
     request = GenerationRequest(operation=model.operation, options=options, **fields)
     if caps.duration_from in ("audio", "video"):
         request = request.model_copy(update={"input_duration": 8.0})

@@ -8,7 +8,7 @@ import pytest
 
 from core.contracts import GenerationRequest
 from core.errors import InvalidInput
-from providers.wire import build_payload, output_size, size_star
+from providers.wire import MEDIA_FIELDS, build_payload, output_size, size_star
 from tests.fakes import model_spec
 
 
@@ -173,6 +173,10 @@ def valid_request(model, folder: Path, **overrides) -> GenerationRequest:
     fields["options"] = {
         name: (values or ["English"])[0] for name, values in caps.options.items() if name in required
     }
+    for name in set(fields["options"]) & MEDIA_FIELDS:  # a media option (right_audio) names a file
+        path = folder / f"{name}.wav"
+        path.write_bytes(b"media")
+        fields["options"][name] = str(path)
     if caps.duration_from == "request":
         fields["duration"] = model.default_duration or caps.durations[0]
     fields["resolution"] = model.default_resolution or (caps.resolutions[0] if caps.resolutions else None)
@@ -189,7 +193,8 @@ def test_every_catalog_model_gets_its_documented_fields(model, tmp_path, upload)
         if kind in model.capabilities.inputs_required:
             assert payload[name(kind)] == f"https://files.example.test/{Path(getattr(request, kind)).name}"
     for option, value in request.options.items():
-        assert payload[name(option)] == value
+        uploaded = f"https://files.example.test/{Path(value).name}"
+        assert payload[name(option)] == (uploaded if option in MEDIA_FIELDS else value)
     if "prompt" in model.capabilities.inputs_required:
         assert payload[name("prompt")] == request.prompt
     if model.capabilities.duration_from == "request":
