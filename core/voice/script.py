@@ -18,7 +18,8 @@ from core.errors import InvalidInput
 MAX_SCRIPT_CHARS = 20_000  # about 20 minutes of speech
 CHARS_PER_SECOND = 14.0  # slower than real voices (eSpeak NG ~17.7, Piper ~19, ALwrity 15)
 FIT_MARGIN = 0.9  # a scene is planned at most 90% of the limit
-_SENTENCE_END = re.compile(r"(?<=[.!?\u2026\u3002\uff01\uff1f])[\"'\u201d\u2019)\]]*\s+|\n\s*\n")
+_SENTENCE_END = re.compile(  # after . ! ? … (and a closing quote) and a space; after 。！？ at once
+    r"(?<=[.!?\u2026][\"'\u201d\u2019)\]])\s+|(?<=[.!?\u2026])\s+|(?<=[\u3002\uff01\uff1f])\s*|\n\s*\n")
 _CLAUSE_END = re.compile(r"(?<=[,;:\u2014\u3001\uff0c])\s+")
 
 
