@@ -1,10 +1,12 @@
 """The offline provider: free draft renders on this machine, no API key, honestly labelled.
 
 Image-to-video moves a camera over the photo (motion preset); text-to-video animates a
-storyboard card of the prompt in the template's style. Renders run one at a time on a
-background thread; poll() reports ffmpeg's real progress. Outputs live in
-`<work_dir>/<task id>/draft.mp4` until fetch() moves them away, so a finished draft
-survives a restart; a render cut short by a restart polls as failed and is free to run again.
+storyboard card of the prompt in the template's style; text-to-speech speaks a script with the
+offline voice (eSpeak NG); avatar makes the offline avatar draft (photo, push-in, waveform,
+captions, "DRAFT: no lip sync"). Renders run one at a time on a background thread; poll()
+reports real progress. Outputs live in `<work_dir>/<task id>/` (draft.mp4, speech.m4a or
+speech.wav) until fetch() moves them away, so a finished draft survives a restart; a render
+cut short by a restart polls as failed and is free to run again.
 """
 
 from __future__ import annotations
@@ -16,18 +18,24 @@ import shutil
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.contracts import GenerationRequest, ModelSpec, Operation, TaskState, TaskStatusName
 from core.errors import Cancelled, NotFound, StudioError
-from providers.local_inputs import RenderPlan, plan_render, prepare_still
+from core.media.ffmpeg import CancelFn, ProgressFn
+from providers.local_avatar import plan_avatar_draft, render_avatar_draft
+from providers.local_inputs import plan_render, prepare_still
 from providers.local_render import render, still_canvas
+from providers.local_voice import plan_speech, synthesize
 
 log = logging.getLogger(__name__)
 
 OUTPUT_NAME = "draft.mp4"
+OUTPUT_NAMES = (OUTPUT_NAME, "speech.m4a", "speech.wav")
+Work = Callable[[Path, ProgressFn, CancelFn], object]  # (partial output path, progress, cancelled?)
 TASK_ID = re.compile(r"^local-[0-9a-f]{32}$")
 INTERRUPTED = "offline draft was interrupted; it is free to run again"
 STALE_AFTER_S = 6 * 3600
@@ -38,7 +46,8 @@ class _Task:
     """One render's live state, shared between the worker thread and poll()."""
 
     folder: Path
-    plan: RenderPlan
+    work: Work
+    output_name: str = OUTPUT_NAME
     status: TaskStatusName = "queued"
     progress: float = 0.0
     started: float | None = None
@@ -47,7 +56,7 @@ class _Task:
 
     @property
     def output(self) -> Path:
-        return self.folder / OUTPUT_NAME
+        return self.folder / self.output_name
 
     def on_progress(self, fraction: float, _label: str) -> None:
         self.progress = max(self.progress, min(fraction, 1.0))
@@ -79,16 +88,15 @@ class LocalProvider:
 
     def submit(self, model: ModelSpec, request: GenerationRequest) -> str:
         """Validate the request and its files now (InvalidInput), then render in the background."""
-        plan = plan_render(request)
         task_id = f"local-{uuid.uuid4().hex}"
         folder = self.root / task_id
         try:
-            if plan.operation == Operation.IMAGE_TO_VIDEO:
-                prepare_still(plan.image, folder / "still.png", still_canvas(plan))
+            folder.mkdir(parents=True, exist_ok=True)
+            output_name, work = _prepare(request, folder)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        task = _Task(folder=folder, plan=plan)
+        task = _Task(folder=folder, work=work, output_name=output_name)
         with self._lock:
             self._tasks[task_id] = task
         self._pool.submit(self._run, task)
@@ -112,7 +120,7 @@ class LocalProvider:
             raise NotFound(f"{source.name} is not an offline draft of this studio.",
                            "Fetch the task's own output.")
         dest = Path(dest)
-        target = dest / f"{source.parent.name}.mp4" if dest.is_dir() else dest
+        target = dest / f"{source.parent.name}{source.suffix}" if dest.is_dir() else dest
         if not source.exists():
             if target.exists() and target.stat().st_size > 0:
                 return target
@@ -154,10 +162,9 @@ class LocalProvider:
             self._finish(task, "cancelled", "The offline draft was cancelled before it started.")
             return
         task.status, task.started = "running", time.monotonic()
-        partial = task.folder / f".{OUTPUT_NAME}.part"
+        partial = task.folder / f".partial-{task.output_name}"  # keeps the suffix ffmpeg reads
         try:
-            render(task.plan, task.folder, partial, on_progress=task.on_progress,
-                   should_cancel=task.cancel.is_set)
+            task.work(partial, task.on_progress, task.cancel.is_set)
             os.replace(partial, task.output)
             self._finish(task, "completed")
         except Cancelled as exc:
@@ -171,7 +178,7 @@ class LocalProvider:
 
     def _finish(self, task: _Task, status: TaskStatusName, error: str = "") -> None:
         for leftover in task.folder.glob("*"):
-            if leftover.name != OUTPUT_NAME:
+            if leftover.name != task.output_name:
                 leftover.unlink(missing_ok=True)
         task.error = error
         if status == "completed":
@@ -182,7 +189,7 @@ class LocalProvider:
         """Delete scratch folders of renders interrupted long ago (finished drafts are kept)."""
         cutoff = time.time() - STALE_AFTER_S
         for folder in self.root.glob("local-*"):
-            if folder.is_dir() and not (folder / OUTPUT_NAME).exists() and folder.stat().st_mtime < cutoff:
+            if folder.is_dir() and not _finished(folder) and folder.stat().st_mtime < cutoff:
                 shutil.rmtree(folder, ignore_errors=True)
 
     def _poll_unknown(self, task_id: str) -> TaskState:
@@ -190,7 +197,31 @@ class LocalProvider:
         if not TASK_ID.match(task_id):
             return TaskState(status="failed", error=f"{task_id!r} is not an offline draft task id. "
                                                     "Run the draft again; it is free.")
-        folder = self.root / task_id
-        if (folder / OUTPUT_NAME).is_file():
-            return TaskState(status="completed", progress=1.0, outputs=[str(folder / OUTPUT_NAME)])
+        output = _finished(self.root / task_id)
+        if output is not None:
+            return TaskState(status="completed", progress=1.0, outputs=[str(output)])
         return TaskState(status="failed", error=f"The {INTERRUPTED}.")
+
+
+def _finished(folder: Path) -> Path | None:
+    """The finished output in a task folder, if any."""
+    return next((folder / name for name in OUTPUT_NAMES if (folder / name).is_file()), None)
+
+
+def _prepare(request: GenerationRequest, folder: Path) -> tuple[str, Work]:
+    """Check the request now (InvalidInput at submit) and return (output name, the work to run)."""
+    operation = Operation(request.operation)
+    if operation == Operation.TEXT_TO_SPEECH:
+        speech = plan_speech(request)
+        return speech.output_name, lambda partial, _progress, _cancel: synthesize(
+            speech.text, partial, voice=speech.voice, language=speech.language, speed=speech.speed)
+    if operation == Operation.AVATAR:
+        avatar = plan_avatar_draft(request, folder)
+        return OUTPUT_NAME, lambda partial, progress, cancel: render_avatar_draft(
+            avatar.photo, avatar.audio, partial, avatar.size, captions=avatar.captions, platform=avatar.platform,
+            duration_s=avatar.duration_s, on_progress=progress, should_cancel=cancel)
+    plan = plan_render(request)
+    if plan.operation == Operation.IMAGE_TO_VIDEO:
+        prepare_still(plan.image, folder / "still.png", still_canvas(plan))
+    return OUTPUT_NAME, lambda partial, progress, cancel: render(
+        plan, folder, partial, on_progress=progress, should_cancel=cancel)

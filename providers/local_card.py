@@ -110,15 +110,15 @@ def prompt_layer(size: tuple[int, int], style: CardStyle, prompt: str) -> Image.
     return layer
 
 
-def badge(size: tuple[int, int]) -> Image.Image:
-    """A small 'Offline draft' pill for the corner of image-to-video drafts."""
+def badge(size: tuple[int, int], label: str = BADGE_LABEL, top: bool = False) -> Image.Image:
+    """A small label pill ('Offline draft' by default) in the bottom-left (or top-left) corner."""
     layer = Image.new("RGBA", size, (0, 0, 0, 0))
     unit = min(size)
     face = font(False, max(10, round(unit * 0.032)))
     margin = round(unit * 0.04)
     draw = ImageDraw.Draw(layer)
     pill_h = round(face.size * 1.7)
-    _pill(draw, (margin, size[1] - margin - pill_h), BADGE_LABEL, face,
+    _pill(draw, (margin, margin if top else size[1] - margin - pill_h), label, face,
           fill=(0, 0, 0, 140), ink=(255, 255, 255, 230))
     return layer
 

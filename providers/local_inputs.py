@@ -67,16 +67,16 @@ def plan_render(request: GenerationRequest) -> RenderPlan:
     operation = Operation(request.operation)
     if operation not in OPERATIONS:
         raise InvalidInput(f"Offline drafts cannot do {operation.value}.",
-                           "Offline drafts make text-to-video and image-to-video; "
-                           "pick a hosted model for this.")
+                           "Offline drafts make text-to-video, image-to-video, speech and avatar "
+                           "drafts; pick a hosted model for this.")
     template = get_template(request.template) if request.template else None
-    image = _local_file(request.image, "image") if operation == Operation.IMAGE_TO_VIDEO else None
+    image = local_file(request.image, "image") if operation == Operation.IMAGE_TO_VIDEO else None
     if operation == Operation.IMAGE_TO_VIDEO and image is None:
         raise InvalidInput("Image-to-video needs a photo.", "Add an image, or switch to text-to-video.")
     if operation == Operation.TEXT_TO_VIDEO and not request.prompt.strip():
         raise InvalidInput("The prompt is empty.",
                            "Describe the scene you want to see on the storyboard card.")
-    audio = check_audio(_local_file(request.audio, "audio")) if request.audio else None
+    audio = check_audio(local_file(request.audio, "audio")) if request.audio else None
     wants_default = not request.aspect or request.aspect == "auto"
     aspect = _default_aspect(image, template) if wants_default else request.aspect
     width, height = frame_size(request.resolution or DEFAULT_RESOLUTION, aspect)
@@ -200,7 +200,7 @@ def _to_rgb(img: Image.Image) -> Image.Image:
     return img.convert("RGB") if img.mode != "RGB" else img
 
 
-def _local_file(value: str | None, kind: str) -> Path | None:
+def local_file(value: str | None, kind: str) -> Path | None:
     if not value:
         return None
     if value.startswith(("http://", "https://")):

@@ -17,6 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.contracts import GenerationRequest
 from core.errors import InvalidInput, MediaError
 from core.voice.script import check_script
 from core.voice.timing import Mark, WordTiming, timings_from_marks
@@ -27,6 +28,7 @@ BASE_WPM = 175  # eSpeak NG's own default speaking rate
 SPEEDS = (0.5, 2.0)
 VOICES = {"offline-male": "", "offline-female": "+f3"}  # eSpeak NG voice variants
 DEFAULT_VOICE, DEFAULT_LANGUAGE = "offline-male", "English"
+FORMATS = ("m4a", "wav")
 # Language names as the catalog (and MiniMax) spell them -> eSpeak NG voice (file) names.
 LANGUAGES = {
     "English": "en-us", "English (UK)": "en", "French": "fr", "German": "de", "Spanish": "es",
@@ -52,13 +54,48 @@ class Speech:
     speed: float
 
 
+@dataclass(frozen=True)
+class SpeechPlan:
+    """A speech request for the offline voice, checked: what to say, how, and into which format."""
+
+    text: str
+    voice: str
+    language: str
+    speed: float
+    suffix: str = ".m4a"
+
+    @property
+    def output_name(self) -> str:
+        return f"speech{self.suffix}"
+
+
+def plan_speech(request: GenerationRequest) -> SpeechPlan:
+    """Check a text-to-speech request (prompt = the script; options voice_id, language, speed,
+    format) without speaking it; InvalidInput names the field and what to do."""
+    options = request.options
+    text, voice, language, speed = check_speech(request.prompt, options.get("voice_id", DEFAULT_VOICE),
+                                                options.get("language", DEFAULT_LANGUAGE), options.get("speed", 1.0))
+    fmt = options.get("format", "m4a")
+    if fmt not in FORMATS:
+        raise _invalid("format", f"The offline voice saves {' or '.join(FORMATS)}, not {fmt!r}.",
+                       "Pick m4a (keeps word timings for captions) or wav.")
+    return SpeechPlan(text, voice, language, speed, f".{fmt}")
+
+
+def check_speech(text: object, voice: object, language: object, speed: object) -> tuple[str, str, str, float]:
+    """(script, voice, language name, speed), checked; InvalidInput with `.field` otherwise."""
+    script = check_script(text)
+    if voice not in VOICES:
+        raise _invalid("voice", f"There is no offline voice '{voice}'.", f"Choose one of: {', '.join(VOICES)}.")
+    return script, str(voice), _language_name(language), _speed(speed)
+
+
 def synthesize(text: str, dest: Path, *, voice: str = DEFAULT_VOICE, language: str = DEFAULT_LANGUAGE,
                speed: float = 1.0, timeout_s: float | None = None) -> Speech:
     """Speak `text` into `dest` (.m4a with its word track, or .wav). InvalidInput for an empty
     or overlong script, an unknown voice, a language the voice cannot speak, a bad speed."""
-    script = check_script(text)
-    engine_voice = _engine_voice(voice, language)
-    speed = _speed(speed)
+    script, voice, language, speed = check_speech(text, voice, language, speed)
+    engine_voice = LANGUAGES[language] + VOICES[voice]
     dest = Path(dest)
     with tempfile.TemporaryDirectory(prefix="offline-voice-") as scratch:
         wav = Path(scratch) / "speech.wav"
@@ -71,21 +108,10 @@ def synthesize(text: str, dest: Path, *, voice: str = DEFAULT_VOICE, language: s
         ends = [ms / 1000 for ms in result["sentence_ends"]]
         words = timings_from_marks(script, marks, duration, ends)
         info = encode_speech(wav, words, dest, title=script[:80])
-    return Speech(path=dest, duration_s=info.duration_s, words=words, voice=voice,
-                  language=_language_name(language), speed=speed)
+    return Speech(path=dest, duration_s=info.duration_s, words=words, voice=voice, language=language, speed=speed)
 
 
-def offline_languages() -> list[str]:
-    return list(LANGUAGES)
-
-
-def _engine_voice(voice: str, language: str) -> str:
-    if voice not in VOICES:
-        raise _invalid("voice", f"There is no offline voice '{voice}'.", f"Choose one of: {', '.join(VOICES)}.")
-    return LANGUAGES[_language_name(language)] + VOICES[voice]
-
-
-def _language_name(language: str) -> str:
+def _language_name(language: object) -> str:
     wanted = " ".join(str(language).split()).casefold()
     for name in LANGUAGES:
         if name.casefold() == wanted:
