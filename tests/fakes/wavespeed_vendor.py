@@ -9,6 +9,11 @@ or, for the whole app:
 
 Tasks play `created -> processing -> completed` (one step per poll) unless a model's
 `Behaviour` says otherwise. Every request is recorded; `vendor.submits[model]` counts submits.
+
+Avatar and speech models play their real shape (`Behaviour.media = "auto"`): an avatar output
+is an MP4 with sound exactly as long as the uploaded audio (two tracks: the longer one for
+`meanwhile`, their sum for the ordered modes), a speech output an MP3 as long as the text
+takes to say (15 characters a second, divided by `speed`), both made with ffmpeg's lavfi.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 
 import httpx
+
+from tests.fakes.vendor_media import audio_seconds, fake_speech, fake_talk, media_kind, speech_seconds
 
 OutputStyle = Literal["string", "url_object", "uri_object", "text", "text_url", "none"]
 API = "/api/v3/"
@@ -46,6 +53,7 @@ class Behaviour:
     poll_errors: dict[int, int] = field(default_factory=dict)
     poll_envelope_errors: dict[int, int] = field(default_factory=dict)
     price: float = 0.5
+    media: Literal["auto", "fixed"] = "auto"  # auto: avatar/speech models make outputs of the real length
 
 
 @dataclass
@@ -99,6 +107,7 @@ class FakeWaveSpeed:
         self.tasks: dict[str, Task] = {}
         self.stored: dict[str, bytes] = {}
         self.downloads = 0
+        self.generated: dict[str, bytes] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -239,7 +248,8 @@ class FakeWaveSpeed:
 
     def _outputs(self, task: Task, origin: str) -> list[Any]:
         style = task.behaviour.outputs
-        video_url = f"{origin}/_outputs/{task.id}.mp4"
+        suffix = ".mp3" if media_kind(task.model, task.behaviour.media) == "speech" else ".mp4"
+        video_url = f"{origin}/_outputs/{task.id}{suffix}"
         return {
             "string": [video_url],
             "url_object": [{"url": video_url}],
@@ -259,7 +269,33 @@ class FakeWaveSpeed:
             return httpx.Response(404)
         if ext == "txt":
             return httpx.Response(200, text=task.behaviour.text, headers={"content-type": "text/plain"})
+        kind = media_kind(task.model, task.behaviour.media)
+        if kind == "speech":
+            return httpx.Response(200, content=self._made(task, lambda: fake_speech(speech_seconds(task.inputs))),
+                                  headers={"content-type": "audio/mpeg"})
+        if kind == "avatar":
+            made = self._made(task, lambda: fake_talk(self._talk_seconds(task), task.inputs.get("resolution")))
+            return httpx.Response(200, content=made, headers={"content-type": "video/mp4"})
         return httpx.Response(200, content=self.video_bytes, headers={"content-type": "video/mp4"})
+
+    def _made(self, task: Task, make) -> bytes:
+        if task.id not in self.generated:
+            self.generated[task.id] = make()
+        return self.generated[task.id]
+
+    def _talk_seconds(self, task: Task) -> float:
+        """The talk's length from the uploaded audio: one track, or two by `order`."""
+        tracks = [task.inputs[k] for k in ("audio", "left_audio", "right_audio") if k in task.inputs]
+        lengths = [audio_seconds(self._stored_bytes(url)) for url in tracks]
+        if len(lengths) == 2 and task.inputs.get("order", "meanwhile") != "meanwhile":
+            return sum(lengths)
+        return max(lengths)
+
+    def _stored_bytes(self, url: str) -> bytes:
+        match = re.search(r"/_media/([^/]+)/", url)
+        if not match or match.group(1) not in self.stored:
+            raise ValueError(f"the fake vendor only knows uploaded audio, not {url}")
+        return self.stored[match.group(1)]
 
     def _price(self, body: dict[str, Any]) -> httpx.Response:
         price = self._behaviour(body["model_id"]).price
