@@ -166,3 +166,30 @@ def test_speech_requests_are_checked_at_submit(provider):
         provider.submit(model, GenerationRequest(operation="text-to-speech", prompt=" "))
     with pytest.raises(InvalidInput, match="m4a or wav"):
         provider.submit(model, GenerationRequest(operation="text-to-speech", prompt="Hi.", options={"format": "ogg"}))
+
+
+def test_a_long_script_becomes_scenes_whose_drafts_join_to_the_whole_speech(tmp_path):
+    from dataclasses import dataclass
+
+    from core.avatar import join_scenes
+    from core.voice import plan_scenes
+
+    @dataclass
+    class Tiny:  # a plan whose runs are 4 s long, so a short script needs several scenes
+        name: str = "tiny"
+        max_duration_s: float = 4.0
+
+    script = "First, the idea. Second, the photo and the voice. Third, the captions. Last, the price."
+    scenes = plan_scenes(script, CATALOG.get("local-avatar-draft"), Tiny())
+    assert len(scenes) >= 2
+    photo = grey_photo(tmp_path / "photo.png", (400, 400))
+    drafts, spoken = [], 0.0
+    for scene in scenes:
+        speech = synthesize(scene.text, tmp_path / f"voice{scene.index}.m4a")
+        assert speech.duration_s <= 4.0
+        spoken += speech.duration_s
+        drafts.append(render_avatar_draft(photo, speech.path, tmp_path / f"scene{scene.index}.mp4",
+                                          (256, 256), duration_s=speech.duration_s).path)
+    joined = join_scenes(drafts, tmp_path / "joined.mp4")
+    assert joined.has_audio and (joined.width, joined.height) == (256, 256)
+    assert joined.duration_s == pytest.approx(spoken, abs=0.05 * len(scenes))
