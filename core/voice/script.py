@@ -95,12 +95,7 @@ def plan_scenes(script: str, model: ModelSpec, plan: RunLimit | None = None, *, 
     limit = scene_limit_s(model, plan)
     budget = limit * FIT_MARGIN * chars_per_second * speed  # characters per scene
     pieces = [piece for sentence in split_sentences(text) for piece in _fit(sentence, budget)]
-    scenes: list[str] = []
-    for piece in pieces:
-        if scenes and len(scenes[-1]) + 1 + len(piece) <= budget:
-            scenes[-1] = f"{scenes[-1]} {piece}"
-        else:
-            scenes.append(piece)
+    scenes = _pack(pieces, budget)
     return [Scene(i, s, round(estimate_seconds(s, speed, chars_per_second), 2)) for i, s in enumerate(scenes)]
 
 
@@ -108,26 +103,21 @@ def _fit(sentence: str, budget: float) -> list[str]:
     """The sentence, or its clauses, or runs of its words, each within `budget` characters."""
     if len(sentence) <= budget:
         return [sentence]
-    out: list[str] = []
+    parts: list[str] = []
     for clause in _CLAUSE_END.split(sentence):
-        if len(clause) <= budget:
-            out.append(clause)
-            continue
-        line = ""
-        for word in _words(clause, int(budget)):
-            if line and len(line) + 1 + len(word) > budget:
-                out.append(line)
-                line = word
-            else:
-                line = f"{line} {word}".strip()
-        out.append(line)
-    merged: list[str] = []
-    for part in out:
-        if merged and len(merged[-1]) + 1 + len(part) <= budget:
-            merged[-1] = f"{merged[-1]} {part}"
+        parts += [clause] if len(clause) <= budget else _pack(_words(clause, int(budget)), budget)
+    return _pack(parts, budget)
+
+
+def _pack(parts: list[str], budget: float) -> list[str]:
+    """Join consecutive parts with spaces while the result stays within `budget` characters."""
+    packed: list[str] = []
+    for part in parts:
+        if packed and len(packed[-1]) + 1 + len(part) <= budget:
+            packed[-1] = f"{packed[-1]} {part}"
         else:
-            merged.append(part)
-    return merged
+            packed.append(part)
+    return packed
 
 
 def _words(clause: str, budget: int) -> list[str]:
