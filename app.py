@@ -59,7 +59,8 @@ def build_app(studio: Studio) -> gr.Blocks:
 
 def launch_kwargs(studio: Studio) -> dict:
     return {
-        "allowed_paths": [str(studio.settings.media_dir), str(studio.settings.work_dir)],
+        "allowed_paths": [str(studio.settings.media_dir), str(studio.settings.work_dir),
+                          str(studio.settings.cache_dir)],
         "css": CSS,
         "footer_links": ["api", "settings"],
         "max_file_size": "2gb",

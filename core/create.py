@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 from uuid import uuid4
 
 from core.contracts import GenerationRequest, Operation
-from core.errors import InvalidInput
+from core.errors import InvalidInput, StudioError
 from core.library.models import Job
+from core.library.reuse import request_fingerprint
 from core.preflight import PreflightResult, Usage, run_preflight
 from core.pricing import estimate as estimate_cost
 
@@ -90,13 +91,20 @@ class CreateService:
                                "ladder": [m.id for m in result.ladder],
                                "ladder_estimates": result.ladder_estimates,
                                "verified": est.verified, "title": _title(req, index),
-                               "parent_id": parent_id})
+                               "parent_id": parent_id, "reuse_fingerprint": self._fingerprint(single)})
             s.jobs.create(job)
             s.ledger.reserve(job_id=job.id, owner=user, provider=model.provider, model=model.id,
                              estimate_usd=est.per_run_usd, verified=est.verified)
             s.runner.enqueue(job.id)
             job_ids.append(job.id)
         return job_ids
+
+    def _fingerprint(self, request: GenerationRequest) -> str | None:
+        """The request's never-pay-twice fingerprint (input files by content); None if unreadable."""
+        try:
+            return request_fingerprint(request.model_dump(mode="json"), self.studio.media_cache.file_hash)
+        except (StudioError, OSError):
+            return None
 
     def _group_of(self, job_ids: list[str]) -> str | None:
         return self.studio.jobs.get(job_ids[0]).group_id if job_ids else None

@@ -14,11 +14,9 @@ from core.errors import InvalidInput
 from core.jobs.runner import JobContext
 from core.library.models import Job
 from core.media.compare import split_compare
-from core.media.frames import frame_strip
 from core.media.ops import chain_from_dicts
 from core.media.ops_output import format_label
 from core.media.plan import build_plan
-from core.media.probe import probe
 from core.media.render import render
 from core.storage import safe_name
 
@@ -61,13 +59,13 @@ class EditService:
 
     def describe(self, asset_id: str) -> dict:
         asset = self.studio.library.get(asset_id)
-        info = probe(asset.path)
+        info = self.studio.media_cache.probe(asset.path)
         return {**info.to_dict(), "summary": info.summary(), "asset_id": asset_id, "title": asset.title}
 
     def outcome(self, asset_id: str, ops: list[dict]) -> str:
         """What the chain turns the clip into: '854x480 @ 24 fps, 5.0 s -> 1920x1080 @ 60 fps, 5.0 s'."""
         source = self.studio.library.get(asset_id)
-        info = probe(source.path)
+        info = self.studio.media_cache.probe(source.path)
         before = _describe(info.width, info.height, info.fps, info.duration_s)
         if not ops:
             return before
@@ -83,18 +81,18 @@ class EditService:
 
     def _plan(self, path: str, ops: list[dict], info=None):
         """The render plan (pure: probes, no rendering); raises InvalidInput for impossible settings."""
-        return build_plan(info or probe(path), chain_from_dicts(ops), self.studio.store.scratch(output_suffix(ops)))
+        return build_plan(info or self.studio.media_cache.probe(path), chain_from_dicts(ops), self.studio.store.scratch(output_suffix(ops)))
 
     def strip(self, asset_id: str, count: int = 10) -> str:
         """A strip of evenly spaced frames, for finding trim points."""
-        return str(frame_strip(Path(self.studio.library.get(asset_id).path), count=count))
+        return str(self.studio.media_cache.frame_strip(self.studio.library.get(asset_id).path, count=count))
 
     def preview(self, asset_id: str, ops: list[dict]) -> dict:
-        """A short, low-resolution render of the chain (first 3 s) to look at before applying."""
+        """A short, low-resolution render of the chain (first 3 s) to look at before applying; the
+        same chain on the same clip is answered from the derived-media cache."""
         source = self.studio.library.get(asset_id)
-        dest = self.studio.store.scratch(".mp4")
-        info = render(Path(source.path), check_chain(ops), dest, preview=True)
-        return {"path": str(dest), "summary": info.summary()}
+        dest = self.studio.media_cache.preview(source.path, check_chain(ops))
+        return {"path": str(dest), "summary": self.studio.media_cache.probe(dest).summary()}
 
     def compare(self, original_id: str, enhanced_id: str) -> dict:
         """One split-frame clip (left half original, right half enhanced) at the enhanced size and

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     allow_paid: bool = Field(default=True, alias="VIDEO_STUDIO_ALLOW_PAID")
     max_download_mb: int = Field(default=2048, alias="VIDEO_STUDIO_MAX_DOWNLOAD_MB")
     link_secret: str | None = Field(default=None, alias="VIDEO_STUDIO_LINK_SECRET")
+    cache_mb: float = Field(default=2000, gt=0, alias="VIDEO_STUDIO_CACHE_MB")
 
     @cached_property
     def home_dir(self) -> Path:

@@ -16,8 +16,10 @@ from core.jobs.generate import GenerateDeps, GenerateHandler
 from core.jobs.local_work import LocalWorkHandler, Work
 from core.jobs.runner import JobRunner
 from core.jobs.store import JobStore
+from core.library.cache import MediaCache
 from core.library.models import Job, JobStatus
 from core.library.repository import Library
+from core.library.service import LibraryDeps, LibraryService
 from core.plans import get_plan
 from core.platform_presets import apply_platform
 from core.settings import Settings
@@ -33,12 +35,19 @@ class Studio:
         self.providers = providers
         self.db = Database(settings.db_url)
         self.store = MediaStore(settings.media_dir, settings.work_dir, settings.link_secret)
-        self.library = Library(self.db, self.store)
+        self.catalog = load_catalog()
+        self.media_cache = MediaCache(settings.cache_dir / "derived", int(settings.cache_mb * 1_000_000),
+                                      settings.work_dir)
+        self.library = Library(self.db, self.store, cache=self.media_cache,
+                               offline_models=[m.id for m in self.catalog if m.offline])
+        self.library_service = LibraryService(LibraryDeps(
+            db=self.db, store=self.store, library=self.library, cache=self.media_cache,
+            operations={m.id: m.operation.value for m in self.catalog},
+            tiers={m.id: m.tier.value for m in self.catalog}))
         from core.usage import Ledger
 
         self.ledger = Ledger(self.db)
         self.jobs = JobStore(self.db)
-        self.catalog = load_catalog()
         self.plan = get_plan(settings.plan)
         self.runner = JobRunner(self.jobs, io_workers=settings.workers, render_workers=settings.render_slots)
         self.create_service = CreateService(self)
@@ -57,6 +66,7 @@ class Studio:
 
     def stop(self) -> None:
         self.runner.stop()
+        self.media_cache.close()
         self.db.dispose()
 
     def register_local_work(self, kind: str, work: Work) -> None:
@@ -160,3 +170,67 @@ class Studio:
         return {"month_spend_usd": round(spend, 2), "budget_usd": budget,
                 "budget_left_usd": round(budget - spend, 2), "runs": self.ledger.month_runs(owner),
                 "plan": self.plan.id}
+
+    # -- asset library: search, tags, collections, versions, reuse, delete, analytics ----------
+    def search_assets(self, request: dict | None = None, *, owner: str) -> dict:
+        """Full-text search with filters, sorted and paged (pages from 1) -> {items, total, ...}."""
+        return self.library_service.search(request, owner=owner)
+
+    def asset_details(self, asset_id: str, *, owner: str) -> dict:
+        return self.library_service.details(asset_id, owner=owner)
+
+    def tag_asset(self, asset_id: str, *, owner: str, add: list[str] | None = None,
+                  remove: list[str] | None = None) -> dict:
+        return self.library_service.tag(asset_id, owner=owner, add=add, remove=remove)
+
+    def collections(self, *, owner: str) -> list[dict]:
+        return self.library_service.collection_list(owner=owner)
+
+    def create_collection(self, name: str, *, owner: str) -> dict:
+        return self.library_service.collection_create(name, owner=owner)
+
+    def rename_collection(self, collection_id: str, name: str, *, owner: str) -> dict:
+        return self.library_service.collection_rename(collection_id, name, owner=owner)
+
+    def add_to_collection(self, collection_id: str, asset_ids: list[str], *, owner: str) -> dict:
+        return self.library_service.collection_add(collection_id, asset_ids, owner=owner)
+
+    def remove_from_collection(self, collection_id: str, asset_ids: list[str], *, owner: str) -> dict:
+        return self.library_service.collection_remove(collection_id, asset_ids, owner=owner)
+
+    def export_collection(self, collection_id: str, *, owner: str) -> dict:
+        """A ZIP of the collection's files with manifest.json -> {path, files, bytes, collection}."""
+        return self.library_service.collection_export(collection_id, owner=owner)
+
+    def versions(self, asset_id: str, *, owner: str) -> dict:
+        return self.library_service.versions(asset_id, owner=owner)
+
+    def find_reuse(self, request: dict | GenerationRequest, *, owner: str) -> dict | None:
+        """The owner's earlier asset made by exactly this request (as preflight resolves it: model,
+        settings, seed, input file contents), or None. Reads only; nothing is sent or reserved."""
+        result = self.create_service.preflight(request, owner)
+        if result.model is None:
+            return None
+        key = self.library_service.reuse_key(result.request.model_dump(mode="json"), result.model.id)
+        return self.library_service.find_reuse(key, owner=owner)
+
+    def delete_asset(self, asset_id: str, *, owner: str, confirm: bool = False) -> dict:
+        """Delete files and row; with children or collections only when confirm is True."""
+        return self.library_service.delete(asset_id, owner=owner, confirm=confirm)
+
+    def disk_use(self, *, owner: str) -> dict:
+        return self.library_service.disk_use(owner=owner)
+
+    def analytics(self, request: dict | None = None, *, owner: str, everyone: bool = False) -> dict:
+        """{since, until, group_by: day|model|studio|user} -> {rows, totals} over the ledger and jobs."""
+        return self.library_service.analytics(request, owner=owner, everyone=everyone)
+
+    def analytics_csv(self, request: dict | None = None, *, owner: str, everyone: bool = False) -> dict:
+        return self.library_service.analytics_csv(request, owner=owner, everyone=everyone)
+
+    def media_cache_stats(self) -> dict:
+        return self.library_service.cache_stats()
+
+    def clear_media_cache(self) -> dict:
+        """Empty the derived-media cache (probes, posters, strips, previews): all can be made again."""
+        return self.library_service.clear_cache()

@@ -26,6 +26,7 @@ from core.errors import (
 from core.jobs.runner import JobContext
 from core.library.models import Job, JobStatus, utcnow
 from core.library.repository import Library
+from core.library.reuse import reuse_key
 from core.storage import MediaStore
 from core.usage import Ledger
 
@@ -187,7 +188,8 @@ class GenerateHandler:
                     dest, owner=job.owner, operation=model.operation.value, provider=model.provider,
                     model=model.id, settings=job.payload["request"], prompt=request.prompt,
                     parent_id=job.payload.get("parent_id"), job_id=job.id,
-                    estimate_usd=job.estimate_usd, title=job.payload.get("title", "")))
+                    estimate_usd=job.estimate_usd, title=job.payload.get("title", ""),
+                    reuse_key=_reuse_key(job, model)))
         except StudioError as exc:
             ctx.update(status=JobStatus.NEEDS_ATTENTION, error=str(exc), error_code=exc.code,
                        message="The result is ready at the provider but could not be downloaded. "
@@ -228,6 +230,13 @@ class GenerateHandler:
         count = self.d._errors.get(job.id, 0) + 1
         self.d._errors[job.id] = count
         return min(self.d.min_poll_s * 2 ** count, self.d.max_backoff_s)
+
+
+def _reuse_key(job: Job, model: ModelSpec) -> str | None:
+    """The never-pay-twice key of this run: its request's fingerprint (taken when it was queued,
+    while its inputs were at hand) with the model that really ran."""
+    fingerprint = job.payload.get("reuse_fingerprint")
+    return reuse_key(fingerprint, model.id) if fingerprint else None
 
 
 def _suffix(output: str) -> str:

@@ -1,4 +1,4 @@
-"""SQLModel tables: assets, jobs and the usage ledger."""
+"""SQLModel tables: assets (with tags and collections), jobs and the usage ledger."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from uuid import uuid4
 
+from sqlalchemy import Index
 from sqlmodel import JSON, Column, Field, SQLModel
 
 
@@ -60,6 +61,48 @@ class Asset(SQLModel, table=True):
     tags: list = Field(default_factory=list, sa_column=Column(JSON))
     deleted: bool = False
     created_at: datetime = Field(default_factory=utcnow, index=True)
+    # Added for the library's search, filters and reuse (older databases get them with defaults).
+    notes: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    template: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    platform: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    aspect: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    content_hash: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    reuse_key: str | None = None
+
+    __table_args__ = (
+        Index("ix_asset_owner_created", "owner", "created_at"),
+        Index("ix_asset_owner_reuse", "owner", "reuse_key"),
+    )
+
+
+class AssetTag(SQLModel, table=True):
+    """One tag on one asset; `auto` when the studio added it from what it knows."""
+
+    __tablename__ = "asset_tag"
+
+    asset_id: str = Field(foreign_key="asset.id", primary_key=True)
+    tag: str = Field(primary_key=True)
+    auto: bool = False
+
+    __table_args__ = (Index("ix_asset_tag_tag", "tag", "asset_id"),)
+
+
+class Collection(SQLModel, table=True):
+    """A named set of one owner's assets (a project)."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    owner: str = Field(index=True)
+    name: str
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class CollectionItem(SQLModel, table=True):
+    __tablename__ = "collection_item"
+
+    collection_id: str = Field(foreign_key="collection.id", primary_key=True)
+    asset_id: str = Field(foreign_key="asset.id", primary_key=True, index=True)
+    added_at: datetime = Field(default_factory=utcnow)
 
 
 class Job(SQLModel, table=True):

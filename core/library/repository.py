@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import mimetypes
+import os
+import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 from sqlmodel import col, or_, select
 
 from core.db import Database
 from core.errors import NotFound
+from core.library.cache import MediaCache
+from core.library.fingerprint import file_sha256
 from core.library.models import Asset
+from core.library.tags import aspect_label, auto_tags, normalise_tags, write_tags
+from core.library.text_index import TextIndex, index_for
 from core.media.frames import poster
 from core.media.probe import probe
 from core.storage import MediaStore
@@ -18,22 +25,33 @@ _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
 
 
 class Library:
-    """The asset library over one database and one media store."""
+    """The asset library over one database and one media store.
 
-    def __init__(self, db: Database, store: MediaStore) -> None:
+    `cache` (derived media) and `offline_models` (ids of free offline draft models, for the
+    "offline draft" tag) are optional; the text index is chosen for the database."""
+
+    def __init__(self, db: Database, store: MediaStore, *, cache: MediaCache | None = None,
+                 offline_models: Iterable[str] = (), index: TextIndex | None = None) -> None:
         self.db = db
         self.store = store
+        self.cache = cache
+        self.offline_models = frozenset(offline_models)
+        self.index = index or index_for(db.engine)
+        self.index.install(db.engine)
 
-    def add(self, path: Path, *, owner: str, operation: str, **fields) -> Asset:
+    def add(self, path: Path, *, owner: str, operation: str, tags: Iterable[str] = (), **fields) -> Asset:
         """Probe `path` (already at its final place) and record it with its lineage and cost."""
         path = Path(path)
-        info = probe(path) if path.suffix.lower() not in _IMAGE_SUFFIXES else None
+        info = None
+        if path.suffix.lower() not in _IMAGE_SUFFIXES:
+            info = self.cache.probe(path) if self.cache else probe(path)
         asset = Asset(
             owner=owner,
             path=str(path),
             mime=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
             size_bytes=path.stat().st_size,
             operation=operation,
+            content_hash=self.cache.file_hash(path) if self.cache else file_sha256(path),
             **fields,
         )
         if info:
@@ -44,9 +62,26 @@ class Library:
                 asset.poster_path = str(self._poster(path))
         if not asset.title:
             asset.title = (fields.get("prompt") or path.stem)[:80]
-        with self.db.session() as s:
-            s.add(asset)
+        return self.record(asset, tags=tags)
+
+    def record(self, asset: Asset, *, tags: Iterable[str] = ()) -> Asset:
+        """Write a new asset row with its derived facts, automatic tags and `tags`."""
+        self.record_many([asset], tags=tags)
         return asset
+
+    def record_many(self, assets: list[Asset], *, tags: Iterable[str] = ()) -> None:
+        """Write several new asset rows in one transaction (imports, benchmarks)."""
+        manual = normalise_tags(list(tags))
+        with self.db.session() as s:
+            for asset in assets:
+                _derive(asset)
+                s.add(asset)
+            s.flush()
+            for asset in assets:
+                found = auto_tags(asset, offline=asset.model in self.offline_models)
+                write_tags(s, asset, add=found, auto=True)
+                if manual:
+                    write_tags(s, asset, add=manual)
 
     def get(self, asset_id: str, owner: str | None = None) -> Asset:
         with self.db.session() as s:
@@ -90,4 +125,21 @@ class Library:
             return list(s.exec(stmt))
 
     def _poster(self, video: Path) -> Path:
-        return poster(video, dest=video.with_suffix(".poster.jpg"))
+        dest = video.with_suffix(".poster.jpg")
+        if self.cache is None:
+            return poster(video, dest=dest)
+        made = self.cache.poster(video)
+        try:
+            os.link(made, dest)  # the library's own copy; the cache may evict its entry later
+        except OSError:
+            shutil.copyfile(made, dest)
+        return dest
+
+
+def _derive(asset: Asset) -> None:
+    """Facts the filters use, from the probed size and the request that made the asset."""
+    settings = asset.settings or {}
+    asset.aspect = asset.aspect or aspect_label(asset.width, asset.height)
+    for name in ("platform", "template"):
+        if not getattr(asset, name) and isinstance(settings.get(name), str):
+            setattr(asset, name, settings[name])

@@ -1,0 +1,135 @@
+"""The library's actions for the facade: find, tag, collect, version, reuse, delete, analyse.
+
+Every call names its owner (keyword `owner`); someone else's id answers like a missing one.
+Answers are plain dicts (asset views as `core.views.asset_view` gives them)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from core.db import Database
+from core.errors import InvalidInput
+from core.library import analytics, removal, reuse, versions
+from core.library.cache import MediaCache
+from core.library.collection import Collections
+from core.library.models import Asset
+from core.library.repository import Library
+from core.library.search import parse_query, search
+from core.library.tags import normalise_tags, write_tags
+from core.storage import MediaStore
+from core.views import asset_view
+
+
+@dataclass
+class LibraryDeps:
+    db: Database
+    store: MediaStore
+    library: Library
+    cache: MediaCache
+    operations: Mapping[str, str] = field(default_factory=dict)  # model id -> operation
+    tiers: Mapping[str, str] = field(default_factory=dict)  # model id -> quality tier
+
+
+class LibraryService:
+    def __init__(self, deps: LibraryDeps) -> None:
+        self.d = deps
+        self.collections = Collections(deps.db, deps.store)
+
+    # -- find ----------------------------------------------------------------------------------
+    def search(self, request: dict | None, *, owner: str) -> dict:
+        """{query, tags, collection_id, operation, model, min/max_duration, aspect, platform, since,
+        until, min/max_cost, sort, page, page_size} -> {items, total, page, page_size}."""
+        query = parse_query(request)
+        assets, total = search(self.d.db, self.d.library.index, owner, query)
+        return {"items": [asset_view(a) for a in assets], "total": total, "page": query.page,
+                "page_size": query.page_size}
+
+    def details(self, asset_id: str, *, owner: str) -> dict:
+        """An asset opened: its view, probed facts, a frame strip and poster (all from the derived
+        cache when seen before), its collections and how many versions were made from it."""
+        asset = self.d.library.get(asset_id, owner)
+        out = {"asset": asset_view(asset), "collections": self.collections.of_asset(owner, asset.id),
+               "children": len(self.d.library.children(asset.id)), "facts": None, "strip": None, "poster": None}
+        if asset.width and asset.duration_s:
+            info = self.d.cache.probe(asset.path)
+            out.update(facts={**info.to_dict(), "summary": info.summary()},
+                       strip=str(self.d.cache.frame_strip(asset.path)),
+                       poster=str(self.d.cache.poster(asset.path)))
+        return out
+
+    # -- tags ----------------------------------------------------------------------------------
+    def tag(self, asset_id: str, *, owner: str, add: list[str] | None = None,
+            remove: list[str] | None = None) -> dict:
+        added, removed = normalise_tags(add), normalise_tags(remove)
+        if not added and not removed:
+            raise InvalidInput("add: no tags to add or remove.", "Send add: [..] or remove: [..].")
+        self.d.library.get(asset_id, owner)
+        with self.d.db.session() as s:
+            asset = s.get(Asset, asset_id)
+            write_tags(s, asset, add=added, remove=removed)
+        return asset_view(self.d.library.get(asset_id, owner))
+
+    # -- collections ---------------------------------------------------------------------------
+    def collection_list(self, *, owner: str) -> list[dict]:
+        return self.collections.list(owner)
+
+    def collection_create(self, name: str, *, owner: str) -> dict:
+        return self.collections.create(owner, name)
+
+    def collection_rename(self, collection_id: str, name: str, *, owner: str) -> dict:
+        return self.collections.rename(owner, collection_id, name)
+
+    def collection_add(self, collection_id: str, asset_ids: list[str], *, owner: str) -> dict:
+        return self.collections.add(owner, collection_id, asset_ids)
+
+    def collection_remove(self, collection_id: str, asset_ids: list[str], *, owner: str) -> dict:
+        return self.collections.remove(owner, collection_id, asset_ids)
+
+    def collection_export(self, collection_id: str, *, owner: str) -> dict:
+        return self.collections.export(owner, collection_id)
+
+    # -- versions, reuse, delete ---------------------------------------------------------------
+    def versions(self, asset_id: str, *, owner: str) -> dict:
+        return versions.version_tree(self.d.db, owner, asset_id)
+
+    def reuse_key(self, request: Mapping, model_id: str) -> str:
+        """The key of one run of `request` on `model_id` (input files hashed by content)."""
+        return reuse.reuse_key(reuse.request_fingerprint(request, self.d.cache.file_hash), model_id)
+
+    def find_reuse(self, key: str, *, owner: str) -> dict | None:
+        return reuse.find_reuse(self.d.db, owner, key)
+
+    def delete(self, asset_id: str, *, owner: str, confirm: bool = False) -> dict:
+        return removal.delete_asset(self.d.db, self.d.store, owner, asset_id, confirm)
+
+    def disk_use(self, *, owner: str) -> dict:
+        return removal.disk_use(self.d.db, owner)
+
+    # -- analytics -----------------------------------------------------------------------------
+    def analytics(self, request: dict | None, *, owner: str, everyone: bool = False) -> dict:
+        """{since, until, group_by} -> {rows, totals}; `everyone` (admins) covers every owner."""
+        q = analytics.parse_analytics(request)
+        rows = self._usage(q, owner, everyone)
+        return {"group_by": q.group_by, "since": q.since, "until": q.until,
+                "rows": analytics.summarise(rows, q.group_by, self.d.tiers), "totals": analytics.figures(rows)}
+
+    def analytics_csv(self, request: dict | None, *, owner: str, everyone: bool = False) -> dict:
+        """The runs behind `analytics` as a CSV file: {path, rows}."""
+        q = analytics.parse_analytics(request)
+        rows = self._usage(q, owner, everyone)
+        dest = self.d.store.new_path(owner, ".csv", f"usage-{q.since or 'start'}-{q.until or 'now'}")
+        scratch = self.d.store.scratch(".csv")
+        analytics.write_csv(rows, scratch)
+        return {"path": str(self.d.store.commit(scratch, dest)), "rows": len(rows)}
+
+    def _usage(self, q, owner: str, everyone: bool) -> list[analytics.UsageRow]:
+        return analytics.usage_rows(self.d.db, None if everyone else owner, q.since, q.until, self.d.operations)
+
+    # -- derived media cache -------------------------------------------------------------------
+    def cache_stats(self) -> dict:
+        return {**self.d.cache.stats(), "directory": str(self.d.cache.directory)}
+
+    def clear_cache(self) -> dict:
+        return {"removed": self.d.cache.clear(), **self.cache_stats()}
+

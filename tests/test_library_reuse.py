@@ -1,0 +1,75 @@
+"""Never pay twice: a stable key of the exact request (files by content), found again per owner."""
+
+from __future__ import annotations
+
+import shutil
+
+from PIL import Image
+
+from core.library.fingerprint import file_sha256
+from core.library.reuse import request_fingerprint, reuse_key
+from tests.helpers import wait_for_job
+
+
+def key(request: dict, model: str = "wan-2.5-i2v") -> str:
+    return reuse_key(request_fingerprint(request, file_sha256), model)
+
+
+def photo(path, colour=(200, 40, 40)):
+    Image.new("RGB", (640, 480), colour).save(path)
+    return str(path)
+
+
+def test_key_is_stable_across_key_order_and_written_forms(tmp_path):
+    image = photo(tmp_path / "a.png")
+    base = {"operation": "image-to-video", "prompt": "a slow pan", "image": image, "duration": 5,
+            "resolution": "720p", "aspect": "16:9", "seed": 42, "options": {"camera": "pan", "shot": "wide"}}
+    reordered = dict(reversed(list(base.items())))
+    reordered["options"] = {"shot": "wide", "camera": "pan"}
+    written_otherwise = {**base, "duration": 5.0, "prompt": "a slow pan  ", "negative_prompt": "",
+                         "audio": None, "variations": 3, "quality": "premium", "model": "auto"}
+    copy = tmp_path / "copy-of-a.png"
+    shutil.copyfile(image, copy)
+    moved = {**base, "image": str(copy)}
+    assert key(base) == key(reordered) == key(written_otherwise) == key(moved)
+
+
+def test_key_changes_with_seed_settings_model_and_input_content(tmp_path):
+    image = tmp_path / "a.png"
+    base = {"operation": "image-to-video", "prompt": "a slow pan", "image": photo(image), "duration": 5,
+            "seed": 42}
+    first = key(base)
+    assert key({**base, "seed": 43}) != first
+    assert key({k: v for k, v in base.items() if k != "seed"}) != first
+    assert key({**base, "duration": 8}) != first
+    assert key({**base, "prompt": "a slow pan left"}) != first
+    assert key(base, model="hunyuan-1.5-i2v") != first
+    photo(image, colour=(40, 200, 40))  # same path, new bytes
+    assert key(base) != first
+
+
+def test_an_identical_request_is_offered_the_earlier_asset(studio, tmp_path):
+    image = photo(tmp_path / "portrait.png")
+    request = {"operation": "image-to-video", "image": image, "prompt": "gentle breeze", "aspect": "16:9",
+               "resolution": "480p", "duration": 2, "seed": 11}
+    assert studio.find_reuse(request, owner="local") is None
+    answer = studio.create(request)
+    job = wait_for_job(studio, answer["job_ids"][0])
+    assert job["status"] == "succeeded", job["error"]
+    asset = studio.asset(job["asset_id"])
+
+    same_picture_elsewhere = tmp_path / "renamed.png"
+    shutil.copyfile(image, same_picture_elsewhere)
+    offered = studio.find_reuse({**request, "image": str(same_picture_elsewhere), "quality": "standard"},
+                                owner="local")
+    assert offered == {"asset_id": asset["id"], "created_at": asset["created_at"], "cost_usd": asset["cost"],
+                       "title": asset["title"], "model": asset["model"]}
+    assert studio.find_reuse({**request, "seed": 12}, owner="local") is None
+    assert studio.find_reuse({**request, "prompt": "strong wind"}, owner="local") is None
+    assert studio.find_reuse(request, owner="bob") is None
+    photo(tmp_path / "portrait.png", colour=(10, 10, 200))
+    assert studio.find_reuse(request, owner="local") is None
+    photo(tmp_path / "portrait.png")
+    assert studio.find_reuse(request, owner="local")["asset_id"] == asset["id"]
+    studio.delete_asset(asset["id"], owner="local")
+    assert studio.find_reuse(request, owner="local") is None
