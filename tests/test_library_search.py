@@ -190,6 +190,10 @@ def test_a_library_from_before_search_is_upgraded_and_indexed(studio_home):
     conn.execute("INSERT INTO asset VALUES ('old1', 'local', 'Old clip', '/x.mp4', 'video/mp4', 10, 2.0, 640, 360,"
                  " 25, 0, 'h264', NULL, 'upload', '', '', '{}', 'a pelican over the dunes', NULL, NULL, 0, 0,"
                  " '[]', 0, '2024-05-01 10:00:00.000000')")
+    # A search index of an older layout, with a trigger that no longer fits it.
+    conn.execute("CREATE TABLE asset_text (rowid INTEGER PRIMARY KEY, asset_id TEXT, prompt TEXT)")
+    conn.execute("CREATE TRIGGER asset_ai AFTER INSERT ON asset BEGIN "
+                 "INSERT INTO asset_text (asset_id, no_such_column) VALUES (new.id, new.prompt); END")
     conn.commit()
     conn.close()
     from app import build_studio

@@ -8,14 +8,15 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from sqlalchemy import insert
 from sqlmodel import col, or_, select
 
 from core.db import Database
 from core.errors import NotFound
 from core.library.cache import MediaCache
 from core.library.fingerprint import file_sha256
-from core.library.models import Asset
-from core.library.tags import aspect_label, auto_tags, normalise_tags, write_tags
+from core.library.models import Asset, AssetTag
+from core.library.tags import aspect_label, auto_tags, normalise_tags
 from core.library.text_index import TextIndex, index_for
 from core.media.frames import poster
 from core.media.probe import probe
@@ -70,18 +71,18 @@ class Library:
         return asset
 
     def record_many(self, assets: list[Asset], *, tags: Iterable[str] = ()) -> None:
-        """Write several new asset rows in one transaction (imports, benchmarks)."""
+        """Write several new asset rows, with their tag rows, in one transaction (imports, benchmarks)."""
         manual = normalise_tags(list(tags))
+        tag_rows = []
+        for asset in assets:
+            _derive(asset)
+            automatic = auto_tags(asset, offline=asset.model in self.offline_models)
+            asset.tags = sorted(set(automatic) | set(manual))
+            tag_rows += [{"asset_id": asset.id, "tag": t, "auto": t in automatic} for t in asset.tags]
         with self.db.session() as s:
-            for asset in assets:
-                _derive(asset)
-                s.add(asset)
-            s.flush()
-            for asset in assets:
-                found = auto_tags(asset, offline=asset.model in self.offline_models)
-                write_tags(s, asset, add=found, auto=True)
-                if manual:
-                    write_tags(s, asset, add=manual)
+            s.execute(insert(Asset), [a.model_dump() for a in assets])
+            if tag_rows:
+                s.execute(insert(AssetTag), tag_rows)
 
     def get(self, asset_id: str, owner: str | None = None) -> Asset:
         with self.db.session() as s:

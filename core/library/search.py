@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import exists, func, select
 from sqlmodel import col
 
 from core.db import Database
 from core.errors import NotFound
-from core.library.models import Asset, AssetTag, Collection, CollectionItem
+from core.library.models import Asset, Collection, CollectionItem
 from core.library.requests import check_day, day_end, day_start, parse
 from core.library.tags import normalise_tags
-from core.library.text_index import TextIndex, query_terms
+from core.library.text_index import Source, TextIndex, asset_source, query_terms
 
 Sort = Literal["relevance", "newest", "oldest", "cost", "duration"]
 MAX_PAGE_SIZE = 100
@@ -59,62 +59,65 @@ def parse_query(raw: dict | AssetQuery | None) -> AssetQuery:
 
 def search(db: Database, index: TextIndex, owner: str, query: AssetQuery) -> tuple[list[Asset], int]:
     """The page of `owner`'s assets matching `query`, and how many match in all."""
-    conditions = [Asset.owner == owner, Asset.deleted == False]  # noqa: E712
-    conditions += _filters(db, owner, query)
     terms = query_terms(query.query)
-    stmt = select(Asset)
-    score = None
-    if terms:
-        hits = index.matches(terms).subquery("hits")
-        stmt = stmt.add_columns(hits.c.score).join(hits, hits.c.asset_id == Asset.id)
-        score = hits.c.score
-    stmt = stmt.where(and_(*conditions))
-    counted = select(func.count()).select_from(stmt.with_only_columns(Asset.id).subquery())
-    stmt = stmt.order_by(*_order(query.sort or ("relevance" if terms else "newest"), score))
-    stmt = stmt.offset((query.page - 1) * query.page_size).limit(query.page_size)
+    src = index.source(terms) if terms else asset_source()
+    conditions = [src.c["owner"] == owner, src.match, *_filters(db, owner, query, src)]
+    sort = query.sort or ("relevance" if terms else "newest")
+    offset, limit = (query.page - 1) * query.page_size, query.page_size
     with db.session() as s:
-        total = int(s.exec(counted).one()[0])
-        rows = s.exec(stmt).all() if total else []
-    return [row[0] for row in rows], total
+        if terms:
+            # The matches, filtered and scored once (FTS5's bm25 only works in the scan itself),
+            # then counted and paged: one pass over the text index.
+            found = (select(src.score.label("score"), *(c.label(n) for n, c in src.c.items()))
+                     .select_from(src.from_).where(*conditions).cte("found").prefix_with("MATERIALIZED"))
+            rows = s.execute(select(found.c.asset_id, func.count().over()).order_by(
+                *_order(sort, found.c, found.c.score)).offset(offset).limit(limit)).all()
+            total = int(rows[0][1]) if rows else int(s.execute(select(func.count()).select_from(found)).scalar_one())
+        else:  # no words: the (owner, created_at) index pages directly; the count is its own query
+            rows = s.execute(select(src.c["asset_id"]).select_from(src.from_).where(*conditions).order_by(
+                *_order(sort, src.c, None)).offset(offset).limit(limit)).all()
+            total = int(s.execute(select(func.count()).select_from(src.from_).where(*conditions)).scalar_one())
+        ids = [r[0] for r in rows]
+        assets = {a.id: a for a in s.scalars(select(Asset).where(col(Asset.id).in_(ids)))} if ids else {}
+    return [assets[i] for i in ids if i in assets], total
 
 
-def _filters(db: Database, owner: str, q: AssetQuery) -> list:
-    out = []
+def _filters(db: Database, owner: str, q: AssetQuery, src: Source) -> list:
+    c, out = src.c, []
     for name in ("operation", "model", "aspect", "platform"):
         if getattr(q, name):
-            out.append(getattr(Asset, name) == getattr(q, name))
+            out.append(c[name] == getattr(q, name))
     if q.min_duration is not None:
-        out.append(Asset.duration_s >= q.min_duration)
+        out.append(c["duration_s"] >= q.min_duration)
     if q.max_duration is not None:
-        out.append(Asset.duration_s <= q.max_duration)
+        out.append(c["duration_s"] <= q.max_duration)
     if q.min_cost is not None:
-        out.append(Asset.actual_usd >= q.min_cost)
+        out.append(c["actual_usd"] >= q.min_cost)
     if q.max_cost is not None:
-        out.append(Asset.actual_usd <= q.max_cost)
+        out.append(c["actual_usd"] <= q.max_cost)
     if q.since:
-        out.append(Asset.created_at >= day_start(q.since))
+        out.append(c["created_at"] >= day_start(q.since))
     if q.until:
-        out.append(Asset.created_at < day_end(q.until))
-    for tag in q.tags:
-        out.append(exists().where(AssetTag.asset_id == Asset.id, AssetTag.tag == tag))
+        out.append(c["created_at"] < day_end(q.until))
+    out += [src.has_tag(tag) for tag in q.tags]
     if q.collection_id:
         with db.session() as s:
             found = s.get(Collection, q.collection_id)
         if found is None or found.owner != owner:
             raise NotFound(f"Collection {q.collection_id} was not found.", "Pick one of your collections.")
-        out.append(exists().where(CollectionItem.asset_id == Asset.id,
+        out.append(exists().where(CollectionItem.asset_id == c["asset_id"],
                                   CollectionItem.collection_id == q.collection_id))
     return out
 
 
-def _order(sort: str, score) -> list:
-    newest = [col(Asset.created_at).desc(), col(Asset.id).desc()]
+def _order(sort: str, c, score) -> list:
+    newest = [c["created_at"].desc(), c["asset_id"].desc()]
     if sort == "relevance":
-        return ([score.asc()] if score is not None else []) + newest
+        return [score.asc(), *newest] if score is not None else newest
     if sort == "oldest":
-        return [col(Asset.created_at).asc(), col(Asset.id).asc()]
+        return [c["created_at"].asc(), c["asset_id"].asc()]
     if sort == "cost":
-        return [col(Asset.actual_usd).desc(), *newest]
+        return [c["actual_usd"].desc(), *newest]
     if sort == "duration":
-        return [col(Asset.duration_s).desc(), *newest]
+        return [c["duration_s"].desc(), *newest]
     return newest

@@ -84,7 +84,7 @@ def write_tags(session: Session, asset: Asset, add: Iterable[str] = (), remove: 
     remove, add = set(remove), set(add)
     if remove:
         session.execute(delete(AssetTag).where(AssetTag.asset_id == asset.id, col(AssetTag.tag).in_(remove)))
-    present = set(session.exec(select(AssetTag.tag).where(AssetTag.asset_id == asset.id)).all())
+    present = set(session.exec(select(AssetTag.tag).where(AssetTag.asset_id == asset.id)))
     new = add - present
     if len(present | new) > MAX_TAGS:
         raise InvalidInput(f"tags: an asset can have at most {MAX_TAGS} tags.", "Remove some tags first.")

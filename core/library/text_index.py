@@ -1,22 +1,31 @@
 """Full-text search over assets behind one small interface, one implementation per database.
 
-`TextIndex.install(engine)` creates what the index needs (idempotent) and `matches(words)`
-returns a selectable of (asset_id, score) for the assets whose searchable text holds every
-word (lower score = better). SQLite uses FTS5 kept in sync by triggers; other databases use
-plain LIKE until they get their own index (Postgres: a tsvector GIN index, issue 14).
+`TextIndex.install(engine)` creates what the index needs (idempotent); `source(terms)` says
+where a search reads: a FROM clause, the asset columns the filters use (`Source.c`), the match
+condition and a score (lower is better). SQLite uses FTS5 over `asset_text`, a narrow copy
+of each live asset's searched text and filtered facts that triggers keep in step with `asset`,
+so a word query filters and ranks its matches without touching the wide asset rows. Other
+databases use LIKE over `asset` until they get their own index (Postgres: tsvector + GIN).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import Engine, String, and_, cast, literal, literal_column, or_, select, text
-from sqlalchemy.sql import Select
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, and_, cast, column, exists, func, join
+from sqlalchemy import literal
+from sqlalchemy import literal_column, or_, table, text
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import FromClause
 
-from core.library.models import Asset
+from core.library.models import Asset, AssetTag
 
 SEARCHED = ("prompt", "title", "tags", "model", "template", "notes")
+FILTERED = ("owner", "operation", "model", "aspect", "platform", "duration_s", "actual_usd", "created_at")
 WEIGHTS = {"prompt": 2.0, "title": 4.0, "tags": 3.0, "model": 2.0, "template": 1.0, "notes": 1.0}
 MAX_TERMS = 12
 PREFIX_FROM = 3  # words this long or longer also match longer words ("fox" finds "foxes")
@@ -31,37 +40,69 @@ def query_terms(query: str) -> list[list[str]]:
     return [t for t in terms if t][:MAX_TERMS]
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a search reads. `c` maps asset_id and FILTERED names to columns; `has_tag(tag)` is
+    the condition that a row carries exactly that (normalised) tag."""
+
+    from_: FromClause
+    c: dict[str, ColumnElement]
+    match: ColumnElement
+    score: ColumnElement
+    has_tag: Callable[[str], ColumnElement]
+
+
+def asset_source(match: ColumnElement | None = None) -> Source:
+    """The asset table itself (live rows only), for searches without words and for LIKE."""
+    columns = {"asset_id": Asset.__table__.c.id, **{n: Asset.__table__.c[n] for n in FILTERED}}
+    live = Asset.__table__.c.deleted == False  # noqa: E712
+    return Source(Asset.__table__, columns, and_(live, match) if match is not None else live, literal(0.0),
+                  lambda tag: exists().where(AssetTag.asset_id == Asset.__table__.c.id, AssetTag.tag == tag))
+
+
 class TextIndex(Protocol):
     name: str
 
     def install(self, engine: Engine) -> None: ...
 
-    def matches(self, terms: list[list[str]]) -> Select: ...
+    def source(self, terms: list[list[str]]) -> Source:
+        """Assets whose searchable text holds every term."""
+        ...
 
 
 class Fts5Index:
-    """SQLite FTS5. `asset_text` mirrors the searchable columns under a stable integer rowid
-    (an asset's own rowid may change on VACUUM); triggers on `asset` keep it current and
-    triggers on `asset_text` keep the external-content FTS table current."""
+    """SQLite FTS5 over `asset_text` (external content, under a stable integer rowid: an
+    asset's own rowid may change on VACUUM). Triggers on `asset` keep `asset_text` current and
+    triggers on `asset_text` keep the FTS index current. The layout's hash is part of the
+    trigger names: an index made by another layout is dropped and rebuilt from `asset`."""
 
     name = "sqlite-fts5"
 
     def install(self, engine: Engine) -> None:
         with engine.begin() as conn:
-            fresh = conn.execute(text(
-                "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='asset_text'")).scalar() == 0
+            current = conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                           (f"asset_ai_{LAYOUT}",)).first()
+            if current:
+                return
+            old = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
+                                       "tbl_name = 'asset' AND name GLOB 'asset_a[iud]*'").all()
+            for (name,) in old:
+                conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+            conn.exec_driver_sql("DROP TABLE IF EXISTS asset_fts")
+            conn.exec_driver_sql("DROP TABLE IF EXISTS asset_text")
             for statement in _FTS5_SCHEMA:
-                conn.exec_driver_sql(statement)
-            if fresh:
-                conn.exec_driver_sql(f"INSERT INTO asset_text (asset_id, {_COLS}) SELECT id, {_SOURCE} "
-                                     "FROM asset AS new WHERE new.deleted = 0")
+                conn.exec_driver_sql(statement.format(v=LAYOUT))
+            conn.exec_driver_sql(f"INSERT INTO asset_text ({_TEXT_COLS}) SELECT {_SOURCE} "
+                                 "FROM asset AS new WHERE new.deleted = 0")
 
-    def matches(self, terms: list[list[str]]) -> Select:
+    def source(self, terms: list[list[str]]) -> Source:
         weights = ", ".join(str(WEIGHTS[c]) for c in SEARCHED)
-        return (select(literal_column("asset_text.asset_id").label("asset_id"),
-                       literal_column(f"bm25(asset_fts, {weights})").label("score"))
-                .select_from(text("asset_fts JOIN asset_text ON asset_text.rowid = asset_fts.rowid"))
-                .where(text("asset_fts MATCH :fts_query").bindparams(fts_query=fts5_query(terms))))
+        joined = join(_FTS, ASSET_TEXT, ASSET_TEXT.c.rowid == _FTS.c.rowid)
+        return Source(joined, {n: ASSET_TEXT.c[n] for n in ("asset_id", *FILTERED)},
+                      text("asset_fts MATCH :fts_query").bindparams(fts_query=fts5_query(terms)),
+                      literal_column(f"bm25(asset_fts, {weights})"),
+                      # tags are held as "|a|b c|" (no tag can hold "|"): exact, from the row at hand
+                      lambda tag: func.instr(ASSET_TEXT.c.tags, f"|{tag}|") > 0)
 
 
 def fts5_query(terms: list[list[str]]) -> str:
@@ -83,13 +124,13 @@ class LikeIndex:
     def install(self, engine: Engine) -> None:
         return None
 
-    def matches(self, terms: list[list[str]]) -> Select:
+    def source(self, terms: list[list[str]]) -> Source:
         conditions = []
         for words in terms:
             needle = "%" + _escape_like(" ".join(words)) + "%"
             columns = [cast(getattr(Asset, c), String) for c in SEARCHED]
             conditions.append(or_(*(c.ilike(needle, escape="\\") for c in columns)))
-        return select(Asset.id.label("asset_id"), literal(0.0).label("score")).where(and_(*conditions))
+        return asset_source(and_(*conditions))
 
 
 def _escape_like(value: str) -> str:
@@ -100,29 +141,38 @@ def index_for(engine: Engine) -> TextIndex:
     return Fts5Index() if engine.dialect.name == "sqlite" else LikeIndex()
 
 
-_COLS = ", ".join(SEARCHED)
-# The tags column holds a JSON list: index its values (json_each decodes escapes), not its text.
-_SOURCE = ("new.prompt, new.title, (SELECT group_concat(value, ' ') FROM json_each(new.tags)), "
-           "new.model, new.template, new.notes")
+_ASSET = Asset.__table__.c
+ASSET_TEXT = Table(  # made by Fts5Index.install (not by create_all): it exists only with FTS5
+    "asset_text", MetaData(), Column("rowid", Integer, primary_key=True), Column("asset_id", String),
+    *(Column(n, _ASSET[n].type) for n in FILTERED),
+    *(Column(n, String) for n in SEARCHED if n not in FILTERED))
+_FTS = table("asset_fts", column("rowid"))
+_TEXT_COLS = ", ".join(ASSET_TEXT.c.keys()[1:])
+# The tags column holds a JSON list: copy its values (json_each decodes escapes) as "|a|b c|".
+_SOURCE = ", ".join("'|' || coalesce((SELECT group_concat(value, '|') FROM json_each(new.tags)), '') || '|'"
+                    if c == "tags" else
+                    "new.id" if c == "asset_id" else f"new.{c}" for c in ASSET_TEXT.c.keys()[1:])
+_FTS_COLS = ", ".join(SEARCHED)
 _NEW = ", ".join(f"new.{c}" for c in SEARCHED)
 _OLD = ", ".join(f"old.{c}" for c in SEARCHED)
+_WATCHED = ", ".join(dict.fromkeys([*FILTERED, *SEARCHED, "deleted"]))
 _FTS5_SCHEMA = [
-    f"CREATE TABLE IF NOT EXISTS asset_text (rowid INTEGER PRIMARY KEY, asset_id TEXT NOT NULL UNIQUE, "
-    f"{', '.join(c + ' TEXT' for c in SEARCHED)})",
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS asset_fts USING fts5({_COLS}, content='asset_text', "
+    f"CREATE TABLE asset_text (rowid INTEGER PRIMARY KEY, asset_id TEXT NOT NULL UNIQUE, "
+    f"{', '.join(ASSET_TEXT.c.keys()[2:])})",
+    f"CREATE VIRTUAL TABLE asset_fts USING fts5({_FTS_COLS}, content='asset_text', "
     "content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')",
-    f"CREATE TRIGGER IF NOT EXISTS asset_text_ai AFTER INSERT ON asset_text BEGIN "
-    f"INSERT INTO asset_fts (rowid, {_COLS}) VALUES (new.rowid, {_NEW}); END",
-    f"CREATE TRIGGER IF NOT EXISTS asset_text_ad AFTER DELETE ON asset_text BEGIN "
-    f"INSERT INTO asset_fts (asset_fts, rowid, {_COLS}) VALUES ('delete', old.rowid, {_OLD}); END",
-    f"CREATE TRIGGER IF NOT EXISTS asset_text_au AFTER UPDATE ON asset_text BEGIN "
-    f"INSERT INTO asset_fts (asset_fts, rowid, {_COLS}) VALUES ('delete', old.rowid, {_OLD}); "
-    f"INSERT INTO asset_fts (rowid, {_COLS}) VALUES (new.rowid, {_NEW}); END",
-    f"CREATE TRIGGER IF NOT EXISTS asset_ai AFTER INSERT ON asset WHEN new.deleted = 0 BEGIN "
-    f"INSERT INTO asset_text (asset_id, {_COLS}) VALUES (new.id, {_SOURCE}); END",
-    "CREATE TRIGGER IF NOT EXISTS asset_ad AFTER DELETE ON asset BEGIN "
+    f"CREATE TRIGGER asset_text_ai AFTER INSERT ON asset_text BEGIN "
+    f"INSERT INTO asset_fts (rowid, {_FTS_COLS}) VALUES (new.rowid, {_NEW}); END",
+    f"CREATE TRIGGER asset_text_ad AFTER DELETE ON asset_text BEGIN "
+    f"INSERT INTO asset_fts (asset_fts, rowid, {_FTS_COLS}) VALUES ('delete', old.rowid, {_OLD}); END",
+    "CREATE TRIGGER asset_ai_{v} AFTER INSERT"
+    f" ON asset WHEN new.deleted = 0 BEGIN "
+    f"INSERT INTO asset_text ({_TEXT_COLS}) VALUES ({_SOURCE}); END",
+    "CREATE TRIGGER asset_ad_{v} AFTER DELETE ON asset BEGIN "
     "DELETE FROM asset_text WHERE asset_id = old.id; END",
-    f"CREATE TRIGGER IF NOT EXISTS asset_au AFTER UPDATE OF {_COLS}, deleted ON asset BEGIN "
+    "CREATE TRIGGER asset_au_{v} AFTER UPDATE"
+    f" OF {_WATCHED} ON asset BEGIN "
     "DELETE FROM asset_text WHERE asset_id = old.id; "
-    f"INSERT INTO asset_text (asset_id, {_COLS}) SELECT new.id, {_SOURCE} WHERE new.deleted = 0; END",
+    f"INSERT INTO asset_text ({_TEXT_COLS}) SELECT {_SOURCE} WHERE new.deleted = 0; END",
 ]
+LAYOUT = hashlib.sha256("\n".join(_FTS5_SCHEMA).encode()).hexdigest()[:8]
