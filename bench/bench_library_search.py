@@ -76,7 +76,8 @@ def build(count: int) -> tuple[Database, Library, Path]:
     started = time.perf_counter()
     for chunk in range(0, len(rows), 2000):
         library.record_many(rows[chunk:chunk + 2000])
-    print(f"{count:,} assets recorded (FTS5 index and tags kept by triggers) in {time.perf_counter() - started:.1f} s")
+    print(f"{count:,} assets recorded (FTS5 index and tags kept by triggers) "
+          f"in {time.perf_counter() - started:.1f} s")
     return db, library, home
 
 

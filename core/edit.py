@@ -81,7 +81,8 @@ class EditService:
 
     def _plan(self, path: str, ops: list[dict], info=None):
         """The render plan (pure: probes, no rendering); raises InvalidInput for impossible settings."""
-        return build_plan(info or self.studio.media_cache.probe(path), chain_from_dicts(ops), self.studio.store.scratch(output_suffix(ops)))
+        info = info or self.studio.media_cache.probe(path)
+        return build_plan(info, chain_from_dicts(ops), self.studio.store.scratch(output_suffix(ops)))
 
     def strip(self, asset_id: str, count: int = 10) -> str:
         """A strip of evenly spaced frames, for finding trim points."""

@@ -31,7 +31,8 @@ STUDIOS = {  # which studio a run's operation (or local job operation) belongs t
     "sound": "enhance", "enhance": "enhance", "restyle": "transform", "transform": "transform",
     "social-pack": "social",
 }
-LEDGER_STATUS = {"charged": JobStatus.SUCCEEDED, "reserved": JobStatus.RUNNING, "unknown": JobStatus.NEEDS_ATTENTION}
+LEDGER_STATUS = {"charged": JobStatus.SUCCEEDED, "reserved": JobStatus.RUNNING,
+                 "unknown": JobStatus.NEEDS_ATTENTION}
 FAILED = {JobStatus.FAILED, JobStatus.NEEDS_ATTENTION}
 
 
@@ -111,7 +112,8 @@ def figures(rows: list[UsageRow]) -> dict:
     times = sorted(r.duration_s for r in rows if r.status == JobStatus.SUCCEEDED and r.duration_s is not None)
     succeeded = sum(1 for r in rows if r.status == JobStatus.SUCCEEDED)
     failed = sum(1 for r in rows if r.status in FAILED)
-    deltas = [r.actual_usd - r.estimate_usd for r in rows if r.ledger_state == "charged" and r.actual_usd is not None]
+    deltas = [r.actual_usd - r.estimate_usd for r in rows
+              if r.ledger_state == "charged" and r.actual_usd is not None]
     return {
         "runs": len(rows),
         "spend_usd": round(sum(r.spend_usd for r in rows), 4),
@@ -162,9 +164,11 @@ def _from_entry(entry: LedgerEntry, operation: str) -> UsageRow:
     status = LEDGER_STATUS.get(entry.state, JobStatus.FAILED)
     return UsageRow(
         day=entry.created_at.strftime("%Y-%m-%d"), user=entry.owner, studio=studio_of("ledger", operation),
-        kind="ledger", operation=operation, provider=entry.provider, model=entry.model, job_id=entry.job_id, status=str(status),
+        kind="ledger", operation=operation, provider=entry.provider, model=entry.model, job_id=entry.job_id,
+        status=str(status),
         ledger_state=entry.state, estimate_usd=_money(entry.estimate_usd), spend_usd=_spend(entry),
-        actual_usd=entry.actual_usd, duration_s=None, created_at=entry.created_at.isoformat(timespec="seconds"))
+        actual_usd=entry.actual_usd, duration_s=None,
+        created_at=entry.created_at.isoformat(timespec="seconds"))
 
 
 def _spend(entry: LedgerEntry | None) -> float:

@@ -33,7 +33,10 @@ def canonical(value, hash_file: HashFile = file_sha256, field: str = ""):
         out = {}
         for key in sorted(value, key=str):
             item = value[key]
-            item = _files(item, hash_file, str(key)) if str(key) in FILE_FIELDS else canonical(item, hash_file, str(key))
+            if str(key) in FILE_FIELDS:
+                item = _files(item, hash_file, str(key))
+            else:
+                item = canonical(item, hash_file, str(key))
             if item is not _DROP:
                 out[str(key)] = item
         return out or _DROP

@@ -72,7 +72,7 @@ def search(db: Database, index: TextIndex, owner: str, query: AssetQuery) -> tup
                      .select_from(src.from_).where(*conditions).cte("found").prefix_with("MATERIALIZED"))
             rows = s.execute(select(found.c.asset_id, func.count().over()).order_by(
                 *_order(sort, found.c, found.c.score)).offset(offset).limit(limit)).all()
-            total = int(rows[0][1]) if rows else int(s.execute(select(func.count()).select_from(found)).scalar_one())
+            total = int(rows[0][1]) if rows else s.execute(select(func.count()).select_from(found)).scalar_one()
         else:  # no words: the (owner, created_at) index pages directly; the count is its own query
             rows = s.execute(select(src.c["asset_id"]).select_from(src.from_).where(*conditions).order_by(
                 *_order(sort, src.c, None)).offset(offset).limit(limit)).all()
