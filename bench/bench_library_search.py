@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -124,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-q", type=int, default=300, help="number of queries")
     args = parser.parse_args(argv)
     count = args.n or (10_000 if args.smoke else 100_000)
-    db, library, _home = build(count)
+    db, library, home = build(count)
     requests = queries(args.q)
     fts, like = library.index, LikeIndex()
     timed(db, fts, requests[:20])  # warm the page cache for both
@@ -149,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
           f"(target < {TARGET_MS:g} ms: {'met' if ok else 'MISSED'}); "
           f"LIKE / FTS5 wall p95 = {like_p95 / max(fts_p95, 1e-9):.1f}x")
     db.dispose()
+    shutil.rmtree(home, ignore_errors=True)
     return 0 if ok or not args.smoke else 1
 
 
