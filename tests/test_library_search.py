@@ -201,7 +201,8 @@ def test_a_library_from_before_search_is_upgraded_and_indexed(studio_home):
     studio = build_studio()
     try:
         assert ids(studio.search_assets({"query": "pelican"}, owner="local")) == ["old1"]
-        assert studio.asset("old1")["tags"] == []
+        assert studio.asset("old1")["tags"] == ["16:9", "horizontal", "upload"]  # filled in once
+        assert ids(studio.search_assets({"aspect": "16:9", "tags": ["upload"]}, owner="local")) == ["old1"]
         new = record(studio, prompt="a pelican diving")
         assert set(ids(studio.search_assets({"query": "pelican"}, owner="local"))) == {"old1", new}
     finally:

@@ -38,7 +38,8 @@ class Library:
         self.cache = cache
         self.offline_models = frozenset(offline_models)
         self.index = index or index_for(db.engine)
-        self.index.install(db.engine)
+        if self.index.install(db.engine):
+            self.fill_in_older_assets()
 
     def add(self, path: Path, *, owner: str, operation: str, tags: Iterable[str] = (), **fields) -> Asset:
         """Probe `path` (already at its final place) and record it with its lineage and cost."""
@@ -83,6 +84,24 @@ class Library:
             s.execute(insert(Asset), [a.model_dump() for a in assets])
             if tag_rows:
                 s.execute(insert(AssetTag), tag_rows)
+
+    def fill_in_older_assets(self) -> int:
+        """Give assets recorded before tags existed (no tag rows) their derived facts and
+        automatic tags; returns how many were filled in."""
+        tagged = select(AssetTag.asset_id).where(AssetTag.asset_id == Asset.id).exists()
+        with self.db.session() as s:
+            older = list(s.exec(select(Asset).where(~tagged, Asset.deleted == False)))  # noqa: E712
+            rows = []
+            for asset in older:
+                _derive(asset)
+                automatic = auto_tags(asset, offline=asset.model in self.offline_models)
+                asset.tags = sorted(set(automatic) | set(asset.tags or []))
+                rows += [{"asset_id": asset.id, "tag": t, "auto": t in automatic} for t in asset.tags]
+                s.add(asset)
+            s.flush()
+            if rows:
+                s.execute(insert(AssetTag), rows)
+        return len(older)
 
     def get(self, asset_id: str, owner: str | None = None) -> Asset:
         with self.db.session() as s:

@@ -63,7 +63,9 @@ def asset_source(match: ColumnElement | None = None) -> Source:
 class TextIndex(Protocol):
     name: str
 
-    def install(self, engine: Engine) -> None: ...
+    def install(self, engine: Engine) -> bool:
+        """Create what the index needs; True when it was (re)built from the rows already there."""
+        ...
 
     def source(self, terms: list[list[str]]) -> Source:
         """Assets whose searchable text holds every term."""
@@ -78,12 +80,12 @@ class Fts5Index:
 
     name = "sqlite-fts5"
 
-    def install(self, engine: Engine) -> None:
+    def install(self, engine: Engine) -> bool:
         with engine.begin() as conn:
             current = conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
                                            (f"asset_ai_{LAYOUT}",)).first()
             if current:
-                return
+                return False
             old = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
                                        "tbl_name = 'asset' AND name GLOB 'asset_a[iud]*'").all()
             for (name,) in old:
@@ -94,6 +96,7 @@ class Fts5Index:
                 conn.exec_driver_sql(statement.format(v=LAYOUT))
             conn.exec_driver_sql(f"INSERT INTO asset_text ({_TEXT_COLS}) SELECT {_SOURCE} "
                                  "FROM asset AS new WHERE new.deleted = 0")
+        return True
 
     def source(self, terms: list[list[str]]) -> Source:
         weights = ", ".join(str(WEIGHTS[c]) for c in SEARCHED)
@@ -121,8 +124,8 @@ class LikeIndex:
 
     name = "like"
 
-    def install(self, engine: Engine) -> None:
-        return None
+    def install(self, engine: Engine) -> bool:
+        return False
 
     def source(self, terms: list[list[str]]) -> Source:
         conditions = []
