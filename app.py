@@ -1,16 +1,21 @@
-"""Video Studio: settings -> core -> tabs -> launch. `python app.py` runs it with no keys needed."""
+"""Video Studio: settings -> core -> tabs -> serve. `python app.py` runs it with no keys needed.
+
+`python app.py users ...` manages accounts for a team (see cli.py and the README).
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+import sys
 
 import gradio as gr
 
+from core.accounts import AuthMode
 from core.settings import Settings
 from core.studio import Studio
-from studios import api, create, edit, enhance, library, social, transform
-from studios.widgets import CSS, provider_banner
+from studios import api, create, edit, enhance, files, library, session, social, transform
+from studios.widgets import CSS, open_banner, provider_banner
 
 TITLE = "Video Studio"
 
@@ -34,11 +39,18 @@ def build_studio(settings: Settings | None = None) -> Studio:
     return Studio(settings, build_providers(settings))
 
 
-def build_app(studio: Studio) -> gr.Blocks:
-    """One tab per studio over one core."""
+def build_app(studio: Studio, open_to_network: bool = False) -> gr.Blocks:
+    """One tab per studio over one core; who is calling comes from studios/session.py."""
+    session.bind(studio.identity)
+    files.bind(studio.secret)
     with gr.Blocks(title=TITLE, delete_cache=(3600, 86400)) as demo:
-        gr.Markdown(f"## {TITLE}\nMake, edit and package videos. Offline drafts are free; paid models "
-                    "show their cost before anything is sent.")
+        with gr.Row():
+            gr.Markdown(f"## {TITLE}\nMake, edit and package videos. Offline drafts are free; paid models "
+                        "show their cost before anything is sent.")
+            if studio.identity.mode == AuthMode.HF:
+                gr.LoginButton(scale=0)
+        if open_to_network:
+            gr.HTML(open_banner())
         gr.HTML(provider_banner(studio.provider_status()))
         with gr.Tabs():
             with gr.Tab("Create", id="create"):
@@ -58,27 +70,81 @@ def build_app(studio: Studio) -> gr.Blocks:
 
 
 def launch_kwargs(studio: Studio) -> dict:
-    return {
-        "allowed_paths": [str(studio.settings.media_dir), str(studio.settings.work_dir),
-                          str(studio.settings.cache_dir)],
+    """How Gradio serves the app: no allowed paths, so nothing from the library or work folders is
+    served directly (files reach a browser only through studios/files.py, and Gradio refuses any
+    input file that was not uploaded, with one message whatever the path); Gradio's login in
+    password mode."""
+    s = studio.settings
+    kwargs = {
+        "allowed_paths": [],
         "css": CSS,
         "footer_links": ["api", "settings"],
-        "max_file_size": "2gb",
+        "max_file_size": f"{s.max_import_mb}mb",
         "show_error": True,
+        "ssr_mode": False,
+        "run_history": False,
     }
+    if studio.identity.mode == AuthMode.PASSWORD:
+        kwargs["auth"] = studio.identity.check_password
+        kwargs["auth_message"] = "Sign in with your Video Studio account (an admin creates it)."
+    return kwargs
 
 
-def main() -> None:
+def load_settings() -> Settings:
+    """Settings from the environment, or exit 2 naming the variable that is wrong."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = ".".join(str(p) for p in err["loc"])
+        raise SystemExit(f"Video Studio: the setting {name} is not valid: {err['msg']}.") from None
+
+
+def serve() -> None:
+    import uvicorn
+
+    from web.server import BindRefused, build_server, check_bind
+
     logging.basicConfig(level=os.getenv("LOG_LEVEL", "INFO"))
-    studio = build_studio().start()
+    settings = load_settings()
+    host = os.getenv("GRADIO_SERVER_NAME", "127.0.0.1")
+    port = int(os.getenv("GRADIO_SERVER_PORT", "7860"))
+    try:
+        open_to_network = check_bind(host, settings.auth, settings.allow_open)
+    except BindRefused as exc:
+        print(f"Video Studio: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    studio = build_studio(settings).start()
     configured = ", ".join(sorted(studio.configured_providers()))
     print(f"Video Studio: providers ready: {configured}. Data in {studio.settings.home_dir}")
-    demo = build_app(studio)
+    if open_to_network:
+        print(f"WARNING: Video Studio is open to anyone who can reach {host}:{port}, with no login "
+              "(VIDEO_STUDIO_ALLOW_OPEN=1).", file=sys.stderr)
+    if settings.auth == AuthMode.PASSWORD and not studio.accounts.list():
+        print("Video Studio: no accounts yet. Add one: python app.py users add NAME --admin", file=sys.stderr)
+    demo = build_app(studio, open_to_network)
     demo.queue(default_concurrency_limit=4)
+    app = build_server(studio, demo, launch_kwargs(studio))
+    print(f"Video Studio: open http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/ "
+          f"(accounts: {settings.auth})")
     try:
-        demo.launch(**launch_kwargs(studio))
+        uvicorn.run(app, host=host, port=port, log_level=os.getenv("UVICORN_LOG_LEVEL", "warning"),
+                    timeout_graceful_shutdown=5)
     finally:
         studio.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "users":
+        from cli import users
+
+        raise SystemExit(users(argv[1:], load_settings()))
+    if argv and argv[0] not in ("serve",):
+        raise SystemExit(f"Unknown command {argv[0]!r}. Use: python app.py [serve | users ...]")
+    serve()
 
 
 if __name__ == "__main__":

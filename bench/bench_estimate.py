@@ -128,11 +128,15 @@ def studio_estimates(count: int) -> list[float]:
         {"operation": "text-to-video", "prompt": "a fox in snow", "platform": "tiktok", "duration": 5},
         {"operation": "text-to-video", "prompt": "city at night", "aspect": "16:9", "resolution": "1080p",
          "duration": 8, "variations": 3, "quality": "premium"},
-        {"operation": "image-to-video", "image": str(photo), "aspect": "9:16", "resolution": "720p", "duration": 5},
+        {"operation": "image-to-video", "image": studio.import_media(photo, owner="local")["id"], "aspect": "9:16",
+         "resolution": "720p", "duration": 5},
     ]
     requests = [dict(rng.choice(shapes), seed=i) for i in range(count)]
-    timed(studio.estimate, requests[:10])
-    samples = timed(studio.estimate, requests)
+    def estimate(request):
+        return studio.estimate(request, owner="local")
+
+    timed(estimate, requests[:10])
+    samples = timed(estimate, requests)
     studio.stop()
     return samples
 

@@ -75,17 +75,17 @@ def studio_run(base_url: str, jobs: int, home: Path) -> tuple[float, dict]:
     started = time.perf_counter()
     ids = []
     for index in range(jobs):
-        answer = studio.create({**request, "prompt": f"bench {index}"}, confirm=True)
+        answer = studio.create({**request, "prompt": f"bench {index}"}, owner="local", confirm=True)
         assert answer["ok"], answer["issues"]
         ids += answer["job_ids"]
     pending = set(ids)
     while pending:
-        pending = {j for j in pending if not studio.job(j)["terminal"]}
+        pending = {j for j in pending if not studio.job(j, owner="local")["terminal"]}
         time.sleep(0.05)
     elapsed = time.perf_counter() - started
     statuses: dict[str, int] = {}
     for job_id in ids:
-        status = studio.job(job_id)["status"]
+        status = studio.job(job_id, owner="local")["status"]
         statuses[status] = statuses.get(status, 0) + 1
     studio.stop()
     return elapsed, statuses

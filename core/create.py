@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 from uuid import uuid4
 
+from core.accounts.policy import restrict
 from core.contracts import GenerationRequest, Operation
 from core.errors import InvalidInput, StudioError
 from core.library.models import Job
@@ -32,6 +34,40 @@ def to_request(request: dict | GenerationRequest) -> GenerationRequest:
                            "Check the field names and values in the README.") from exc
 
 
+MEDIA_FIELDS = ("image", "audio", "video")
+ASSET_ID = re.compile(r"^[0-9a-f]{16}$")
+
+
+class MediaRefused(InvalidInput):
+    """A media field that is neither the caller's asset id nor an https URL."""
+
+    def __init__(self, field: str, message: str, hint: str = "") -> None:
+        super().__init__(message, hint)
+        self.field = field
+
+
+def resolve_media(request: dict, get_path) -> dict:
+    """Media fields name the caller's assets by id (`get_path(id)` is owner-scoped and raises
+    NotFound for anyone else's) or an https URL; a server path is refused without looking at it."""
+    resolved = dict(request)
+    for field in MEDIA_FIELDS:
+        value = resolved.get(field)
+        if value in (None, "") or (isinstance(value, str) and value.startswith("https://")):
+            continue
+        if not isinstance(value, str) or not ASSET_ID.match(value):
+            raise MediaRefused(field, f"The {field} must be one of your asset ids or an https:// URL; "
+                               "server paths are not accepted.",
+                               "Upload the file with /import (or in the tab) and send its asset id.")
+        try:
+            resolved[field] = get_path(value)
+        except InvalidInput as exc:
+            raise MediaRefused(field, str(exc)) from None
+        except StudioError as exc:
+            raise MediaRefused(field, f"The {field} {value} was not found.", "Pick an asset from your library.") \
+                from exc
+    return resolved
+
+
 def _first_error(exc: ValueError) -> str:
     errors = getattr(exc, "errors", lambda: [])()
     if errors:
@@ -48,16 +84,23 @@ class CreateService:
 
     def preflight(self, request: dict | GenerationRequest, user: str) -> PreflightResult:
         s = self.studio
+        if isinstance(request, dict):
+            request = resolve_media(request, lambda asset_id: s.library.get(asset_id, user).path)
         req = to_request(request)
+        policy = s.policy.current()
+        catalog, policy_issues = restrict(policy, req.operation.value, req.model, s.catalog)
         usage = Usage(s.ledger.month_spend(user), s.ledger.month_runs(user))
-        return run_preflight(req, catalog=s.catalog, configured=s.configured_providers(),
-                             plan=s.plan, usage=usage, work_dir=s.settings.work_dir,
-                             confirm_above_usd=s.settings.confirm_above_usd,
-                             platform_defaults=s.platform_defaults)
+        confirm_above = s.settings.confirm_above_usd if policy.confirm_above_usd is None \
+            else policy.confirm_above_usd
+        result = run_preflight(req, catalog=catalog, configured=s.configured_providers(),
+                               plan=s.plan_for(user), usage=usage, work_dir=s.settings.work_dir,
+                               confirm_above_usd=confirm_above, platform_defaults=s.platform_defaults)
+        result.issues = policy_issues + result.issues
+        return result
 
     def estimate(self, request: dict | GenerationRequest, user: str) -> dict:
         try:
-            return self.preflight(request, user).to_dict()
+            return _echo_media(self.preflight(request, user).to_dict(), request)
         except InvalidInput as exc:
             return _refusal(request, exc)
 
@@ -68,13 +111,18 @@ class CreateService:
             result = self.preflight(request, user)
         except InvalidInput as exc:
             return {**_refusal(request, exc), "ok": False, "job_ids": []}
-        answer = result.to_dict()
+        answer = _echo_media(result.to_dict(), request)
         if not result.allowed:
             return {**answer, "ok": False, "job_ids": []}
         if result.needs_confirmation and not confirm:
             return {**answer, "ok": False, "job_ids": [],
                     "message": f"This run costs about ${result.estimate.total_usd:.2f}. Confirm to start it."}
         job_ids = self._enqueue(result, user, parent_id)
+        if isinstance(request, dict):
+            for field in MEDIA_FIELDS:
+                if isinstance(request.get(field), str) and ASSET_ID.match(request[field]):
+                    self.studio.audit.record(user, "used-as-input", asset_id=request[field], job_id=job_ids[0],
+                                             operation=result.request.operation.value, field=field)
         return {**answer, "ok": True, "job_ids": job_ids, "group_id": self._group_of(job_ids)}
 
     def _enqueue(self, result: PreflightResult, user: str, parent_id: str | None) -> list[str]:
@@ -117,12 +165,20 @@ class CreateService:
 
 
 
+def _echo_media(answer: dict, request) -> dict:
+    """The request echoed back names media as the client did (asset ids), never by server path."""
+    if isinstance(request, dict) and isinstance(answer.get("request"), dict):
+        answer["request"] = {**answer["request"],
+                             **{f: request.get(f) or None for f in MEDIA_FIELDS if f in answer["request"]}}
+    return answer
+
+
 def _refusal(request, exc: InvalidInput) -> dict:
     """The estimate shape for a request that could not even be read."""
     return {"allowed": False, "model": None, "model_name": None, "provider": None, "offline": False,
             "total_usd": 0.0, "per_run_usd": 0.0, "variations": 1, "price_verified": False,
             "breakdown": [], "notes": [], "needs_confirmation": False, "fallbacks": [],
-            "issues": [{"field": "request", "message": str(exc), "allowed": []}],
+            "issues": [{"field": getattr(exc, "field", "request"), "message": str(exc), "allowed": []}],
             "request": request if isinstance(request, dict) else {}}
 
 

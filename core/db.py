@@ -20,7 +20,8 @@ class Database:
         self.engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        import core.library.models  # noqa: F401  (register tables)
+        import core.accounts.models  # noqa: F401  (register tables)
+        import core.library.models  # noqa: F401
 
         SQLModel.metadata.create_all(self.engine)
         add_missing_columns(self.engine)

@@ -90,3 +90,21 @@ class MediaError(StudioError):
 
 class Cancelled(StudioError):
     code = "cancelled"
+
+
+class SignInRequired(StudioError):
+    """The caller is not signed in (or their account is disabled)."""
+
+    code = "unauthenticated"
+
+
+class Forbidden(StudioError):
+    """Signed in, but not allowed: an admin-only action, a team policy, a revoked or forged link."""
+
+    code = "forbidden"
+
+
+class Gone(StudioError):
+    """The thing existed but is no longer available (an expired share link)."""
+
+    code = "gone"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,9 +18,12 @@ FONTS_DIR = PROJECT_ROOT / "assets" / "fonts"
 class Settings(BaseSettings):
     """Everything the core needs to know about this installation."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    # Only the documented variable names are read (no populate_by_name: the field `home` would
+    # otherwise be read from $HOME and the studio would write into the user's home folder).
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    home: Path = Field(default=Path(".studio_home"), alias="VIDEO_STUDIO_HOME")
+    home: Path = Field(default_factory=lambda: _space_default(Path("/data"), Path(".studio_home")),
+                       alias="VIDEO_STUDIO_HOME")
     wavespeed_api_key: str | None = Field(default=None, alias="WAVESPEED_API_KEY")
     wavespeed_base_url: str = Field(default="https://api.wavespeed.ai", alias="WAVESPEED_BASE_URL")
     hf_token: str | None = Field(default=None, alias="HF_TOKEN")
@@ -33,6 +38,20 @@ class Settings(BaseSettings):
     max_download_mb: int = Field(default=2048, alias="VIDEO_STUDIO_MAX_DOWNLOAD_MB")
     link_secret: str | None = Field(default=None, alias="VIDEO_STUDIO_LINK_SECRET")
     cache_mb: float = Field(default=2000, gt=0, alias="VIDEO_STUDIO_CACHE_MB")
+    max_import_mb: int = Field(default=2048, gt=0, alias="VIDEO_STUDIO_MAX_IMPORT_MB")
+    # Accounts and team hosting (see README, "Host it for your team").
+    auth: Literal["none", "password", "hf"] = Field(default_factory=lambda: "hf" if _on_space() else "none",
+                                                    alias="VIDEO_STUDIO_AUTH")
+    allow_open: bool = Field(default=False, alias="VIDEO_STUDIO_ALLOW_OPEN")
+    team_budget_usd: float | None = Field(default=None, ge=0, allow_inf_nan=False,
+                                          alias="VIDEO_STUDIO_TEAM_BUDGET_USD")
+    admins: str = Field(default="", alias="VIDEO_STUDIO_ADMINS")
+    hf_org: str | None = Field(default=None, alias="VIDEO_STUDIO_HF_ORG")
+
+    @property
+    def admin_names(self) -> set[str]:
+        """Accounts that are admins whatever their row says (how a Space gets its first admin)."""
+        return {name.strip() for name in self.admins.split(",") if name.strip()}
 
     @cached_property
     def home_dir(self) -> Path:
@@ -57,6 +76,16 @@ class Settings(BaseSettings):
     @property
     def db_url(self) -> str:
         return f"sqlite:///{self.home_dir / 'studio.db'}"
+
+
+def _on_space() -> bool:
+    """Running on a Hugging Face Space (which listens on 0.0.0.0): sign-in defaults to Hugging Face."""
+    return bool(os.environ.get("SPACE_ID"))
+
+
+def _space_default(space_path: Path, default: Path) -> Path:
+    """On a Space, the mounted storage at /data when one is attached; the local folder otherwise."""
+    return space_path if _on_space() and space_path.is_dir() and os.access(space_path, os.W_OK) else default
 
 
 def _ensure(path: Path) -> Path:

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
 from core.jobs.runner import JobContext
 from core.library.models import Job
 from core.media.probe import probe
@@ -49,36 +49,39 @@ class SocialService:
                  "max_duration_s": p.max_duration_s, "max_file_mb": p.max_file_mb}
                 for p in load_platforms().values()]
 
-    def plan(self, asset_id: str, options: dict) -> list[dict]:
+    def plan(self, asset_id: str, options: dict, *, owner: str) -> list[dict]:
         """Per platform: output size, length, framing and any note, warning or refusal."""
-        source = self.studio.library.get(asset_id)
+        source = self.studio.library.get(asset_id, owner)
         plan = plan_pack(pack_request(source.path, options), probe(source.path))
         return [{"platform": p.id, "name": p.spec.name, "size": f"{p.width}x{p.height}",
                  "duration_s": round(p.duration_s, 2), "mode": p.mode, "notes": p.notes,
                  "warnings": p.warnings, "error": p.error} for p in plan.platforms]
 
     def safe_zones(self, asset_id: str, platforms: list[str], reframe: str = "crop",
-                   focus: tuple[float, float] = (0.5, 0.5)) -> str:
+                   focus: tuple[float, float] = (0.5, 0.5), *, owner: str) -> str:
         """A PNG with each platform's framing and its UI areas shaded."""
-        source = self.studio.library.get(asset_id)
+        source = self.studio.library.get(asset_id, owner)
         dest = self.studio.store.scratch(".png")
         return str(safe_zone_preview(source.path, platforms, dest, reframe=reframe, focus=focus))
 
-    def pack(self, asset_id: str, options: dict, user: str | None = None) -> str:
+    def pack(self, asset_id: str, options: dict, *, owner: str) -> str:
         """Queue the pack; returns the job id. The plan is checked now, so bad settings fail fast."""
-        source = self.studio.library.get(asset_id, self.studio.user(user))
+        source = self.studio.library.get(asset_id, owner)
         plan_pack(pack_request(source.path, options), probe(source.path))
         payload = {"source_asset_id": source.id, "options": options}
-        return self.studio.enqueue_local(PACK_KIND, user, payload, operation="social-pack")
+        return self.studio.enqueue_local(PACK_KIND, payload, owner=owner, operation="social-pack",
+                                         inputs=(source.id,))
 
-    def result(self, job_id: str) -> dict:
+    def result(self, job_id: str, *, owner: str) -> dict:
         """The finished pack: ZIP path and the compliance table (from the manifest)."""
-        job = self.studio.jobs.get(job_id)
+        job = self.studio.owned_job(job_id, owner)
+        if job.kind != PACK_KIND:
+            raise NotFound(f"Job {job_id} is not a social pack.", "Use the job id /social_pack returned.")
         return job.payload.get("result") or {"status": job.status, "message": job.message}
 
     def _pack_job(self, job: Job, ctx: JobContext) -> list[str]:
         s = self.studio
-        source = s.library.get(job.payload["source_asset_id"])
+        source = s.library.get(job.payload["source_asset_id"], job.owner)
         plan = plan_pack(pack_request(source.path, job.payload["options"]), probe(source.path))
         work = s.store.scratch("-pack")
         shares: dict[str, float] = {p.id: 0.0 for p in plan.renderable}

@@ -1,18 +1,19 @@
-"""User-scoped media files under the studio home: atomic writes and signed, expiring links."""
+"""User-scoped media files under the studio home: atomic writes and bounded copies."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import os
 import re
 import shutil
+import stat
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from uuid import uuid4
 
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput
+
+CHUNK = 1 << 20
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -26,10 +27,9 @@ def safe_name(text: str, fallback: str = "file") -> str:
 class MediaStore:
     """Where media files live. Files appear at their final path only once complete."""
 
-    def __init__(self, media_dir: Path, work_dir: Path, secret: str | None = None) -> None:
+    def __init__(self, media_dir: Path, work_dir: Path) -> None:
         self.media_dir = media_dir
         self.work_dir = work_dir
-        self._secret = (secret or self._load_or_make_secret()).encode()
 
     def owner_dir(self, owner: str) -> Path:
         path = self.media_dir / safe_name(owner, "anonymous") / time.strftime("%Y-%m")
@@ -59,12 +59,18 @@ class MediaStore:
             produced.unlink(missing_ok=True)
         return dest
 
-    def import_file(self, source: Path, owner: str) -> Path:
-        """Copy an uploaded file into the library folder (the upload stays untouched)."""
-        if not source.exists():
-            raise InvalidInput(f"{source.name} was not found.", "Upload it again.")
+    def import_file(self, source: Path, owner: str, max_bytes: int) -> Path:
+        """Copy an uploaded regular file into the library folder, at most `max_bytes` of it; a larger
+        file (or a device, a pipe, an endless stream) is refused and nothing is left behind."""
+        try:
+            mode = os.stat(source).st_mode
+        except OSError:
+            raise InvalidInput("The upload could not be read.", "Upload the file again.") from None
+        if not stat.S_ISREG(mode):
+            raise InvalidInput("Only an uploaded file can be imported.", "Upload the file again.")
         tmp = self.scratch(source.suffix.lower())
-        shutil.copyfile(source, tmp)
+        with open(source, "rb") as handle:
+            write_bounded(iter(lambda: handle.read(CHUNK), b""), tmp, max_bytes)
         return self.commit(tmp, self.new_path(owner, source.suffix.lower(), source.stem))
 
     def contains(self, path: Path) -> bool:
@@ -74,37 +80,19 @@ class MediaStore:
         except ValueError:
             return False
 
-    # -- governed links -------------------------------------------------------------------
-    def sign(self, path: Path, ttl_s: int = 3600, now: float | None = None) -> str:
-        """A token that grants read access to one library file until it expires."""
-        if not self.contains(path):
-            raise NotFound("Only library files can be shared.", "Save the file to the library first.")
-        rel = path.resolve().relative_to(self.media_dir.resolve()).as_posix()
-        expires = int((now or time.time()) + ttl_s)
-        body = f"{rel}|{expires}"
-        mac = hmac.new(self._secret, body.encode(), hashlib.sha256).hexdigest()[:32]
-        return base64.urlsafe_b64encode(f"{body}|{mac}".encode()).decode().rstrip("=")
 
-    def resolve_link(self, token: str, now: float | None = None) -> Path:
-        """The file a token grants, or NotFound when it is forged or expired."""
-        try:
-            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-            rel, expires, mac = raw.rsplit("|", 2)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise NotFound("This link is not valid.", "Ask for a new link.") from exc
-        good = hmac.new(self._secret, f"{rel}|{expires}".encode(), hashlib.sha256).hexdigest()[:32]
-        if not hmac.compare_digest(good, mac):
-            raise NotFound("This link is not valid.", "Ask for a new link.")
-        if int(expires) < (now or time.time()):
-            raise NotFound("This link has expired.", "Ask for a new link.")
-        path = (self.media_dir / rel).resolve()
-        if not self.contains(path) or not path.exists():
-            raise NotFound("The shared file no longer exists.")
-        return path
-
-    def _load_or_make_secret(self) -> str:
-        key_file = self.media_dir.parent / "link.key"
-        if not key_file.exists():
-            key_file.write_text(uuid4().hex + uuid4().hex)
-            key_file.chmod(0o600)
-        return key_file.read_text().strip()
+def write_bounded(chunks: Iterable[bytes], dest: Path, max_bytes: int) -> int:
+    """Write `chunks` to `dest`, stopping with a clear error (and no file left) past `max_bytes`."""
+    written = 0
+    try:
+        with open(dest, "wb") as out:
+            for chunk in chunks:
+                written += len(chunk)
+                if written > max_bytes:
+                    raise InvalidInput(f"The file is larger than the {max_bytes / 1e6:g} MB limit.",
+                                       "Send a smaller file, or trim or compress it first.")
+                out.write(chunk)
+    except BaseException:
+        dest.unlink(missing_ok=True)
+        raise
+    return written

@@ -8,14 +8,13 @@ from core.platform_presets import create_platforms
 from core.studio import Studio
 from core.templates import load_motion_presets, load_templates
 from studios.common import job_watch, on_any_change
+from studios.session import owner_of, owner_or_none
 from studios.widgets import cost_meter
 
 MODES = {"Text to video": "text-to-video", "Image to video": "image-to-video"}
 ASPECTS = ["16:9", "9:16", "1:1", "4:5", "21:9"]
 RESOLUTIONS = ["480p", "720p", "1080p"]
 AUTO = "Auto (recommended)"
-# The form's starting values, in build_request's order (the meter prices them on page load).
-DEFAULTS = ("Text to video", "", "", None, None, 5, "720p", "16:9", "", "", "medium", "standard", "auto", -1, 1)
 
 
 def model_choices(studio: Studio, operation: str) -> list[tuple[str, str]]:
@@ -29,7 +28,7 @@ def model_choices(studio: Studio, operation: str) -> list[tuple[str, str]]:
 
 def build_request(mode, prompt, negative, image, audio, duration, resolution, aspect, platform, template,
                   motion, quality, model, seed, variations) -> dict:
-    """Widgets -> the request object the core and the API share."""
+    """Widgets -> the request object the core and the API share (`image`, `audio`: asset ids)."""
     return {
         "operation": MODES.get(mode, "text-to-video"),
         "prompt": prompt or "",
@@ -84,17 +83,30 @@ def build(studio: Studio) -> None:
                     variations = gr.Slider(1, 4, value=1, step=1, label="Variations")
                     seed = gr.Number(value=-1, precision=0, label="Seed (-1 = random)")
         with gr.Column(scale=2):
-            meter = gr.HTML(lambda: cost_meter(studio.estimate(build_request(*DEFAULTS))), label="Cost")
+            meter = gr.HTML(cost_meter(None), label="Cost")
             confirm = gr.Checkbox(label="Confirm this cost", value=False)
             go = gr.Button("Create", variant="primary")
             notice = gr.Markdown("")
             job_watch(studio, job_ids, label="Latest result")
 
-    fields = [mode, prompt, negative, image, audio, duration, resolution, aspect, platform, template,
+    # Uploaded photos and soundtracks become library assets at once; requests name them by id.
+    image_id, audio_id = gr.State(None), gr.State(None)
+    fields = [mode, prompt, negative, image_id, audio_id, duration, resolution, aspect, platform, template,
               motion, quality, model, seed, variations]
 
-    def on_estimate(*values):
-        return cost_meter(studio.estimate(build_request(*values)))
+    def on_estimate(request: gr.Request, *values):
+        owner = owner_or_none(request)
+        if owner is None:
+            return cost_meter(None)
+        return cost_meter(studio.estimate(build_request(*values), owner=owner))
+
+    def on_media(path, request: gr.Request):
+        if not path:
+            return None, ""
+        try:
+            return studio.import_media(path, owner=owner_of(request))["id"], ""
+        except Exception as exc:
+            return None, f"**Could not use the file:** {exc}"
 
     def on_mode(selected):
         op = MODES[selected]
@@ -107,19 +119,19 @@ def build(studio: Studio) -> None:
         return (gr.update(value=preset["aspect"]), gr.update(value=preset["resolution"]),
                 gr.update(value=min(max(current_duration, preset["min_duration"]), preset["max_duration"])))
 
-    def on_enhance(text, template_id, selected):
+    def on_enhance(text, template_id, selected, request: gr.Request):
         try:
-            result = studio.enhance_prompt(text, template_id or None, MODES[selected])
+            result = studio.enhance_prompt(text, template_id or None, MODES[selected], owner=owner_of(request))
         except Exception as exc:
             return gr.update(), gr.update(), f"**Cannot enhance:** {exc}"
         cost = "free" if not result["cost_usd"] else f"${result['cost_usd']:.3f}"
         notes = " ".join(result["notes"][:1])
         return result["prompt"], result["negative_prompt"] or gr.update(), f"*Enhanced with {result['source']} ({cost}). {notes}*"
 
-    def on_create(*values):
+    def on_create(request: gr.Request, *values):
         *request_values, confirmed, current = values
         try:
-            answer = studio.create(build_request(*request_values), confirm=bool(confirmed))
+            answer = studio.create(build_request(*request_values), owner=owner_of(request), confirm=bool(confirmed))
         except Exception as exc:  # a StudioError message is written for people
             return current, f"**Could not start:** {exc}", cost_meter(None)
         meter_html = cost_meter(answer)
@@ -130,6 +142,12 @@ def build(studio: Studio) -> None:
         return ids, f"Started {len(answer['job_ids'])} job(s). They keep running if you close this page.", meter_html
 
     on_any_change(fields, on_estimate, fields, meter)
+    gr.on([gr.context.Context.root_block.load], on_estimate, fields, meter, api_visibility="private",
+          show_progress="hidden")
+    image.upload(on_media, image, [image_id, notice], api_visibility="private")
+    image.clear(lambda: (None, ""), None, [image_id, notice], api_visibility="private")
+    audio.upload(on_media, audio, [audio_id, notice], api_visibility="private")
+    audio.clear(lambda: (None, ""), None, [audio_id, notice], api_visibility="private")
     mode.change(on_mode, mode, [image, model], api_visibility="private")
     platform.change(on_platform, [platform, aspect, duration], [aspect, resolution, duration],
                     api_visibility="private")

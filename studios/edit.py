@@ -7,7 +7,9 @@ from pathlib import Path
 import gradio as gr
 
 from core.studio import Studio
-from studios.common import ai_box, asset_choices, asset_picker, job_watch, refresh_on
+from studios.common import ai_box, asset_picker, job_watch, refresh_on
+from studios.files import served
+from studios.session import owner_of
 
 GRADES = ["none", "warm", "cool", "teal-orange", "vintage", "bw", "vivid"]
 TRANSITIONS = ["fade", "dissolve", "wipeleft", "wiperight", "slideup", "slidedown", "circleopen", "fadeblack"]
@@ -31,8 +33,8 @@ def build_ops(start, end, fast_trim, speed, stabilize, grade, brightness, contra
     if grade != "none" or any(abs(v - d) > 1e-6 for v, d in ((brightness, 0), (contrast, 1), (saturation, 1), (gamma, 1))):
         ops.append({"kind": "color_grade", "preset": grade, "brightness": brightness, "contrast": contrast,
                     "saturation": saturation, "gamma": gamma})
-    if lut:
-        ops.append({"kind": "lut", "path": lut})
+    if lut:  # the uploaded .cube file's text: a LUT is never named by a server path
+        ops.append({"kind": "lut", "cube": Path(lut).read_text(encoding="utf-8", errors="replace")})
     if text and text.strip():
         ops.append({"kind": "text", "text": text.strip(), "position": text_position, "box": True})
     srt = Path(srt_file).read_text(encoding="utf-8", errors="replace") if srt_file else (captions_text or "")
@@ -92,7 +94,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
                 reset_btn = gr.Button("Reset to original")
             notice = gr.Markdown("")
             with gr.Accordion("Join clips with a transition", open=False):
-                others = gr.Dropdown(asset_choices(studio), value=[], multiselect=True, label="Clips to add after this one")
+                others = gr.Dropdown([], value=[], multiselect=True, label="Clips to add after this one")
                 with gr.Row():
                     transition = gr.Dropdown(TRANSITIONS, value="fade", label="Transition")
                     trans_dur = gr.Slider(0.2, 2, value=0.5, step=0.1, label="Transition (s)")
@@ -106,35 +108,37 @@ def build(studio: Studio, tab: gr.Tab) -> None:
     edits = [start, end, fast, speed, stabilize, grade, brightness, contrast, saturation, gamma, lut, text,
              text_position, srt_file, captions_text, loudness, denoise_audio, volume, interpolate]
 
-    def on_select(asset_id, first):
+    def on_select(asset_id, first, request: gr.Request):
         if not asset_id:
             return gr.update(), "", None, gr.update(), gr.update(), first
-        info = studio.edit.describe(asset_id)
+        owner = owner_of(request)
+        info = studio.edit.describe(asset_id, owner=owner)
         limit = gr.update(maximum=round(info["duration_s"], 2), value=0)
-        return (studio.edit.strip(asset_id), f"**{info['title']}** - {info['summary']}", None, limit, limit,
-                first or asset_id)
+        return (served(studio.edit.strip(asset_id, owner=owner), owner), f"**{info['title']}** - {info['summary']}",
+                None, limit, limit, first or asset_id)
 
-    def on_preview(asset_id, *values):
+    def on_preview(asset_id, request: gr.Request, *values):
         if not asset_id:
             return gr.update(), "Pick a clip first."
         try:
-            result = studio.edit.preview(asset_id, build_ops(*values))
+            owner = owner_of(request)
+            result = studio.edit.preview(asset_id, build_ops(*values), owner=owner)
         except Exception as exc:
             return gr.update(), f"**Cannot preview:** {exc}"
-        return result["path"], f"Preview: {result['summary']}"
+        return served(result["path"], owner), f"Preview: {result['summary']}"
 
-    def on_apply(asset_id, ids, *values):
+    def on_apply(asset_id, ids, request: gr.Request, *values):
         if not asset_id:
             return ids, "Pick a clip first."
         try:
-            job_id = studio.edit.apply(asset_id, build_ops(*values))
+            job_id = studio.edit.apply(asset_id, build_ops(*values), owner=owner_of(request))
         except Exception as exc:
             return ids, f"**Cannot apply:** {exc}"
         return [job_id] + list(ids), "Rendering the new version; the original stays as it is."
 
-    def on_join(asset_id, extra, kind, seconds, ids):
+    def on_join(asset_id, extra, kind, seconds, ids, request: gr.Request):
         try:
-            job_id = studio.edit.join([asset_id, *(extra or [])], kind, seconds)
+            job_id = studio.edit.join([asset_id, *(extra or [])], kind, seconds, owner=owner_of(request))
         except Exception as exc:
             return ids, f"**Cannot join:** {exc}"
         return [job_id] + list(ids), "Joining the clips."

@@ -5,8 +5,9 @@ from __future__ import annotations
 import gradio as gr
 
 from core.studio import Studio
-from studios.common import (ai_box, asset_choices, asset_picker, job_watch, on_any_change, refresh_on,
-                            wire_apply)
+from studios.common import ai_box, asset_picker, job_watch, on_any_change, refresh_on, wire_apply
+from studios.files import served
+from studios.session import owner_of, owner_or_none
 
 QUALITY = {"Quick": {"preset": "veryfast", "crf": 22}, "Balanced": {"preset": "faster", "crf": 19},
            "Best": {"preset": "medium", "crf": 17}}
@@ -46,7 +47,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
             quality = gr.Radio(list(QUALITY), value="Balanced", label="Quality preset")
             with gr.Row():
                 apply_btn = gr.Button("Enhance", variant="primary")
-            batch = gr.Dropdown(asset_choices(studio), value=[], multiselect=True, label="Batch: more clips, same settings")
+            batch = gr.Dropdown([], value=[], multiselect=True, label="Batch: more clips, same settings")
             batch_btn = gr.Button("Enhance all as one batch")
             notice = gr.Markdown("")
             with gr.Accordion("AI upscaling (FlashVSR, priced before running)", open=False):
@@ -66,29 +67,34 @@ def build(studio: Studio, tab: gr.Tab) -> None:
 
     settings = [upscale, fps, denoise, sharpen, look, quality]
 
-    def on_change(asset_id, *values):
-        if not asset_id:
+    def on_change(asset_id, request: gr.Request, *values):
+        owner = owner_or_none(request)
+        if not asset_id or owner is None:
             return "Pick a clip to see what it is and what it will become."
         try:
-            return f"**{studio.edit.outcome(asset_id, build_ops(*values))}**"
+            return f"**{studio.edit.outcome(asset_id, build_ops(*values), owner=owner)}**"
         except Exception as exc:
             return f"**Not possible:** {exc}"
 
-    def on_select(asset_id):
-        return (studio.asset(asset_id)["path"] if asset_id else None), None, ""
+    def on_select(asset_id, request: gr.Request):
+        if not asset_id:
+            return None, None, ""
+        owner = owner_of(request)
+        return served(studio.asset(asset_id, owner=owner)["path"], owner), None, ""
 
-    def on_compare(asset_id, enhanced_id):
+    def on_compare(asset_id, enhanced_id, request: gr.Request):
         if not asset_id:
             return None, "Pick a clip first."
         if not enhanced_id:
             return None, "Enhance the clip first: the comparison needs its enhanced version."
         try:
-            if studio.asset(enhanced_id)["parent_id"] != asset_id:
+            owner = owner_of(request)
+            if studio.asset(enhanced_id, owner=owner)["parent_id"] != asset_id:
                 return None, "The latest enhanced result is of another clip: enhance this clip first."
-            made = studio.edit.compare(asset_id, enhanced_id)
+            made = studio.edit.compare(asset_id, enhanced_id, owner=owner)
         except Exception as exc:
             return None, f"**Could not compare:** {exc}"
-        return made["path"], f"Left half original, right half enhanced, same moment: {made['summary']}."
+        return served(made["path"], owner), f"Left half original, right half enhanced, same moment: {made['summary']}."
 
     picker.dropdown.change(on_select, picker.dropdown, [before, compared, compare_note],
                            api_visibility="private")

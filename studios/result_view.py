@@ -9,6 +9,7 @@ from pathlib import Path
 import gradio as gr
 
 from core.media.ops_output import codec_label
+from studios.files import served
 
 # (suffix, codec) pairs that Chromium, Firefox and Safari all play in a <video> element.
 BROWSER_PLAYABLE = {(".mp4", "h264"), (".m4v", "h264"), (".mov", "h264"), (".mp4", "av1"),
@@ -52,14 +53,15 @@ def result_view(label: str, height: int = 300) -> ResultView:
     return ResultView(video, image, file, note)
 
 
-def show(asset: dict | None) -> list:
-    """Updates for ResultView.components that show `asset` (or clear the view for None)."""
+def show(asset: dict | None, owner: str | None = None) -> list:
+    """Updates for ResultView.components that show `owner`'s `asset` (or clear the view for None)."""
     if asset is None:
         return [gr.update(value=None, visible=True), gr.update(value=None, visible=False),
                 gr.update(value=None, visible=False), gr.update(value="", visible=False)]
     kind = display_kind(asset)
-    picture = asset["path"] if kind == "image" else asset.get("poster")
-    return [gr.update(value=asset["path"] if kind == "video" else None, visible=kind == "video"),
+    file = served(asset["path"], owner)
+    picture = file if kind == "image" else served(asset.get("poster"), owner)
+    return [gr.update(value=file if kind == "video" else None, visible=kind == "video"),
             gr.update(value=picture if kind != "video" else None, visible=kind != "video"),
-            gr.update(value=asset["path"], visible=True),
+            gr.update(value=file, visible=True),
             gr.update(value=unplayable_note(asset) if kind == "poster" else "", visible=kind == "poster")]

@@ -8,6 +8,8 @@ import gradio as gr
 
 from core.studio import Studio
 from studios.common import asset_picker, on_any_change, refresh_on
+from studios.files import served
+from studios.session import owner_of, owner_or_none
 from studios.widgets import job_panel
 
 DEFAULT_PLATFORMS = ["instagram_reels", "tiktok", "youtube_shorts", "linkedin_landscape", "x"]
@@ -87,36 +89,44 @@ def build(studio: Studio, tab: gr.Tab) -> None:
 
     inputs = [chosen, reframe, focus, focus_x, focus_y, segment, captions, srt, title]
 
-    def on_plan(asset_id, *values):
-        if not asset_id:
+    def on_plan(asset_id, request: gr.Request, *values):
+        owner = owner_or_none(request)
+        if not asset_id or owner is None:
             return ""
         try:
-            return plan_html(studio.social.plan(asset_id, options(*values)))
+            return plan_html(studio.social.plan(asset_id, options(*values), owner=owner))
         except Exception as exc:
             return f"<div class='vs-issue'>{escape(str(exc))}</div>"
 
-    def on_zones(asset_id, chosen_ids, reframe_mode, focus_label, fx, fy):
+    def on_zones(asset_id, chosen_ids, reframe_mode, focus_label, fx, fy, request: gr.Request):
         if not asset_id or not chosen_ids:
             return gr.update(), "Pick a video and at least one platform."
         point = (fx, fy) if FOCUS[focus_label] == "point" else (0.5, 0.5)
-        return studio.social.safe_zones(asset_id, list(chosen_ids), reframe_mode, point), ""
+        try:
+            owner = owner_of(request)
+            return served(studio.social.safe_zones(asset_id, list(chosen_ids), reframe_mode, point, owner=owner),
+                          owner), ""
+        except Exception as exc:
+            return gr.update(), f"**Cannot show the safe zones:** {exc}"
 
-    def on_go(asset_id, *values):
+    def on_go(asset_id, request: gr.Request, *values):
         if not asset_id:
             return None, "Pick a video first."
         try:
-            return studio.social.pack(asset_id, options(*values)), "Rendering every platform from one decode..."
+            job = studio.social.pack(asset_id, options(*values), owner=owner_of(request))
+            return job, "Rendering every platform from one decode..."
         except Exception as exc:
             return None, f"**Cannot make the pack:** {exc}"
 
-    def on_tick(current):
-        if not current:
+    def on_tick(current, request: gr.Request):
+        owner = owner_or_none(request)
+        if not current or owner is None:
             return gr.update(), gr.update(), gr.update()
-        view = studio.job(current)
+        view = studio.job(current, owner=owner)
         if view["status"] != "succeeded":
             return job_panel([view]), gr.update(), gr.update()
-        result = studio.social.result(current)
-        return job_panel([view]), compliance_html(result), result.get("zip")
+        result = studio.social.result(current, owner=owner)
+        return job_panel([view]), compliance_html(result), served(result.get("zip"), owner)
 
     on_any_change([picker.dropdown, *inputs], on_plan, [picker.dropdown, *inputs], plan_view)
     zones_btn.click(on_zones, [picker.dropdown, chosen, reframe, focus, focus_x, focus_y], [zones, notice],

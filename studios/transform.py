@@ -5,8 +5,8 @@ from __future__ import annotations
 import gradio as gr
 
 from core.studio import Studio
-from studios.common import (ai_box, asset_choices, asset_picker, job_watch, on_any_change, refresh_on,
-                            wire_apply)
+from studios.common import ai_box, asset_picker, job_watch, on_any_change, refresh_on, wire_apply
+from studios.session import owner_or_none
 
 FORMATS = {"MP4 - H.264": ("mp4", "h264"), "MP4 - H.265": ("mp4", "h265"), "MOV - H.264": ("mov", "h264"),
            "MOV - ProRes": ("mov", "prores"), "WebM - VP9 + Opus": ("webm", "vp9"), "GIF": ("gif", "gif")}
@@ -66,7 +66,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
                                       label="Resolution (short side)")
                 speed = gr.Slider(0.25, 4, value=1, step=0.05, label="Speed (slow motion < 1 < time-lapse)")
             apply_btn = gr.Button("Convert", variant="primary")
-            batch = gr.Dropdown(asset_choices(studio), value=[], multiselect=True, label="Batch: more clips, same settings")
+            batch = gr.Dropdown([], value=[], multiselect=True, label="Batch: more clips, same settings")
             batch_btn = gr.Button("Convert all")
             notice = gr.Markdown("")
             with gr.Accordion("Style transfer (providers, priced before running)", open=False):
@@ -85,11 +85,12 @@ def build(studio: Studio, tab: gr.Tab) -> None:
 
     fmt.change(controls_for, fmt, [crf, gif_size], api_visibility="private", show_progress="hidden")
 
-    def on_change(asset_id, *values):
-        if not asset_id:
+    def on_change(asset_id, request: gr.Request, *values):
+        owner = owner_or_none(request)
+        if not asset_id or owner is None:
             return ""
         try:
-            return f"**{studio.edit.outcome(asset_id, build_ops(*values))}**"
+            return f"**{studio.edit.outcome(asset_id, build_ops(*values), owner=owner)}**"
         except Exception as exc:
             return f"**Not possible:** {exc}"
 

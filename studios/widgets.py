@@ -90,3 +90,19 @@ def provider_banner(rows: list[dict]) -> str:
         kind = "free, offline" if row["free"] else "paid"
         parts.append(f"<b>{escape(row['provider'])}</b>: {state} ({kind}, {row['models']} models)")
     return "<div class='vs-banner'>Providers &middot; " + " &middot; ".join(parts) + "</div>"
+
+
+def links_html(links: list[dict], base: str = "") -> str:
+    """An asset's live share links: address, expiry and downloads so far."""
+    if not links:
+        return "<div class='vs-note'>No live links. A link downloads the file without login until it expires.</div>"
+    rows = "".join(f"<tr><td><a href='{escape(link['url'])}' target='_blank'>{escape(base + link['url'][:24])}&hellip;</a>"
+                   f"</td><td>until {escape(link['expires_at'].replace('T', ' '))} UTC</td>"
+                   f"<td>{link['downloads']} download(s)</td></tr>" for link in links)
+    return f"<div class='vs-jobs'><table><tr><th>Link</th><th>Expires</th><th>Used</th></tr>{rows}</table></div>"
+
+
+def open_banner() -> str:
+    return ("<div class='vs-banner' style='background:#fef3c7;color:#92400e'><b>Open to the network with no "
+            "login.</b> Anyone who can reach this address can use this studio, its keys and its files "
+            "(VIDEO_STUDIO_ALLOW_OPEN=1). For a team, set VIDEO_STUDIO_AUTH=password or hf.</div>")

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import pytest
 
 from tests.test_app_api import connect, free_port, launch, stop
+from tests.helpers import OWNER
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed")]
@@ -21,7 +22,7 @@ def seed_library(home, clip) -> None:
     from core.settings import Settings
 
     studio = build_studio(Settings(VIDEO_STUDIO_HOME=home))
-    studio.import_media(clip, title="seeded clip")
+    studio.import_media(clip, title="seeded clip", owner=OWNER)
     studio.stop()
 
 

@@ -85,7 +85,7 @@ class Harness:
         self.db = Database(f"sqlite:///{home / 'studio.db'}")
         (home / "media").mkdir(parents=True, exist_ok=True)
         (home / "work").mkdir(parents=True, exist_ok=True)
-        self.store = MediaStore(home / "media", home / "work", "secret")
+        self.store = MediaStore(home / "media", home / "work")
         self.library = Library(self.db, self.store)
         self.ledger = Ledger(self.db)
         self.jobs = JobStore(self.db)
@@ -139,7 +139,7 @@ def test_job_succeeds_once_and_settles_actual(tmp_path, clip):
     assert job.status == JobStatus.SUCCEEDED, job.error
     assert fake.submits == ["alpha"]
     assert job.task_id == "task-1"
-    asset = h.library.get(job.asset_ids[0])
+    asset = h.library.get(job.asset_ids[0], "ana")
     assert Path(asset.path).exists() and asset.duration_s == pytest.approx(1.0, abs=0.1)
     assert asset.job_id == job_id and asset.model == "alpha"
     entry = h.ledger.entry(job_id)

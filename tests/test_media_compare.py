@@ -13,6 +13,7 @@ from core.media.compare import split_compare
 from core.media.probe import probe
 from tests.conftest import make_clip
 from tests.test_media_support import assert_browser_mp4, frame_rgb
+from tests.helpers import OWNER
 
 TOP_BAND = 0.15  # the labels sit in the top 15 % of the frame
 
@@ -102,11 +103,11 @@ def test_a_broken_file_is_refused(pair, tmp_path):
 def test_compare_through_the_facade(studio, clip_factory):
     from studios.api import json_safe
 
-    original = studio.import_media(clip_factory("o.mp4", seconds=1, size="320x180"), title="original")
-    enhanced = studio.import_media(clip_factory("e.mp4", seconds=1, size="640x360"), title="enhanced")
-    made = studio.edit.compare(original["id"], enhanced["id"])
+    original = studio.import_media(clip_factory("o.mp4", seconds=1, size="320x180"), title="original", owner=OWNER)
+    enhanced = studio.import_media(clip_factory("e.mp4", seconds=1, size="640x360"), title="enhanced", owner=OWNER)
+    made = studio.edit.compare(original["id"], enhanced["id"], owner=OWNER)
     info = probe(made["path"])
     assert Path(made["path"]).exists() and (info.width, info.height) == (640, 360)
     assert made["summary"] == info.summary()
-    assert len(studio.assets()) == 2  # a comparison is not a library version
+    assert len(studio.assets(owner=OWNER)) == 2  # a comparison is not a library version
     assert set(json_safe(made)) == {"file_path", "summary"}  # what /compare answers

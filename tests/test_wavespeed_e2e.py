@@ -9,7 +9,7 @@ from PIL import Image
 from app import build_studio
 from core.media.probe import probe
 from core.settings import Settings
-from tests.helpers import wait_for_job
+from tests.helpers import OWNER, wait_for_job
 from tests.fakes.wavespeed_vendor import start_fake_wavespeed
 
 
@@ -39,7 +39,7 @@ def test_wan_t2v_vertical_sends_documented_size_and_settles_estimate(paid_studio
     _, fake = vendor
     answer = paid_studio.create({"operation": "text-to-video", "prompt": "a red kite over dunes",
                                  "model": "wan-2.5-t2v", "aspect": "9:16", "resolution": "720p",
-                                 "duration": 5, "seed": 11})
+                                 "duration": 5, "seed": 11}, owner=OWNER)
     assert answer["ok"], answer["issues"]
     assert answer["total_usd"] == pytest.approx(0.50)
     job = wait_for_job(paid_studio, answer["job_ids"][0])
@@ -48,21 +48,21 @@ def test_wan_t2v_vertical_sends_documented_size_and_settles_estimate(paid_studio
     assert body["size"] == "720*1280" and body["duration"] == 5 and body["seed"] == 11
     assert body["prompt"] == "a red kite over dunes" and "resolution" not in body
     assert fake.submits["alibaba/wan-2.5/text-to-video"] == 1
-    asset = paid_studio.asset(job["asset_id"])
+    asset = paid_studio.asset(job["asset_id"], owner=OWNER)
     assert probe(asset["path"]).video_codec == "h264"
     assert asset["provider"] == "wavespeed" and asset["model"] == "wan-2.5-t2v"
     entry = paid_studio.ledger.entry(job["id"])
     assert entry.state == "charged" and entry.actual_usd == entry.estimate_usd == 0.5
     assert job["actual_usd"] == job["estimate_usd"] == 0.5
-    assert paid_studio.ledger_summary()["month_spend_usd"] == 0.5
+    assert paid_studio.ledger_summary(owner=OWNER)["month_spend_usd"] == 0.5
 
 
 def test_i2v_uploads_the_photo_and_sends_resolution(paid_studio, vendor, tmp_path):
     _, fake = vendor
     photo = tmp_path / "p.jpg"
     Image.new("RGB", (800, 600), (20, 120, 200)).save(photo)
-    answer = paid_studio.create({"operation": "image-to-video", "prompt": "slow zoom", "image": str(photo),
-                                 "model": "wan-2.5-i2v", "resolution": "480p", "duration": 5})
+    answer = paid_studio.create({"operation": "image-to-video", "prompt": "slow zoom", "image": paid_studio.import_media(photo, owner=OWNER)["id"],
+                                 "model": "wan-2.5-i2v", "resolution": "480p", "duration": 5}, owner=OWNER)
     assert answer["ok"], answer["issues"]
     job = wait_for_job(paid_studio, answer["job_ids"][0])
     assert job["status"] == "succeeded", job["error"]
@@ -75,21 +75,21 @@ def test_expensive_run_needs_confirmation_and_budget(paid_studio, vendor):
     _, fake = vendor
     request = {"operation": "text-to-video", "prompt": "a choir in a cathedral", "model": "veo-3.1-t2v",
                "aspect": "16:9", "resolution": "1080p", "duration": 8}
-    first = paid_studio.create(request)
+    first = paid_studio.create(request, owner=OWNER)
     assert not first["ok"] and first["needs_confirmation"] and first["total_usd"] > 1
     assert fake.submits["google/veo3.1/text-to-video"] == 0
-    second = paid_studio.create(request, confirm=True)
+    second = paid_studio.create(request, confirm=True, owner=OWNER)
     assert second["ok"]
     assert wait_for_job(paid_studio, second["job_ids"][0])["status"] == "succeeded"
 
 
 def test_over_budget_run_is_refused_before_submit(paid_studio, vendor):
     _, fake = vendor
-    budget = paid_studio.plan.monthly_budget_usd
+    budget = paid_studio.plan_for(OWNER).monthly_budget_usd
     paid_studio.ledger.reserve(job_id="earlier", owner="local", provider="wavespeed", model="x",
                                estimate_usd=budget - 0.1, verified=True)
     answer = paid_studio.create({"prompt": "a fox", "model": "wan-2.5-t2v", "aspect": "16:9",
-                                 "resolution": "720p", "duration": 5})
+                                 "resolution": "720p", "duration": 5}, owner=OWNER)
     assert not answer["ok"]
     assert any(i["field"] in ("budget", "cost") or "budget" in i["message"].lower() for i in answer["issues"])
     assert sum(fake.submits.values()) == 0
@@ -99,7 +99,7 @@ def test_vendor_failure_is_reported_and_released(paid_studio, vendor):
     _, fake = vendor
     fake.behave("alibaba/wan-2.5/text-to-video", steps=["created", "failed"], error="NSFW content detected")
     answer = paid_studio.create({"prompt": "x y z", "model": "wan-2.5-t2v", "aspect": "16:9",
-                                 "resolution": "480p", "duration": 5})
+                                 "resolution": "480p", "duration": 5}, owner=OWNER)
     job = wait_for_job(paid_studio, answer["job_ids"][0])
     assert job["status"] == "failed" and "NSFW" in job["error"]
     assert paid_studio.ledger.entry(job["id"]).actual_usd == 0
@@ -110,10 +110,10 @@ def test_prompt_helper_is_paid_once_and_recorded(paid_studio, vendor):
     fake.behave("wavespeed-ai/prompt-optimizer", steps=["created", "completed"], outputs="text",
                 text="A slow dolly across a misty harbour at dawn, soft gold light")
     assert "$0.001" in paid_studio.prompts.label()
-    result = paid_studio.enhance_prompt("harbour at dawn")
+    result = paid_studio.enhance_prompt("harbour at dawn", owner=OWNER)
     assert result["prompt"].startswith("A slow dolly") and result["cost_usd"] == 0.001
     assert fake.submits["wavespeed-ai/prompt-optimizer"] == 1
-    assert paid_studio.ledger_summary()["month_spend_usd"] == pytest.approx(0.0, abs=0.01)
+    assert paid_studio.ledger_summary(owner=OWNER)["month_spend_usd"] == pytest.approx(0.0, abs=0.01)
     entries = [e for e in paid_studio.ledger.entries("local") if e.model == "prompt-optimizer"]
     assert [(e.state, e.actual_usd) for e in entries] == [("charged", 0.001)]
 
@@ -121,7 +121,7 @@ def test_prompt_helper_is_paid_once_and_recorded(paid_studio, vendor):
 def test_prompt_helper_failure_falls_back_offline(paid_studio, vendor):
     _, fake = vendor
     fake.behave("wavespeed-ai/prompt-optimizer", submit_status=500)
-    result = paid_studio.enhance_prompt("harbour at dawn", template="cinematic")
+    result = paid_studio.enhance_prompt("harbour at dawn", template="cinematic", owner=OWNER)
     assert result["source"] == "offline template" and result["cost_usd"] == 0
     assert "could not help" in result["notes"][0]
     entries = [e for e in paid_studio.ledger.entries("local") if e.model == "prompt-optimizer"]

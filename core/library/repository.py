@@ -5,7 +5,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -32,9 +32,11 @@ class Library:
     "offline draft" tag) are optional; the text index is chosen for the database."""
 
     def __init__(self, db: Database, store: MediaStore, *, cache: MediaCache | None = None,
-                 offline_models: Iterable[str] = (), index: TextIndex | None = None) -> None:
+                 offline_models: Iterable[str] = (), index: TextIndex | None = None,
+                 on_added: Callable[[Asset], None] | None = None) -> None:
         self.db = db
         self.store = store
+        self.on_added = on_added  # e.g. the audit log's "created" event
         self.cache = cache
         self.offline_models = frozenset(offline_models)
         self.index = index or index_for(db.engine)
@@ -84,6 +86,9 @@ class Library:
             s.execute(insert(Asset), [a.model_dump() for a in assets])
             if tag_rows:
                 s.execute(insert(AssetTag), tag_rows)
+        if self.on_added:
+            for asset in assets:
+                self.on_added(asset)
 
     def fill_in_older_assets(self) -> int:
         """Give assets recorded before tags existed (no tag rows) their derived facts and
@@ -103,10 +108,11 @@ class Library:
                 s.execute(insert(AssetTag), rows)
         return len(older)
 
-    def get(self, asset_id: str, owner: str | None = None) -> Asset:
+    def get(self, asset_id: str, owner: str) -> Asset:
+        """`owner`'s asset; someone else's id answers exactly like a missing one."""
         with self.db.session() as s:
-            asset = s.get(Asset, asset_id)
-        if asset is None or asset.deleted or (owner and asset.owner != owner):
+            asset = s.get(Asset, asset_id) if isinstance(asset_id, str) else None
+        if asset is None or asset.deleted or asset.owner != owner:
             raise NotFound(f"Asset {asset_id} was not found.", "Pick an asset from the library.")
         return asset
 
@@ -129,19 +135,23 @@ class Library:
                 asset.actual_usd = round(actual_usd, 4)
                 s.add(asset)
 
-    def lineage(self, asset_id: str) -> list[Asset]:
-        """The asset and its ancestors, newest first."""
-        chain: list[Asset] = []
-        current: str | None = asset_id
+    def lineage(self, asset_id: str, owner: str) -> list[Asset]:
+        """The asset and its ancestors, newest first (only `owner`'s; a deleted ancestor ends it)."""
+        chain: list[Asset] = [self.get(asset_id, owner)]
+        current = chain[0].parent_id
         while current and len(chain) < 100:
-            asset = self.get(current)
+            try:
+                asset = self.get(current, owner)
+            except NotFound:
+                break
             chain.append(asset)
             current = asset.parent_id
         return chain
 
-    def children(self, asset_id: str) -> list[Asset]:
+    def children(self, asset_id: str, owner: str) -> list[Asset]:
         with self.db.session() as s:
-            stmt = select(Asset).where(Asset.parent_id == asset_id).order_by(col(Asset.created_at))
+            stmt = select(Asset).where(Asset.parent_id == asset_id, Asset.owner == owner,
+                                       Asset.deleted == False).order_by(col(Asset.created_at))  # noqa: E712
             return list(s.exec(stmt))
 
     def _poster(self, video: Path) -> Path:

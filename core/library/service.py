@@ -50,7 +50,7 @@ class LibraryService:
         cache when seen before), its collections and how many versions were made from it."""
         asset = self.d.library.get(asset_id, owner)
         out = {"asset": asset_view(asset), "collections": self.collections.of_asset(owner, asset.id),
-               "children": len(self.d.library.children(asset.id)), "facts": None, "strip": None, "poster": None}
+               "children": len(self.d.library.children(asset.id, owner)), "facts": None, "strip": None, "poster": None}
         if asset.width and asset.duration_s:
             info = self.d.cache.probe(asset.path)
             out.update(facts={**info.to_dict(), "summary": info.summary()},
