@@ -72,7 +72,7 @@ def synthetic(count: int, seed: int = 3) -> list[Asset]:
 def build(count: int) -> tuple[Database, Library, Path]:
     home = Path(tempfile.mkdtemp(prefix="bench-library-"))
     db = Database(f"sqlite:///{home / 'studio.db'}")
-    library = Library(db, MediaStore(home / "media", home / "work", secret="bench"), index=Fts5Index())
+    library = Library(db, MediaStore(home / "media", home / "work"), index=Fts5Index())
     rows = synthetic(count)
     started = time.perf_counter()
     for chunk in range(0, len(rows), 2000):

@@ -140,8 +140,8 @@ def test_imports_are_bounded_and_leave_nothing_behind(studio, tmp_path):
 def test_deleting_an_asset_removes_its_file_and_links(studio, alice):
     path = Path(studio.asset(alice["made"], owner="alice")["path"])
     studio.share(alice["made"], 3600, owner="alice")
-    assert studio.delete_asset(alice["made"], owner="alice") == {"id": alice["made"], "deleted": True,
-                                                                  "links_revoked": 1}
+    answer = studio.delete_asset(alice["made"], owner="alice")
+    assert answer["deleted"] and answer["asset_id"] == alice["made"] and answer["links_revoked"] == 1
     assert not path.exists()
     with pytest.raises(NotFound):
         studio.asset(alice["made"], owner="alice")

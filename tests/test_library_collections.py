@@ -13,6 +13,7 @@ import pytest
 
 from core.errors import InvalidInput, NotFound
 from tests.test_library_search import BASE, record
+from tests.helpers import OWNER
 
 
 def sha(path) -> str:
@@ -21,7 +22,7 @@ def sha(path) -> str:
 
 def version_of(studio, parent_id: str, operation: str, **fields) -> str:
     """A real file made 'from' `parent_id` (a copy is enough: the library records, it does not judge)."""
-    parent = studio.library.get(parent_id)
+    parent = studio.library.get(parent_id, OWNER)
     dest = studio.store.new_path("local", ".mp4", operation)
     shutil.copyfile(parent.path, dest)
     return studio.library.add(dest, owner="local", operation=operation, parent_id=parent_id, **fields).id
@@ -29,8 +30,8 @@ def version_of(studio, parent_id: str, operation: str, **fields) -> str:
 
 @pytest.fixture
 def clips(studio, clip_factory):
-    first = studio.import_media(clip_factory("first.mp4", seconds=1), title="First take")
-    second = studio.import_media(clip_factory("second.mp4", seconds=1, size="240x320"), title="Second take")
+    first = studio.import_media(clip_factory("first.mp4", seconds=1), title="First take", owner=OWNER)
+    second = studio.import_media(clip_factory("second.mp4", seconds=1, size="240x320"), title="Second take", owner=OWNER)
     return first["id"], second["id"]
 
 
@@ -80,7 +81,7 @@ def test_collection_zip_holds_every_file_with_its_manifest(studio, clips):
         assert set(entries) == {first, second, child}
         assert sorted(zf.namelist()) == sorted([e["file"] for e in entries.values()] + ["manifest.json"])
         for asset_id, entry in entries.items():
-            asset = studio.asset(asset_id)
+            asset = studio.asset(asset_id, owner=OWNER)
             assert hashlib.sha256(zf.read(entry["file"])).hexdigest() == sha(asset["path"])
             for key in ("title", "prompt", "model", "settings", "operation"):
                 assert entry[key] == asset[key]
@@ -123,7 +124,7 @@ def test_delete_with_care_and_disk_use(studio, clips):
     cid = studio.create_collection("Keep", owner="local")["id"]
     studio.add_to_collection(cid, [first], owner="local")
     before = studio.disk_use(owner="local")
-    files = {a: (studio.asset(a)["path"], studio.asset(a)["poster"]) for a in (first, second, child)}
+    files = {a: (studio.asset(a, owner=OWNER)["path"], studio.asset(a, owner=OWNER)["poster"]) for a in (first, second, child)}
     assert before["assets"] == 3
     assert before["file_bytes"] == sum(Path(p).stat().st_size for p, _ in files.values())
     assert before["bytes"] == before["file_bytes"] + sum(Path(p).stat().st_size for _, p in files.values())
@@ -143,8 +144,8 @@ def test_delete_with_care_and_disk_use(studio, clips):
     assert done["deleted"] is True and done["freed_bytes"] == size
     assert not any(Path(p).exists() for p in files[first])
     with pytest.raises(NotFound):
-        studio.asset(first)
-    assert studio.asset(child)["parent_id"] is None
+        studio.asset(first, owner=OWNER)
+    assert studio.asset(child, owner=OWNER)["parent_id"] is None
     assert studio.collections(owner="local")[0]["asset_ids"] == []
     assert studio.versions(child, owner="local")["root_id"] == child
 

@@ -8,7 +8,7 @@ from PIL import Image
 
 from core.library.fingerprint import file_sha256
 from core.library.reuse import request_fingerprint, reuse_key
-from tests.helpers import wait_for_job
+from tests.helpers import OWNER, wait_for_job
 
 
 def key(request: dict, model: str = "wan-2.5-i2v") -> str:
@@ -49,27 +49,27 @@ def test_key_changes_with_seed_settings_model_and_input_content(tmp_path):
 
 
 def test_an_identical_request_is_offered_the_earlier_asset(studio, tmp_path):
-    image = photo(tmp_path / "portrait.png")
+    image = studio.import_media(photo(tmp_path / "portrait.png"), owner=OWNER)["id"]
     request = {"operation": "image-to-video", "image": image, "prompt": "gentle breeze", "aspect": "16:9",
                "resolution": "480p", "duration": 2, "seed": 11}
-    assert studio.find_reuse(request, owner="local") is None
-    answer = studio.create(request)
+    assert studio.find_reuse(request, owner=OWNER) is None
+    answer = studio.create(request, owner=OWNER)
     job = wait_for_job(studio, answer["job_ids"][0])
     assert job["status"] == "succeeded", job["error"]
-    asset = studio.asset(job["asset_id"])
+    asset = studio.asset(job["asset_id"], owner=OWNER)
 
     same_picture_elsewhere = tmp_path / "renamed.png"
-    shutil.copyfile(image, same_picture_elsewhere)
-    offered = studio.find_reuse({**request, "image": str(same_picture_elsewhere), "quality": "standard"},
-                                owner="local")
+    shutil.copyfile(tmp_path / "portrait.png", same_picture_elsewhere)
+    again = studio.import_media(same_picture_elsewhere, owner=OWNER)["id"]  # another asset, same bytes
+    offered = studio.find_reuse({**request, "image": again, "quality": "standard"}, owner=OWNER)
     assert offered == {"asset_id": asset["id"], "created_at": asset["created_at"], "cost_usd": asset["cost"],
                        "title": asset["title"], "model": asset["model"]}
-    assert studio.find_reuse({**request, "seed": 12}, owner="local") is None
-    assert studio.find_reuse({**request, "prompt": "strong wind"}, owner="local") is None
-    assert studio.find_reuse(request, owner="bob") is None
-    photo(tmp_path / "portrait.png", colour=(10, 10, 200))
-    assert studio.find_reuse(request, owner="local") is None
-    photo(tmp_path / "portrait.png")
-    assert studio.find_reuse(request, owner="local")["asset_id"] == asset["id"]
-    studio.delete_asset(asset["id"], owner="local")
-    assert studio.find_reuse(request, owner="local") is None
+    assert studio.find_reuse({**request, "seed": 12}, owner=OWNER) is None
+    assert studio.find_reuse({**request, "prompt": "strong wind"}, owner=OWNER) is None
+    bobs = studio.import_media(same_picture_elsewhere, owner="bob")["id"]
+    assert studio.find_reuse({**request, "image": bobs}, owner="bob") is None
+    other = studio.import_media(photo(tmp_path / "blue.png", colour=(10, 10, 200)), owner=OWNER)["id"]
+    assert studio.find_reuse({**request, "image": other}, owner=OWNER) is None
+    assert studio.find_reuse(request, owner=OWNER)["asset_id"] == asset["id"]
+    studio.delete_asset(asset["id"], owner=OWNER)
+    assert studio.find_reuse(request, owner=OWNER) is None

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from core.errors import InvalidInput, NotFound
 from core.library.models import Asset
+from tests.helpers import OWNER
 
 BASE = datetime(2025, 11, 10, 12, 0, tzinfo=UTC)
 
@@ -62,7 +63,7 @@ def test_automatic_tags_and_manual_tags(studio):
     asset_id = record(studio, width=1080, height=1920, has_audio=True, provider="local",
                       model="local-draft-t2v", settings={"platform": "tiktok", "template": "cinematic",
                                                          "motion": "dynamic", "seed": 3})
-    tags = studio.asset(asset_id)["tags"]
+    tags = studio.asset(asset_id, owner=OWNER)["tags"]
     assert set(tags) == {"9:16", "vertical", "tiktok", "cinematic", "dynamic", "local-draft-t2v",
                          "text-to-video", "has sound", "offline draft"}
     view = studio.tag_asset(asset_id, owner="local", add=["  Summer_Trip ", "B-roll"], remove=["dynamic"])
@@ -201,7 +202,7 @@ def test_a_library_from_before_search_is_upgraded_and_indexed(studio_home):
     studio = build_studio()
     try:
         assert ids(studio.search_assets({"query": "pelican"}, owner="local")) == ["old1"]
-        assert studio.asset("old1")["tags"] == ["16:9", "horizontal", "upload"]  # filled in once
+        assert studio.asset("old1", owner=OWNER)["tags"] == ["16:9", "horizontal", "upload"]  # filled in once
         assert ids(studio.search_assets({"aspect": "16:9", "tags": ["upload"]}, owner="local")) == ["old1"]
         new = record(studio, prompt="a pelican diving")
         assert set(ids(studio.search_assets({"query": "pelican"}, owner="local"))) == {"old1", new}

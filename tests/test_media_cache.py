@@ -12,6 +12,7 @@ from PIL import Image
 
 import core.library.cache as cache_module
 from core.library.cache import MediaCache
+from tests.helpers import OWNER
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def calls(monkeypatch) -> Counter:
 
 
 def test_reopening_is_answered_from_the_cache_and_clearing_loses_nothing(studio, clip_factory, calls):
-    asset = studio.import_media(clip_factory("walk.mp4", seconds=2, size="640x360"))
+    asset = studio.import_media(clip_factory("walk.mp4", seconds=2, size="640x360"), owner=OWNER)
     assert calls == {"probe": 1, "poster": 1}  # the import probed it and made its poster once
 
     start = time.perf_counter()
@@ -60,7 +61,7 @@ def test_reopening_is_answered_from_the_cache_and_clearing_loses_nothing(studio,
     assert reopened["facts"] == first["facts"] and reopened["asset"] == first["asset"]
     with Image.open(reopened["strip"]) as strip:
         assert strip.size == strip_size
-    assert studio.edit.describe(asset["id"])["summary"] == first["facts"]["summary"]
+    assert studio.edit.describe(asset["id"], owner=OWNER)["summary"] == first["facts"]["summary"]
     assert calls["probe"] == 2
 
 
@@ -103,13 +104,13 @@ def test_a_size_cap_evicts_the_least_recently_used(tmp_path, clip_factory, calls
 
 
 def test_previews_of_a_chain_are_cached(studio, clip_factory, calls):
-    asset = studio.import_media(clip_factory("p.mp4", seconds=2))
+    asset = studio.import_media(clip_factory("p.mp4", seconds=2), owner=OWNER)
     ops = [{"kind": "speed", "factor": 2.0}]
-    first = studio.edit.preview(asset["id"], ops)
-    second = studio.edit.preview(asset["id"], [dict(reversed(list(ops[0].items())))])
+    first = studio.edit.preview(asset["id"], ops, owner=OWNER)
+    second = studio.edit.preview(asset["id"], [dict(reversed(list(ops[0].items())))], owner=OWNER)
     assert first == second and calls["render"] == 1 and Path(first["path"]).suffix == ".mp4"
     assert "1.0 s" in first["summary"] or "1.0" in first["summary"]
-    studio.edit.preview(asset["id"], [{"kind": "speed", "factor": 0.5}])
+    studio.edit.preview(asset["id"], [{"kind": "speed", "factor": 0.5}], owner=OWNER)
     assert calls["render"] == 2
 
 
