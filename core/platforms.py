@@ -115,8 +115,9 @@ class PlatformSpec(BaseModel):
     video_codec: str = "h264"
     video_profile: str = "High"
     pix_fmt: str = "yuv420p"
-    video_kbps: int = Field(gt=0)
+    video_kbps: int = Field(gt=0)  # recommended (guidance, not a limit)
     video_kbps_high_fps: int | None = None
+    video_kbps_max: int | None = Field(default=None, gt=0)  # a documented cap on the video bitrate
     audio_codec: str = "aac"
     audio_kbps: int = 128
     audio_sample_rate: int = 48000
@@ -136,6 +137,8 @@ class PlatformSpec(BaseModel):
         if self.fps_min > self.fps_max or self.min_duration_s >= self.max_duration_s:
             raise ValueError("a range has its minimum above its maximum")
         missing = [g for g in FIGURE_GROUPS if g not in self.sources]
+        if self.video_kbps_max and "bitrate_cap" not in self.sources:
+            missing.append("bitrate_cap")
         if missing:
             raise ValueError(f"figures without a source: {', '.join(missing)}")
         return self
@@ -156,7 +159,9 @@ class PlatformSpec(BaseModel):
         return self.max_width or self.width, self.max_height or self.height
 
     def video_kbps_for(self, fps: float) -> int:
-        """Bitrate ceiling at a frame rate (the high-fps figure above 30 fps)."""
+        """Recommended video bitrate at a frame rate (the high-fps figure above 30 fps): guidance
+        for quality, never a limit. Only `video_kbps_max` (when documented) and the file-size
+        cap limit a file."""
         if fps > 30.5 and self.video_kbps_high_fps:
             return self.video_kbps_high_fps
         return self.video_kbps

@@ -29,7 +29,7 @@ def test_every_platform_the_issue_names_is_shipped():
 @pytest.mark.parametrize("platform_id", sorted(ISSUE_PLATFORMS))
 def test_every_figure_group_has_a_dated_source(platform_id):
     spec = get_platform(platform_id)
-    assert set(spec.sources) == set(FIGURE_GROUPS)
+    assert set(spec.sources) == set(FIGURE_GROUPS) | ({"bitrate_cap"} if spec.video_kbps_max else set())
     for group, source in spec.sources.items():
         assert source.title, group
         assert re.fullmatch(r"\d{4}(-\d{2}){0,2}", source.date), (group, source.date)
@@ -64,6 +64,8 @@ def test_reference_figures_are_kept():
     assert specs["instagram_reels"].safe_zone == SafeZone(top=270, bottom=670, left=65, right=65)
     assert specs["youtube_shorts"].video_kbps_for(30) == 8000
     assert specs["youtube_shorts"].video_kbps_for(60) == 12000
+    assert specs["youtube_shorts"].video_kbps_max is None  # a recommendation, not a cap
+    assert specs["instagram_reels"].video_kbps_max == specs["x"].video_kbps_max == 25000
 
 
 def test_safe_zone_scales_with_the_canvas():

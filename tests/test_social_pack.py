@@ -19,7 +19,8 @@ FAST = "superfast"
 
 
 def render(src, platforms, out_dir, specs=None, progress=None, **fields):
-    req = PackRequest(source=src, platforms=platforms, preset=FAST, **fields)
+    """A pack at the source's detail unless `size` says otherwise (small files, fast tests)."""
+    req = PackRequest(source=src, platforms=platforms, preset=FAST, **{"size": "source", **fields})
     plan = plan_pack(req, probe(src), specs)
     return render_pack(plan, out_dir, on_progress=progress)
 
@@ -61,6 +62,30 @@ def test_landscape_source_meets_every_spec(landscape_pack):
         assert_meets_spec(output, specs[output.platform])
         assert probe(output.video).has_audio
     assert result.all_passed and result.preview and result.preview.exists()
+
+
+def test_outputs_are_probed_at_exactly_the_platform_sizes(tmp_path, monkeypatch):
+    from core.social import manifest
+    from core.social import render as render_module
+
+    graphs = []
+    real_run = render_module.run_ffmpeg
+    monkeypatch.setattr(render_module, "run_ffmpeg",
+                        lambda args, **kw: graphs.append(args[args.index("-filter_complex") + 1])
+                        or real_run(args, **kw))
+    src = make_clip(tmp_path / "wide.mp4", seconds=1, size="320x180", rate=25)
+    sizes = {"instagram_reels": (1080, 1920), "linkedin_portrait": (1080, 1350),
+             "linkedin_square": (1080, 1080), "linkedin_landscape": (1920, 1080), "x": (1280, 720)}
+    result = render(src, list(sizes), tmp_path / "out", size="platform", safe_zone_preview=False)
+    entries = {e["platform"]: e for e in manifest(result)["platforms"]}
+    for output in result.outputs:
+        info = probe(output.video)
+        assert (info.width, info.height) == sizes[output.platform] == (
+            entries[output.platform]["width"], entries[output.platform]["height"])
+        assert output.passed, [c for c in output.checks if not c.passed]
+    reels = result.plan.platforms[0]
+    assert any("upscaled from 102x180" in n for n in reels.notes)
+    assert "crop=w=102:h=180" in graphs[0] and "scale=1080:1920:flags=lanczos" in graphs[0]
 
 
 def test_thumbnails_are_at_each_platform_size(landscape_pack):
@@ -210,15 +235,16 @@ def test_platforms_with_identical_files_share_one_encode(tmp_path, monkeypatch):
     real_run = render_module.run_ffmpeg
     monkeypatch.setattr(render_module, "run_ffmpeg",
                         lambda args, **kw: commands.append(args) or real_run(args, **kw))
-    src = make_clip(tmp_path / "clip.mp4", seconds=2, size="540x960", rate=30)
+    src = make_clip(tmp_path / "clip.mp4", seconds=3.2, size="540x960", rate=30)
     progress: dict[str, list[float]] = {}
-    result = render(src, ["instagram_reels", "tiktok", "x"], tmp_path / "plain",
+    result = render(src, ["instagram_reels", "tiktok", "youtube_shorts", "x"], tmp_path / "plain",
                     progress=lambda p, f: progress.setdefault(p, []).append(f))
     encodes = [a for a in commands[0] if str(a).endswith(".mp4") and a != str(src)]
-    assert len(encodes) == 2  # Reels and TikTok ask for the very same file
-    reels, tiktok, x = result.outputs
-    assert reels.passed and tiktok.passed and x.passed
-    assert reels.video.read_bytes() == tiktok.video.read_bytes() and reels.video != tiktok.video
+    assert len(encodes) == 2  # Reels, TikTok and Shorts accept the very same file
+    reels, tiktok, shorts, x = result.outputs
+    assert reels.passed and tiktok.passed and shorts.passed and x.passed
+    assert reels.video.read_bytes() == tiktok.video.read_bytes() == shorts.video.read_bytes()
+    assert len({reels.video, tiktok.video, shorts.video}) == 3
     assert len(progress["tiktok"]) > 2 and progress["tiktok"][-1] == 1.0
     commands.clear()
     render(src, ["instagram_reels", "tiktok"], tmp_path / "captioned", captions_text="Different safe zones")

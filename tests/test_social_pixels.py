@@ -30,7 +30,9 @@ def grey_frame(path, at_s: float) -> np.ndarray:
 
 
 def render(src, platforms, out_dir, **fields):
-    plan = plan_pack(PackRequest(source=src, platforms=platforms, preset=FAST, **fields), probe(src))
+    """At the source's detail (small frames, fast tests); placement scales with the frame."""
+    request = PackRequest(source=src, platforms=platforms, preset=FAST, **{"size": "source", **fields})
+    plan = plan_pack(request, probe(src))
     return {o.platform: o for o in render_pack(plan, out_dir).outputs}
 
 

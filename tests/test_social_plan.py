@@ -32,13 +32,38 @@ def plan_one(platform: str, info: MediaInfo | None = None, specs=None, **request
     return plan_pack(req, info or source(), specs).platforms[0]
 
 
-def test_landscape_to_vertical_is_cropped_never_stretched():
+def test_landscape_to_vertical_is_cropped_and_delivered_at_the_platform_size():
     p = plan_one("instagram_reels")
     assert p.mode == "crop"
     assert p.crop == (608, 1080)  # the largest 9:16 window of a 1920x1080 frame
-    assert abs(p.width / p.height - 9 / 16) < 0.01
-    assert (p.width, p.height) == (608, 1080)  # no bigger than the detail the crop has
-    assert any("no detail" in n for n in p.notes)
+    assert (p.width, p.height) == (1080, 1920)  # the platform's recommended size
+    assert any("upscaled from 608x1080" in n for n in p.notes)
+
+
+@pytest.mark.parametrize("platform, size", [
+    ("instagram_reels", (1080, 1920)), ("linkedin_portrait", (1080, 1350)), ("linkedin_square", (1080, 1080)),
+    ("linkedin_landscape", (1920, 1080)), ("x", (1280, 720)), ("youtube", (1920, 1080)),
+])
+def test_every_platform_gets_its_recommended_size(platform, size):
+    small = source(width=640, height=360)
+    for reframe in ("crop", "pad_blur"):
+        assert (plan_one(platform, small, reframe=reframe).width,
+                plan_one(platform, small, reframe=reframe).height) == size
+
+
+def test_keep_source_detail_renders_no_bigger_than_the_crop():
+    p = plan_one("instagram_reels", size="source")
+    assert (p.width, p.height) == (608, 1080)
+    assert not any("upscaled" in n for n in p.notes)
+    assert any("keep the source's detail" in n for n in p.notes)
+
+
+def test_a_source_bigger_than_the_platform_is_not_called_upscaled():
+    p = plan_one("youtube", source(width=3840, height=2160))
+    assert (p.width, p.height) == (1920, 1080) and not any("upscaled" in n for n in p.notes)
+    padded = plan_one("tiktok", reframe="pad_blur")  # 1920x1080 fitted into 1080x1920 shrinks
+    assert (padded.width, padded.height) == (1080, 1920) and not any("upscaled" in n for n in padded.notes)
+    assert any("upscaled from 640x360" in n for n in plan_one("tiktok", source(640, 360), reframe="pad_blur").notes)
 
 
 def test_pad_blur_keeps_the_whole_frame_at_full_size():
@@ -53,9 +78,9 @@ def test_same_shape_is_only_scaled():
 
 
 def test_small_source_is_upscaled_to_the_platform_minimum_with_a_warning():
-    p = plan_one("instagram_reels", source(width=320, height=180))
+    p = plan_one("instagram_reels", source(width=320, height=180), size="source")
     assert (p.width, p.height) == (540, 960)
-    assert any("upscaled to 540x960" in w for w in p.warnings)
+    assert any("upscaled from 102x180" in w for w in p.warnings)
 
 
 def test_long_source_is_trimmed_under_the_maximum():
@@ -111,10 +136,26 @@ def test_size_cap_triggers_two_pass_within_guidance():
     assert plan_one("x", source(seconds=60)).fit_video_kbps is None  # 512 MB is never in reach
 
 
-def test_bitrate_ceiling_keeps_the_average_within_guidance():
-    p = plan_one("youtube_shorts")  # 8 Mbps guidance; a 2 s VBV buffer could add 2 s at the max rate
-    assert p.video_kbps_cap == int(8000 * 10 / 12)
+def test_recommended_bitrate_is_guidance_and_only_a_documented_cap_binds():
+    assert plan_one("youtube_shorts").video_kbps_cap == 0  # 8 Mbps is YouTube's recommendation, not a limit
+    assert plan_one("tiktok").video_kbps_cap == 0
+    reels = plan_one("instagram_reels")  # Instagram documents at most 25 Mbps; a 2 s VBV buffer could add 2 s
+    assert reels.video_kbps_cap == int(25000 * 10 / 12)
     assert average_safe_ceiling(8000, 100) == int(8000 * 100 / 102)
+
+
+def test_reels_tiktok_and_shorts_from_one_source_share_one_file():
+    req = PackRequest(source="/clips/source.mp4", platforms=["instagram_reels", "tiktok", "youtube_shorts",
+                                                             "facebook_reels", "x"])
+    reels, tiktok, shorts, facebook, x = plan_pack(req, source()).platforms
+    assert set(reels.shares_with) == {"tiktok", "youtube_shorts"} and set(shorts.shares_with) == {
+        "instagram_reels", "tiktok"}
+    for p in (reels, tiktok, shorts):  # the strictest cap of the three, the richest audio advice
+        assert (p.video_kbps_cap, p.audio_kbps) == (int(25000 * 10 / 12), 384)
+        assert any("One file for" in n for n in p.notes)
+    assert facebook.shares_with == [] and x.shares_with == []  # 2 s keyframes; another shape
+    captioned = plan_pack(req.model_copy(update={"captions_text": "Hi"}), source()).platforms
+    assert all(p.shares_with == [] for p in captioned)  # captions sit in each app's own safe area
 
 
 def test_unreachable_size_cap_fails_that_platform_only():

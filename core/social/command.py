@@ -47,7 +47,7 @@ def render_key(job: Job) -> tuple:
     p = job.plan
     captions = job.captions.read_text(encoding="utf-8") if job.captions else ""
     return (p.width, p.height, p.fps, p.duration_s, p.source_span_s, p.hold_s, p.mode, p.crop, p.focus,
-            p.audio, p.spec.audio_kbps, p.video_kbps_cap, p.fit_video_kbps, p.gop_frames, captions,
+            p.audio, p.audio_kbps, p.video_kbps_cap, p.fit_video_kbps, p.gop_frames, captions,
             tuple(job.track or ()))
 
 
@@ -141,7 +141,7 @@ def _output_args(plan: PackPlan, job: Job, first_pass: bool, threads: int, looka
              "-x264-params", ":".join(x264)]
     if first_pass:
         return [*video, "-an", "-f", "null", "-"]
-    audio = ["-map", f"[{job.tag}aout]", *audio_args(p.spec.audio_kbps)] if p.audio != "none" else ["-an"]
+    audio = ["-map", f"[{job.tag}aout]", *audio_args(p.audio_kbps)] if p.audio != "none" else ["-an"]
     return [*video, *audio, "-map_metadata", "-1", "-map_chapters", "-1", *MP4_FLAGS,
             "-f", "mp4", str(job.video)]
 

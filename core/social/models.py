@@ -11,6 +11,7 @@ from core.media.probe import MediaInfo
 from core.platforms import PlatformSpec
 
 Reframe = Literal["crop", "pad_blur"]
+OutputSize = Literal["platform", "source"]  # the platform's recommended size, or no more than the source's detail
 # x264 presets that keep the High profile (ultrafast drops CABAC and 8x8 transforms: Baseline)
 Preset = Literal["superfast", "veryfast", "faster", "fast", "medium", "slow"]
 Focus = Literal["center", "auto"] | tuple[float, float]
@@ -36,6 +37,9 @@ class CaptionStyle(BaseModel):
 class PackRequest(BaseModel):
     """One source, several platforms, one button.
 
+    size: "platform" delivers each platform's recommended size (1080x1920 for 9:16, ...),
+    upscaling a smaller crop with a high-quality scaler; "source" keeps the source's detail
+    (no upscaling above the platform's minimum: smaller files).
     focus: "center", "auto" (follows motion and saliency) or an (x, y) point in 0..1 of the
     source frame. srt is the text of an SRT file (times on the source's timeline).
     """
@@ -44,6 +48,7 @@ class PackRequest(BaseModel):
 
     source: Path
     platforms: list[str] = Field(min_length=1)
+    size: OutputSize = "platform"
     reframe: Reframe = "crop"
     focus: Focus = "center"
     segment_start: float = Field(default=0.0, ge=0)
@@ -83,11 +88,13 @@ class PlatformPlan(BaseModel):
     crop: tuple[int, int] = (0, 0)  # crop window size in source pixels (mode "crop")
     focus: tuple[float, float] | Literal["auto"] = (0.5, 0.5)
     audio: Literal["source", "silent", "none"] = "source"
-    video_kbps_cap: int = 0  # VBV max rate: the platform's guidance, or lower to respect the size cap
+    audio_kbps: int = 128  # the platform's recommended audio bitrate (the highest of a shared file's platforms)
+    video_kbps_cap: int = 0  # VBV max rate: a documented bitrate cap, or lower to respect the size cap; 0 = none
     size_budget_kbps: int | None = None  # video kbps that keeps the file under the cap, when it binds
     fit_video_kbps: int | None = None  # two-pass average bitrate (when constant quality would overshoot)
     gop_frames: int = 1
     cues: list[Cue] = []
+    shares_with: list[str] = []  # platforms that get the very same file (encoded once)
     notes: list[str] = []
     warnings: list[str] = []
     error: str | None = None

@@ -18,6 +18,7 @@ MIN_MARGIN_S = 0.05  # and this far over a minimum
 SIZE_HEADROOM = 0.95  # aim two-pass renders at 95% of the cap (container overhead)
 MIN_BITS_PER_PIXEL = 0.01  # below this a size-capped render would be unwatchable
 EXPECTED_BITS_PER_PIXEL = 0.08  # what constant quality typically spends; under it, go two-pass
+MAX_BITS_PER_PIXEL = 0.4  # about the most constant quality spends (grainy footage); a size budget above it never binds
 MIN_VIDEO_KBPS = 100
 VBV_BUFFER_S = 2  # VideoEncoding's buffer holds two seconds at the max rate
 STANDARD_RATES = (24.0, 25.0, 30.0, 50.0, 60.0)
@@ -37,10 +38,45 @@ def plan_pack(request: PackRequest, source: MediaInfo,
             notes.append(f"The focus point {request.focus} is outside the frame; "
                          f"it was moved to the nearest edge, ({focus[0]:.2f}, {focus[1]:.2f}).")
     srt_cues = cap.parse_srt(request.srt) if request.srt and not request.captions_text else None
-    plans = [_plan_platform(request, source, specs[pid], focus, srt_cues) for pid in request.platforms]
+    plans = share_files([_plan_platform(request, source, specs[pid], focus, srt_cues)
+                         for pid in request.platforms])
     plans = [p.model_copy(update={"warnings": [*p.warnings, *notes]}) if p.mode == "crop" else p
              for p in plans]  # the moved focus point matters where the frame is cropped
     return PackPlan(request=request, source=source, platforms=plans, notes=notes)
+
+
+def share_files(plans: list[PlatformPlan]) -> list[PlatformPlan]:
+    """Platforms that would get the same picture and sound get one file that each accepts: the
+    strictest documented bitrate cap of the group, the highest recommended audio bitrate.
+    Files held under a size cap are not shared (their budget counts their own audio)."""
+    groups: dict[tuple, list[PlatformPlan]] = {}
+    for p in plans:
+        if p.ok and p.size_budget_kbps is None:
+            groups.setdefault(_picture_key(p), []).append(p)
+    shared: dict[str, PlatformPlan] = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        cap = min((m.video_kbps_cap for m in members if m.video_kbps_cap), default=0)
+        audio = max(m.audio_kbps for m in members)
+        for m in members:
+            others = [o for o in members if o is not m]
+            shared[m.id] = m.model_copy(update={
+                "video_kbps_cap": cap, "audio_kbps": audio, "shares_with": [o.id for o in others],
+                "notes": [*m.notes, f"One file for {m.spec.name} and {_names(others)}: each accepts it."]})
+    return [shared.get(p.id, p) for p in plans]
+
+
+def _picture_key(p: PlatformPlan) -> tuple:
+    """What shapes a file apart from bitrate guidance (captions are laid out per safe zone)."""
+    captions = (tuple(p.cues), p.spec.safe_zone) if p.cues else ()
+    return (p.width, p.height, p.fps, p.duration_s, p.source_span_s, p.hold_s, p.mode, p.crop, p.focus,
+            p.audio, p.gop_frames, captions)
+
+
+def _names(plans: list[PlatformPlan]) -> str:
+    names = [p.spec.name for p in plans]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _check_request(request: PackRequest, source: MediaInfo, specs: dict[str, PlatformSpec]) -> None:
@@ -74,11 +110,12 @@ def _plan_platform(request: PackRequest, source: MediaInfo, spec: PlatformSpec, 
     geometry = _geometry(request, source, spec, focus, notes, warnings)
     audio = _audio(source, spec, notes)
     rates = _size_fit(spec, duration, geometry["width"], geometry["height"], fps,
-                      spec.video_kbps_for(fps), spec.audio_kbps if audio != "none" else 0, notes)
+                      spec.audio_kbps if audio != "none" else 0, notes)
     cues = cap.cues_for_output(request.captions_text, srt_cues, request.segment_start, span, duration)
     return PlatformPlan(
         spec=spec, fps=fps, duration_s=duration, source_span_s=span, hold_s=hold, audio=audio,
-        gop_frames=max(1, round(fps * spec.gop_seconds)), cues=cues, notes=notes, warnings=warnings,
+        audio_kbps=spec.audio_kbps, gop_frames=max(1, round(fps * spec.gop_seconds)), cues=cues,
+        notes=notes, warnings=warnings,
         **geometry, **rates,
     )
 
@@ -129,14 +166,20 @@ def _geometry(request: PackRequest, source: MediaInfo, spec: PlatformSpec, focus
         how = "following the action" if focus == "auto" else (
             "centred" if focus == "center" else f"around ({focus[0]:.2f}, {focus[1]:.2f})")
         notes.append(f"Cropped to {spec.aspect} {how}, keeping {kept:.0%} of the frame.")
-    width, height, upscaled = rf.output_size(target, minimum, detail)
-    if upscaled:
-        warnings.append(f"The source has less detail than the {spec.name} minimum of "
-                        f"{spec.min_width}x{spec.min_height}: upscaled to {width}x{height}, "
-                        "it may look soft.")
-    elif (width, height) != target:
-        notes.append(f"Rendered at {width}x{height}: the source has fewer pixels than "
-                     f"{spec.width}x{spec.height} and upscaling adds no detail.")
+    if request.size == "platform":
+        width, height = target
+        if min(width / detail[0], height / detail[1]) > 1.0:  # the picture shown is enlarged
+            notes.append(f"{width}x{height}, upscaled from {detail[0]}x{detail[1]} with a high-quality "
+                         "(Lanczos) scaler: softer than a native picture of that size.")
+    else:
+        width, height, upscaled = rf.output_size(target, minimum, detail)
+        if upscaled:
+            warnings.append(f"The source has less detail than the {spec.name} minimum of "
+                            f"{spec.min_width}x{spec.min_height}: {width}x{height}, upscaled from "
+                            f"{detail[0]}x{detail[1]}; it may look soft.")
+        elif (width, height) != target:
+            notes.append(f"Rendered at {width}x{height} to keep the source's detail (smaller files); "
+                         f"{spec.name} recommends {spec.width}x{spec.height}.")
     point = (0.5, 0.5) if focus == "center" else focus
     return {"width": width, "height": height, "mode": mode, "crop": window, "focus": point}
 
@@ -152,16 +195,18 @@ def _audio(source: MediaInfo, spec: PlatformSpec, notes: list[str]) -> str:
 
 
 def _size_fit(spec: PlatformSpec, duration: float, width: int, height: int, fps: float,
-              guidance_kbps: int, audio_kbps: int, notes: list[str]) -> dict:
-    """Rate settings that keep the average within the guidance and the file under its cap: a
-    lower ceiling when that is enough, two-pass at the budget when constant quality would
-    clearly overshoot it."""
+              audio_kbps: int, notes: list[str]) -> dict:
+    """Rate settings that keep the file within what the platform documents: its bitrate cap (when
+    it has one) and its file-size cap. Constant quality otherwise (a recommended bitrate is
+    guidance, not a limit). A lower ceiling when that is enough for the size cap, two-pass at
+    the budget when constant quality would clearly overshoot it."""
+    cap = average_safe_ceiling(spec.video_kbps_max, duration) if spec.video_kbps_max else 0
     budget = spec.max_file_bytes * 8 * SIZE_HEADROOM / duration / 1000 - audio_kbps
-    if budget >= guidance_kbps:
-        return {"video_kbps_cap": average_safe_ceiling(guidance_kbps, duration)}
+    if budget >= (spec.video_kbps_max or width * height * fps * MAX_BITS_PER_PIXEL / 1000):
+        return {"video_kbps_cap": cap}
     floor = max(MIN_VIDEO_KBPS, width * height * fps * MIN_BITS_PER_PIXEL / 1000)
     if budget < floor:
-        return {"video_kbps_cap": average_safe_ceiling(guidance_kbps, duration), "error": (
+        return {"video_kbps_cap": cap, "error": (
             f"{spec.name} caps files at {spec.max_file_mb:g} MB: {duration:.1f} s would need "
             f"{max(budget, 0):.0f} kbps of video, below the {floor:.0f} kbps this size needs "
             "to stay watchable. Choose a shorter segment.")}
@@ -169,8 +214,7 @@ def _size_fit(spec: PlatformSpec, duration: float, width: int, height: int, fps:
     if budget < width * height * fps * EXPECTED_BITS_PER_PIXEL / 1000:
         notes.append(f"Compressed (two-pass, {budget_kbps} kbps) to fit the {spec.name} "
                      f"cap of {spec.max_file_mb:g} MB.")
-        return {"video_kbps_cap": average_safe_ceiling(guidance_kbps, duration),
-                "size_budget_kbps": budget_kbps, "fit_video_kbps": budget_kbps}
+        return {"video_kbps_cap": cap, "size_budget_kbps": budget_kbps, "fit_video_kbps": budget_kbps}
     notes.append(f"Bitrate held under {budget_kbps} kbps to stay within the {spec.name} "
                  f"cap of {spec.max_file_mb:g} MB.")
     return {"video_kbps_cap": average_safe_ceiling(budget_kbps, duration), "size_budget_kbps": budget_kbps}

@@ -71,12 +71,14 @@ def crop_chain(src: tuple[int, int], window: tuple[int, int], out: tuple[int, in
     else:
         x, y = (str(v) for v in crop_origin(src, window, focus or (0.5, 0.5)))
     crop = f"crop=w={window[0]}:h={window[1]}:x='{x}':y='{y}'"
-    return f"{crop},{scale_exact(out)}"
+    return f"{crop},{scale_exact(out, window)}"
 
 
-def scale_exact(out: tuple[int, int]) -> str:
-    """Resize to `out` exactly (a no-op when the size already matches), square pixels."""
-    return f"scale={out[0]}:{out[1]}:flags=bicubic,setsar=1"
+def scale_exact(out: tuple[int, int], size: tuple[int, int]) -> str:
+    """Resize a `size` picture to `out` exactly (a no-op when the sizes match), square pixels.
+    Enlarging uses Lanczos (the sharpest of ffmpeg's classic scalers), shrinking bicubic."""
+    flags = "lanczos" if out[0] > size[0] or out[1] > size[1] else "bicubic"
+    return f"scale={out[0]}:{out[1]}:flags={flags},setsar=1"
 
 
 def pad_blur_graph(label_in: str, label_out: str, src: tuple[int, int], out: tuple[int, int],
@@ -91,7 +93,7 @@ def pad_blur_graph(label_in: str, label_out: str, src: tuple[int, int], out: tup
         f"[{tag}bg]scale={small[0]}:{small[1]}:force_original_aspect_ratio=increase:flags=fast_bilinear,"
         f"crop={small[0]}:{small[1]},boxblur={radius}:2,"
         f"scale={w}:{h}:flags=bilinear,setsar=1[{tag}bgs]",
-        f"[{tag}fg]{scale_exact((fw, fh))}[{tag}fgs]",
+        f"[{tag}fg]{scale_exact((fw, fh), src)}[{tag}fgs]",
         f"[{tag}bgs][{tag}fgs]overlay=x={(w - fw) // 2}:y={(h - fh) // 2}[{label_out}]",
     ]
 
@@ -146,6 +148,6 @@ def reframe_statements(label_in: str, label_out: str, *, mode: str, src: tuple[i
         return [f"[{label_in}]{before or 'null'}[{tag}in]",
                 *pad_blur_graph(f"{tag}in", f"{tag}fit", src, out, tag),
                 f"[{tag}fit]{after or 'null'}[{label_out}]"]
-    core = scale_exact(out) if mode == "scale" else crop_chain(src, window, out, focus, track)
+    core = scale_exact(out, src) if mode == "scale" else crop_chain(src, window, out, focus, track)
     chain = ",".join(part for part in (before, core, after) if part)
     return [f"[{label_in}]{chain}[{label_out}]"]
