@@ -10,10 +10,14 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, StudioError
 from core.jobs.runner import JobContext
-from core.library.models import Job
+from core.library.models import Asset, Job
+from core.media.burned_text import burned_text
+from core.media.graph import StreamState
+from core.media.ops import chain_from_dicts
 from core.media.probe import probe
+from core.media.regions import TextRegion
 from core.platforms import load_platforms
 from core.social import PackRequest, manifest, plan_pack, render_pack, safe_zone_preview, write_zip
 
@@ -23,9 +27,12 @@ if TYPE_CHECKING:
 PACK_KIND = "social_pack"
 
 
-def pack_request(source: str, options: dict) -> PackRequest:
+CORE_FIELDS = {"source", "burned_text"}  # facts the core finds out, never taken from a client
+
+
+def pack_request(source: str, options: dict, burned_text: list[TextRegion] | None = None) -> PackRequest:
     """Options from the tab or the API -> the engine's request (unknown keys are refused)."""
-    allowed = set(PackRequest.model_fields) - {"source"}
+    allowed = set(PackRequest.model_fields) - CORE_FIELDS
     unknown = set(options) - allowed
     if unknown:
         raise InvalidInput(f"Unknown pack option(s): {', '.join(sorted(unknown))}.",
@@ -34,9 +41,27 @@ def pack_request(source: str, options: dict) -> PackRequest:
     if isinstance(fields.get("focus"), list):
         fields["focus"] = tuple(fields["focus"])
     try:
-        return PackRequest(source=Path(source), **fields)
+        return PackRequest(source=Path(source), burned_text=burned_text or [], **fields)
     except ValueError as exc:
         raise InvalidInput(f"The pack settings are not valid: {exc}", "Check platforms and focus.") from exc
+
+
+def lineage_text(lineage: list[Asset]) -> list[TextRegion]:
+    """Text burned into the newest asset of `lineage` (newest first, as the library gives it) by
+    the local edits of its history, where the media engine drew it and later edits moved it.
+    A step the engine did not draw (an upload, a generated or AI-edited clip) starts afresh."""
+    regions: list[TextRegion] = []
+    for parent, child in zip(lineage[::-1], lineage[-2::-1]):
+        ops = child.settings.get("ops") if child.provider == "local" else None
+        if not ops:
+            regions = []
+            continue
+        state = StreamState(parent.width, parent.height, parent.fps or 25.0, parent.duration_s, parent.has_audio)
+        try:
+            regions = burned_text(state, chain_from_dicts(ops), regions)
+        except StudioError:  # a step that no longer plans (e.g. a joined clip is gone)
+            regions = []
+    return regions
 
 
 class SocialService:
@@ -52,7 +77,7 @@ class SocialService:
     def plan(self, asset_id: str, options: dict, *, owner: str) -> list[dict]:
         """Per platform: output size, length, framing and any note, warning or refusal."""
         source = self.studio.library.get(asset_id, owner)
-        plan = plan_pack(pack_request(source.path, options), probe(source.path))
+        plan = plan_pack(self._request(source, options), probe(source.path))
         return [{"platform": p.id, "name": p.spec.name, "size": f"{p.width}x{p.height}",
                  "duration_s": round(p.duration_s, 2), "mode": p.mode, "notes": p.notes,
                  "warnings": p.warnings, "error": p.error} for p in plan.platforms]
@@ -67,7 +92,7 @@ class SocialService:
     def pack(self, asset_id: str, options: dict, *, owner: str) -> str:
         """Queue the pack; returns the job id. The plan is checked now, so bad settings fail fast."""
         source = self.studio.library.get(asset_id, owner)
-        plan_pack(pack_request(source.path, options), probe(source.path))
+        plan_pack(self._request(source, options), probe(source.path))
         payload = {"source_asset_id": source.id, "options": options}
         return self.studio.enqueue_local(PACK_KIND, payload, owner=owner, operation="social-pack",
                                          inputs=(source.id,))
@@ -79,10 +104,14 @@ class SocialService:
             raise NotFound(f"Job {job_id} is not a social pack.", "Use the job id /social_pack returned.")
         return job.payload.get("result") or {"status": job.status, "message": job.message}
 
+    def _request(self, source: Asset, options: dict) -> PackRequest:
+        return pack_request(source.path, options,
+                            lineage_text(self.studio.library.lineage(source.id, source.owner)))
+
     def _pack_job(self, job: Job, ctx: JobContext) -> list[str]:
         s = self.studio
         source = s.library.get(job.payload["source_asset_id"], job.owner)
-        plan = plan_pack(pack_request(source.path, job.payload["options"]), probe(source.path))
+        plan = plan_pack(self._request(source, job.payload["options"]), probe(source.path))
         work = s.store.scratch("-pack")
         shares: dict[str, float] = {p.id: 0.0 for p in plan.renderable}
 

@@ -6,11 +6,14 @@ import re
 from dataclasses import dataclass
 
 from core.media.op_base import require
-from core.media.text_style import FONT_FAMILY, Rgba, SafeZone
+from core.media.text_style import FONT_FAMILY, Rgba, SafeZone, text_width, wrap
 
 Cue = tuple[float, float, str]
 _TIME = r"(\d{1,2}:)?(\d{1,2}):(\d{1,2})[,.](\d{1,3})"
 _TIMING = re.compile(rf"\s*{_TIME}\s*-->\s*{_TIME}")
+# libass sizes a font by its ascent + descent (1.164 em for DejaVu Sans): glyphs are this much
+# smaller than the same pixel size elsewhere, and one line advances by the font size
+ASS_EM = 1 / 1.164
 
 
 def _seconds(hours: str | None, minutes: str, seconds: str, fraction: str) -> float:
@@ -70,6 +73,18 @@ def _ass_text(text: str) -> str:
     return safe.replace("\n", "\\N")
 
 
+def _balanced(text: str, px: int, room: float) -> list[str]:
+    """Lines as libass's smart wrapping makes them: as few as a greedy wrap, evened out."""
+    greedy = wrap(text, "bold", px, room) or [text]
+    width = text_width(text, "bold", px) / len(greedy)
+    while width < room:
+        lines = wrap(text, "bold", px, width)
+        if lines is not None and len(lines) <= len(greedy):
+            return lines
+        width *= 1.03
+    return greedy
+
+
 @dataclass(frozen=True)
 class CaptionStyle:
     """How burned-in captions look, in pixels of the frame they are drawn on."""
@@ -81,16 +96,35 @@ class CaptionStyle:
     box: bool
     top: bool  # captions at the top of the safe zone instead of the bottom
 
-    def ass_document(self, cues: list[Cue], width: int, height: int, zone: SafeZone) -> str:
+    def margins(self, width: int, height: int, zone: SafeZone) -> tuple[int, int, int]:
+        """(left, right, vertical) margins libass keeps, in pixels."""
         x0, y0, x1, y1 = zone.box(width, height)
         pad = self.outline_px + 2
-        margin_v = (y0 if self.top else height - y1) + pad
+        return x0 + pad, width - x1 + pad, (y0 if self.top else height - y1) + pad
+
+    def cue_box(self, text: str, width: int, height: int, zone: SafeZone) -> tuple[float, float, float, float]:
+        """Where libass draws a cue (x0, y0, x1, y1 in pixels, outline included): lines wrapped
+        to the space between the margins, centred, stacked up from the bottom margin (or down
+        from the top one)."""
+        left, right, vertical = self.margins(width, height, zone)
+        room = max(width - left - right, 1)
+        em = max(1, round(self.font_px * ASS_EM))
+        lines = [line for part in text.split("\n") for line in _balanced(part, em, room)]
+        text_w = min(max(text_width(line, "bold", em) for line in lines), room)
+        text_h = len(lines) * self.font_px
+        x0 = left + (room - text_w) / 2
+        y0 = vertical if self.top else height - vertical - text_h
+        edge = self.outline_px
+        return x0 - edge, y0 - edge, x0 + text_w + edge, y0 + text_h + edge
+
+    def ass_document(self, cues: list[Cue], width: int, height: int, zone: SafeZone) -> str:
+        margin_l, margin_r, margin_v = self.margins(width, height, zone)
         back = self.outline_color.ass() if self.box else "&H80000000"
         style = ",".join(map(str, [
             "Default", FONT_FAMILY, self.font_px, self.color.ass(), "&H000000FF",
             self.outline_color.ass(), back, -1, 0, 0, 0, 100, 100, 0, 0,
             3 if self.box else 1, self.outline_px, 0, 8 if self.top else 2,
-            x0 + pad, width - x1 + pad, margin_v, 1,
+            margin_l, margin_r, margin_v, 1,
         ]))
         events = "\n".join(
             f"Dialogue: 0,{_ass_time(s)},{_ass_time(e)},Default,,0,0,0,,{_ass_text(t)}"

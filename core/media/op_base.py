@@ -10,6 +10,7 @@ from typing import ClassVar
 from core.errors import InvalidInput
 from core.media.graph import Graph, StreamState
 from core.media.probe import MediaInfo, probe
+from core.media.regions import TextRegion, clipped_to
 
 _REGISTRY: dict[str, type[Op]] = {}
 
@@ -86,6 +87,16 @@ class Op:
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, **_plain(asdict(self))}
+
+    def text_regions(self, state: StreamState) -> list[TextRegion]:
+        """Text this op burns into a `state` picture, where the engine draws it (most: none)."""
+        return []
+
+    def carry_regions(self, regions: list[TextRegion], before: StreamState,
+                      after: StreamState) -> list[TextRegion]:
+        """Where text already in the picture is after this op. By default the framing is kept
+        (a resize keeps fractions) and only the end of the timeline can move."""
+        return clipped_to(regions, after.duration)
 
 
 class OutputOp(Op):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from core.media.encoding import even
 from core.media.graph import Graph, StreamState
 from core.media.op_base import BuildContext, Op, in_range, register, require
+from core.media.regions import TextRegion, clipped_to
 
 SIDE_RANGE = (16, 8192)
 UPSCALE_TARGETS = (720, 1080, 1440, 2160)
@@ -113,30 +114,49 @@ class Reframe(Op):
         in_range("focus_y", self.focus_y, 0.0, 1.0)
 
     def apply(self, graph: Graph, state: StreamState, ctx: BuildContext) -> StreamState:
-        ratio = parse_aspect(self.aspect)
-        if self.mode == "crop":
-            width, height = self._crop(graph, state, ratio)
-        else:
-            width, height = self._pad(graph, state, ratio)
+        width, height = self._crop(graph, state) if self.mode == "crop" else self._pad(graph, state)
         return state.but(width=width, height=height)
 
-    def _crop(self, graph: Graph, state: StreamState, ratio: float) -> tuple[int, int]:
-        w, h = state.width, state.height
+    def crop_box(self, state: StreamState) -> tuple[int, int, int, int]:
+        """(width, height, x, y) of the crop window in the `state` picture."""
+        ratio, w, h = parse_aspect(self.aspect), state.width, state.height
         if w / h > ratio:
             cw, ch = even_down(h * ratio), even_down(h)
         else:
             cw, ch = even_down(w), even_down(w / ratio)
         x = min(max(self.focus_x * w - cw / 2, 0), w - cw)
         y = min(max(self.focus_y * h - ch / 2, 0), h - ch)
-        graph.vf(f"crop={cw}:{ch}:{int(x)}:{int(y)}", "setsar=1")
-        return cw, ch
+        return cw, ch, int(x), int(y)
 
-    def _pad(self, graph: Graph, state: StreamState, ratio: float) -> tuple[int, int]:
+    def pad_box(self, state: StreamState) -> tuple[int, int, int, int, int, int]:
+        """(canvas width, height, fitted picture width, height, x, y) of a padded reframe."""
+        ratio = parse_aspect(self.aspect)
         short = even_down(state.short_side)
         cw, ch = (even(short * ratio), short) if ratio >= 1 else (short, even(short / ratio))
         fit = min(cw / state.width, ch / state.height)
         fw, fh = min(even(state.width * fit), cw), min(even(state.height * fit), ch)
-        x, y = (cw - fw) // 2 // 2 * 2, (ch - fh) // 2 // 2 * 2
+        return cw, ch, fw, fh, (cw - fw) // 2 // 2 * 2, (ch - fh) // 2 // 2 * 2
+
+    def carry_regions(self, regions: list[TextRegion], before: StreamState,
+                      after: StreamState) -> list[TextRegion]:
+        """Text outside a crop window is gone; what the window cuts keeps its visible part."""
+        frame = (before.width, before.height)
+        if self.mode == "crop":
+            cw, ch, x, y = self.crop_box(before)
+            moved = [r.in_window((x, y), (cw, ch), frame) for r in regions]
+            moved = [r.boxed(max(r.x0, 0), max(r.y0, 0), min(r.x1, 1), min(r.y1, 1)) for r in moved if r.visible]
+        else:
+            cw, ch, fw, fh, x, y = self.pad_box(before)
+            moved = [r.placed((x, y), (fw, fh), (cw, ch)) for r in regions]
+        return clipped_to(moved, after.duration)
+
+    def _crop(self, graph: Graph, state: StreamState) -> tuple[int, int]:
+        cw, ch, x, y = self.crop_box(state)
+        graph.vf(f"crop={cw}:{ch}:{x}:{y}", "setsar=1")
+        return cw, ch
+
+    def _pad(self, graph: Graph, state: StreamState) -> tuple[int, int]:
+        cw, ch, fw, fh, x, y = self.pad_box(state)
         if self.mode == "letterbox":
             graph.vf(f"scale={fw}:{fh}", "setsar=1", f"pad={cw}:{ch}:{x}:{y}:color=black")
             return cw, ch

@@ -4,14 +4,29 @@ a safe zone and drawn with the project's bundled fonts, so no installed fonts ar
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from core.media.captions import CaptionStyle, check_cues, parse_srt
 from core.media.graph import Graph, StreamState, escape_value, num
 from core.media.op_base import BuildContext, Op, in_range, register, require
-from core.media.text_style import POSITIONS, SafeZone, fit_text, font_file, parse_color
+from core.media.regions import TextRegion
+from core.media.text_style import POSITIONS, SafeZone, fit_text, font_file, parse_color, text_width
 from core.settings import FONTS_DIR
 
 LINE_GAP = 0.2  # extra space between lines, as a fraction of the font size
+
+
+class TextLayout(NamedTuple):
+    """A text overlay as drawn: wrapped lines, font px, outline and box padding (px), the safe
+    zone (x0, y0, x1, y1), the padding kept inside it, and the text's own box (x0, y0, x1, y1)."""
+
+    lines: list[str]
+    px: int
+    border: int
+    box_pad: int
+    zone: tuple[int, int, int, int]
+    pad: int
+    box: tuple[float, float, float, float]
 
 
 def _safe_zone(op: Op) -> None:
@@ -54,7 +69,8 @@ class TextOverlay(Op):
         font_file(self.weight)
         _safe_zone(self)
 
-    def apply(self, graph: Graph, state: StreamState, ctx: BuildContext) -> StreamState:
+    def layout(self, state: StreamState) -> TextLayout:
+        """Lines, font size and the box the text is drawn in, on a `state` picture."""
         px = max(8, round(self.size * state.height))
         border = round(self.outline * px)
         box_pad = max(2, round(0.25 * px)) if self.box else 0
@@ -64,7 +80,28 @@ class TextOverlay(Op):
         require(inner_w > 8 and inner_h > 8, "The safe zone leaves no room for text.",
                 "Make the safe-zone margins smaller.")
         lines, px = fit_text(self.text, self.weight, px, inner_w * 0.96, inner_h, LINE_GAP)
-        border = round(self.outline * px)
+        vertical, _, horizontal = self._anchor()
+        text_w = max(text_width(line, self.weight, px) for line in lines)
+        text_h = len(lines) * px + (len(lines) - 1) * round(LINE_GAP * px)
+        left = {"left": x0 + pad, "center": x0 + pad + (inner_w - text_w) / 2,
+                "right": x1 - pad - text_w}[horizontal]
+        top = {"top": y0 + pad, "middle": y0 + pad + (inner_h - text_h) / 2,
+               "bottom": y1 - pad - text_h}[vertical]
+        return TextLayout(lines, px, round(self.outline * px), box_pad, (x0, y0, x1, y1), pad,
+                          (left, top, left + text_w, top + text_h))
+
+    def text_regions(self, state: StreamState) -> list[TextRegion]:
+        layout = self.layout(state)
+        edge = layout.border + layout.box_pad  # the outline or box reaches past the glyphs
+        x0, y0, x1, y1 = layout.box
+        end = state.duration if self.end is None else min(self.end, state.duration)
+        return [TextRegion(self.text, (x0 - edge) / state.width, (y0 - edge) / state.height,
+                           (x1 + edge) / state.width, (y1 + edge) / state.height, self.start, end)]
+
+    def apply(self, graph: Graph, state: StreamState, ctx: BuildContext) -> StreamState:
+        layout = self.layout(state)
+        px, pad, (x0, y0, x1, y1) = layout.px, layout.pad, layout.zone
+        inner_w, inner_h = x1 - x0 - 2 * pad, y1 - y0 - 2 * pad
         vertical, _, horizontal = self._anchor()
         x = {"left": f"{x0 + pad}", "center": f"{x0 + pad}+({inner_w}-text_w)/2",
              "right": f"{x1 - pad}-text_w"}[horizontal]
@@ -72,15 +109,16 @@ class TextOverlay(Op):
              "bottom": f"{y1 - pad}-text_h"}[vertical]
         options = [
             f"fontfile={escape_value(font_file(self.weight))}",
-            f"text={escape_value(chr(10).join(lines))}", "expansion=none",
+            f"text={escape_value(chr(10).join(layout.lines))}", "expansion=none",
             f"fontsize={px}", f"fontcolor={parse_color(self.color).ffmpeg()}",
             f"line_spacing={round(LINE_GAP * px)}", f"text_align={horizontal[0].upper()}",
             f"x={escape_value(x)}", f"y={escape_value(y)}",
         ]
-        if border:
-            options += [f"borderw={border}", f"bordercolor={parse_color(self.outline_color).ffmpeg()}"]
+        if layout.border:
+            options += [f"borderw={layout.border}", f"bordercolor={parse_color(self.outline_color).ffmpeg()}"]
         if self.box:
-            options += ["box=1", f"boxcolor={parse_color(self.box_color).ffmpeg()}", f"boxborderw={box_pad}"]
+            options += ["box=1", f"boxcolor={parse_color(self.box_color).ffmpeg()}",
+                        f"boxborderw={layout.box_pad}"]
         if self.start > 0 or self.end is not None:
             if self.end is None:
                 window = f"gte(t,{num(self.start)})"
@@ -134,12 +172,23 @@ class Captions(Op):
     def timed_cues(self) -> list[tuple[float, float, str]]:
         return check_cues(self.cues) if self.cues else parse_srt(self.srt)
 
-    def apply(self, graph: Graph, state: StreamState, ctx: BuildContext) -> StreamState:
+    def style(self, state: StreamState) -> CaptionStyle:
         px = max(8, round(self.size * state.height))
-        style = CaptionStyle(
+        return CaptionStyle(
             font_px=px, color=parse_color(self.color), outline_color=parse_color(self.outline_color),
             outline_px=round(self.outline * px), box=self.box, top=self.position == "top",
         )
+
+    def text_regions(self, state: StreamState) -> list[TextRegion]:
+        style, w, h = self.style(state), state.width, state.height
+        regions = []
+        for start, end, text in self.timed_cues():
+            x0, y0, x1, y1 = style.cue_box(text, w, h, self.safe_zone)
+            regions.append(TextRegion(text, x0 / w, y0 / h, x1 / w, y1 / h, start, min(end, state.duration)))
+        return [r for r in regions if r.end > r.start]
+
+    def apply(self, graph: Graph, state: StreamState, ctx: BuildContext) -> StreamState:
+        style = self.style(state)
         document = style.ass_document(self.timed_cues(), state.width, state.height, self.safe_zone)
         path = ctx.write_later(f"captions-{len(ctx.side_files) + 1}.ass", document)
         graph.vf(f"ass=filename={escape_value(path)}:fontsdir={escape_value(FONTS_DIR)}")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from core.media.graph import Graph, StreamState, num
 from core.media.op_base import BuildContext, Op, in_range, register, require
+from core.media.regions import TextRegion, clipped_to
 
 SPEED_RANGE = (0.25, 4.0)
 
@@ -54,6 +55,10 @@ class Trim(Op):
                 graph.af(f"atrim=start={num(self.start)}:end={num(end)}", "asetpts=PTS-STARTPTS")
         return state.but(duration=end - self.start)
 
+    def carry_regions(self, regions: list[TextRegion], before: StreamState,
+                      after: StreamState) -> list[TextRegion]:
+        return clipped_to([r.shifted(self.start) for r in regions], after.duration)
+
 
 @register
 @dataclass(frozen=True)
@@ -78,6 +83,14 @@ class CutOut(Op):
             return Trim(0, self.start).apply(graph, state, ctx).but(duration=left)
         self._split_and_join(graph, state.has_audio, end)
         return state.but(duration=left)
+
+    def carry_regions(self, regions: list[TextRegion], before: StreamState,
+                      after: StreamState) -> list[TextRegion]:
+        end = min(self.end, before.duration)
+        kept = [r for r in (region.within(0.0, self.start) for region in regions) if r]
+        kept += [r.shifted(end - self.start) for r in (region.within(end, before.duration) for region in regions)
+                 if r]
+        return clipped_to(kept, after.duration)
 
     def _split_and_join(self, graph: Graph, has_audio: bool, end: float) -> None:
         v = graph.take_video()
@@ -130,6 +143,10 @@ class Speed(Op):
             graph.af(*atempo_chain(self.factor))
         return state.but(duration=state.duration / self.factor)
 
+    def carry_regions(self, regions: list[TextRegion], before: StreamState,
+                      after: StreamState) -> list[TextRegion]:
+        return clipped_to([r.shifted(0.0, self.factor) for r in regions], after.duration)
+
 
 @register
 @dataclass(frozen=True)
@@ -149,3 +166,11 @@ class FastTrim(Op):
         require(False, "A fast trim copies the streams and cannot be combined with other edits.",
                 "Use Trim (frame-accurate) in a chain, or run the fast trim on its own.")
         return state
+
+    def timeline(self, state: StreamState) -> StreamState:
+        """The stream after the copy (the render plan does it without a filtergraph)."""
+        return state.but(duration=checked_span(self.start, self.end, state, "The fast trim") - self.start)
+
+    def carry_regions(self, regions: list[TextRegion], before: StreamState,
+                      after: StreamState) -> list[TextRegion]:
+        return clipped_to([r.shifted(self.start) for r in regions], after.duration)

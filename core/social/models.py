@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.media.probe import MediaInfo
+from core.media.regions import TextRegion
 from core.platforms import PlatformSpec
 
 Reframe = Literal["crop", "pad_blur"]
@@ -60,6 +61,7 @@ class PackRequest(BaseModel):
     preset: Preset = "veryfast"
     crf: int = Field(default=20, ge=0, le=51)
     safe_zone_preview: bool = True
+    burned_text: list[TextRegion] = []  # text already in the source (from its edit history), never from a client
 
 
 class Cue(BaseModel):

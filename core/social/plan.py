@@ -11,6 +11,7 @@ from core.media.probe import MediaInfo
 from core.platforms import PlatformSpec, load_platforms
 from core.social import captions as cap
 from core.social import reframe as rf
+from core.social.clearance import text_check, text_in_output
 from core.social.models import PackPlan, PackRequest, PlatformPlan
 
 END_MARGIN_S = 0.1  # stay this far under a maximum duration (AAC frames round up)
@@ -42,6 +43,7 @@ def plan_pack(request: PackRequest, source: MediaInfo,
                          for pid in request.platforms])
     plans = [p.model_copy(update={"warnings": [*p.warnings, *notes]}) if p.mode == "crop" else p
              for p in plans]  # the moved focus point matters where the frame is cropped
+    plans = [_text_warnings(request, source, p) for p in plans]
     return PackPlan(request=request, source=source, platforms=plans, notes=notes)
 
 
@@ -77,6 +79,20 @@ def _picture_key(p: PlatformPlan) -> tuple:
 def _names(plans: list[PlatformPlan]) -> str:
     names = [p.spec.name for p in plans]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _text_warnings(request: PackRequest, source: MediaInfo, p: PlatformPlan) -> PlatformPlan:
+    """Warn where text burned in by an earlier edit meets this platform's buttons or its crop."""
+    if not request.burned_text or not p.ok:
+        return p
+    if p.focus == "auto":
+        return p.model_copy(update={"notes": [*p.notes, "Text from earlier edits is checked against the "
+                                               "buttons once the crop's path is known (after the render)."]})
+    shown = text_in_output(request.burned_text, p, (source.width, source.height), request.segment_start)
+    check = text_check(p, shown)
+    if check is None or check.passed:
+        return p
+    return p.model_copy(update={"warnings": [*p.warnings, check.reason]})
 
 
 def _check_request(request: PackRequest, source: MediaInfo, specs: dict[str, PlatformSpec]) -> None:

@@ -85,7 +85,7 @@ def pad_blur_graph(label_in: str, label_out: str, src: tuple[int, int], out: tup
                    tag: str) -> list[str]:
     """Fit the whole source inside `out` over a blurred, cropped copy of itself."""
     w, h = out
-    fw, fh = _fit(src, out)
+    fw, fh = fit_inside(src, out)
     small = (even(w / BLUR_FILL_DOWNSCALE), even(h / BLUR_FILL_DOWNSCALE))
     radius = max(2, min(small) // 8)
     return [
@@ -98,7 +98,8 @@ def pad_blur_graph(label_in: str, label_out: str, src: tuple[int, int], out: tup
     ]
 
 
-def _fit(src: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
+def fit_inside(src: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
+    """Even size of the whole `src` picture fitted inside `box` (the blurred fill's foreground)."""
     scale = min(box[0] / src[0], box[1] / src[1])
     return min(even(src[0] * scale), box[0]), min(even(src[1] * scale), box[1])
 

@@ -16,6 +16,7 @@ from core.media.ffmpeg import CancelFn, run_ffmpeg
 from core.media.probe import probe
 from core.social import analysis
 from core.social.captions import ass_document
+from core.social.clearance import text_check, text_in_output
 from core.social.command import Job, pack_args, render_key
 from core.social.compliance import compliance
 from core.social.models import PackPlan, PackResult, PlatformOutput
@@ -75,7 +76,7 @@ def _render_all(plan: PackPlan, out: Path, work: Path, outputs: dict[str, Platfo
     preview = _preview(plan, jobs, thumbs, out, work, outputs) if plan.request.safe_zone_preview else None
     for job in jobs:
         try:
-            _finish(job, out, outputs[job.plan.id])
+            _finish(plan, job, out, outputs[job.plan.id])
         except (StudioError, OSError) as exc:
             outputs[job.plan.id].error = f"The finished file could not be checked: {exc}"
         progress.report(job.plan.id, 1.0)
@@ -223,8 +224,9 @@ def _preview(plan: PackPlan, jobs: list[Job], thumbs: list[Thumb], out: Path, wo
         return None
 
 
-def _finish(job: Job, out: Path, result: PlatformOutput) -> None:
-    """Move the files into place, then probe and check them."""
+def _finish(plan: PackPlan, job: Job, out: Path, result: PlatformOutput) -> None:
+    """Move the files into place, then probe and check them (text burned in by earlier edits
+    included, where the crop really put it)."""
     video = out / job.video.name
     os.replace(job.video, video)
     made = job.video.with_suffix(".jpg")
@@ -236,3 +238,8 @@ def _finish(job: Job, out: Path, result: PlatformOutput) -> None:
     result.size_bytes, result.duration_s = info.size_bytes, info.duration_s
     result.width, result.height, result.fps = info.width, info.height, info.fps
     result.checks = compliance(video, job.plan.spec, thumbnail)
+    shown = text_in_output(plan.request.burned_text, job.plan, (plan.source.width, plan.source.height),
+                           plan.request.segment_start, job.track)
+    text = text_check(job.plan, shown)
+    if text is not None:
+        result.checks.append(text)
