@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -124,6 +125,7 @@ class PlatformSpec(BaseModel):
     audio_required: bool = False
     gop_seconds: float = Field(default=0.5, gt=0)
     faststart: bool = True
+    suggest: bool = False  # pre-selected for sources of its shape
     thumbnail: ThumbnailSpec
     safe_zone: SafeZone
     sources: dict[str, Source]
@@ -170,6 +172,18 @@ class PlatformSpec(BaseModel):
 def load_platforms(path: Path | None = None) -> dict[str, PlatformSpec]:
     """All platform specs by id, in file order. Raises PlatformDataError on a broken file."""
     return dict(_load(path or PLATFORMS_PATH))
+
+
+def suggested_platforms(width: int, height: int, specs: dict[str, PlatformSpec] | None = None) -> list[str]:
+    """The platforms to pre-select for a `width` x `height` source: the suggested ones of its
+    shape, or of the nearest shape (a 4:3 clip gets the 1:1 or 4:5 ones, whichever is closer)."""
+    specs = specs if specs is not None else load_platforms()
+    if width <= 0 or height <= 0:
+        return []
+    offered = [s for s in specs.values() if s.suggest]
+    distance = {s.id: abs(math.log(width / height / s.aspect_ratio)) for s in offered}
+    nearest = min(distance.values(), default=0.0)
+    return [s.id for s in offered if distance[s.id] <= nearest + 0.01]
 
 
 def get_platform(platform_id: str) -> PlatformSpec:

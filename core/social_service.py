@@ -18,7 +18,7 @@ from core.media.graph import StreamState
 from core.media.ops import chain_from_dicts
 from core.media.probe import probe
 from core.media.regions import TextRegion
-from core.platforms import load_platforms
+from core.platforms import load_platforms, suggested_platforms
 from core.social import PackRequest, manifest, plan_pack, render_pack, safe_zone_preview, write_zip
 
 if TYPE_CHECKING:
@@ -74,13 +74,18 @@ class SocialService:
                  "max_duration_s": p.max_duration_s, "max_file_mb": p.max_file_mb}
                 for p in load_platforms().values()]
 
+    def suggested(self, asset_id: str, *, owner: str) -> list[str]:
+        """Platform ids to pre-select for the asset: the usual ones of its shape."""
+        source = self.studio.library.get(asset_id, owner)
+        return suggested_platforms(source.width, source.height)
+
     def plan(self, asset_id: str, options: dict, *, owner: str) -> list[dict]:
         """Per platform: output size, length, framing and any note, warning or refusal."""
         source = self.studio.library.get(asset_id, owner)
         plan = plan_pack(self._request(source, options), probe(source.path))
         return [{"platform": p.id, "name": p.spec.name, "size": f"{p.width}x{p.height}",
-                 "duration_s": round(p.duration_s, 2), "mode": p.mode, "notes": p.notes,
-                 "warnings": p.warnings, "error": p.error} for p in plan.platforms]
+                 "duration_s": round(p.duration_s, 2), "mode": p.mode, "shares_with": p.shares_with,
+                 "notes": p.notes, "warnings": p.warnings, "error": p.error} for p in plan.platforms]
 
     def safe_zones(self, asset_id: str, platforms: list[str], reframe: str = "crop",
                    focus: tuple[float, float] = (0.5, 0.5), *, owner: str) -> str:
@@ -122,18 +127,19 @@ class SocialService:
 
         try:
             result = render_pack(plan, work, on_progress=report, should_cancel=ctx.cancel_requested)
-            asset_ids = self._keep_outputs(job, source, result)
+            kept = self._keep_outputs(job, source, result)
             zip_path = write_zip(result, s.store.new_path(job.owner, ".zip", f"{source.title}-social-pack"))
             ctx.update(payload={**job.payload, "result": {"zip": str(zip_path), "manifest": manifest(result),
-                                                          "all_passed": result.all_passed}})
+                                                          "all_passed": result.all_passed, "assets": kept}})
         finally:
             shutil.rmtree(work, ignore_errors=True)
-        return asset_ids
+        return list(kept.values())
 
-    def _keep_outputs(self, job: Job, source, result) -> list[str]:
-        """Move each platform's file into the library as a child of the source."""
+    def _keep_outputs(self, job: Job, source, result) -> dict[str, str]:
+        """Move each platform's file into the library as a child of the source:
+        {platform id: asset id}."""
         s = self.studio
-        ids = []
+        ids = {}
         for output in result.outputs:
             if output.error or not output.video:
                 continue
@@ -145,5 +151,5 @@ class SocialService:
                                   title=f"{source.title} - {output.name}",
                                   settings={"platform": output.platform, "passed": output.passed,
                                             "checks": [c.model_dump() for c in output.checks]})
-            ids.append(asset.id)
+            ids[output.platform] = asset.id
         return ids

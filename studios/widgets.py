@@ -26,6 +26,20 @@ CSS = """
 .vs-bar > div {background:#2563eb; height:8px; border-radius:4px;}
 .vs-pill {display:inline-block; padding:1px 8px; border-radius:999px; color:white; font-size:0.8em;}
 .vs-banner {font-size:0.9em; padding:6px 10px; border-radius:8px; background:var(--background-fill-secondary);}
+.vs-ok {color:#15803d;}
+.vs-plan {list-style:none; margin:0; padding:0; font-size:0.9em;}
+.vs-plan-row {padding:4px 0; border-bottom:1px solid var(--border-color-primary);}
+.vs-pack {padding:8px 10px;}
+.vs-pack-verdict {font-weight:600; margin:4px 0 8px;}
+.vs-pack-players {display:flex; flex-wrap:wrap; gap:10px; align-items:flex-end;}
+.vs-pack-player {margin:0; text-align:center; font-size:0.85em;}
+.vs-pack-player video {height:220px; max-width:100%; background:#111; border-radius:6px; display:block;}
+.vs-pack-table {width:100%; font-size:0.9em; border-collapse:collapse; margin-top:10px;}
+.vs-pack-table td, .vs-pack-table th {padding:4px 6px; border-bottom:1px solid var(--border-color-primary);
+  text-align:left; vertical-align:top;}
+.vs-pack-table details summary {cursor:pointer;}
+.vs-pack-table td:nth-child(n+3):nth-child(-n+5) {white-space:nowrap;}
+.vs-checks {margin:4px 0 0 0; padding-left:16px;}
 """
 
 

@@ -152,7 +152,7 @@ def test_reels_tiktok_and_shorts_from_one_source_share_one_file():
         "instagram_reels", "tiktok"}
     for p in (reels, tiktok, shorts):  # the strictest cap of the three, the richest audio advice
         assert (p.video_kbps_cap, p.audio_kbps) == (int(25000 * 10 / 12), 384)
-        assert any("One file for" in n for n in p.notes)
+        assert any("Same file as" in n and "encoded once" in n for n in p.notes)
     assert facebook.shares_with == [] and x.shares_with == []  # 2 s keyframes; another shape
     captioned = plan_pack(req.model_copy(update={"captions_text": "Hi"}), source()).platforms
     assert all(p.shares_with == [] for p in captioned)  # captions sit in each app's own safe area

@@ -11,6 +11,7 @@ from core.social.models import Check, PlatformPlan
 
 TOLERANCE = 0.005  # of the frame: anti-aliased edges and layout estimates
 SIDES = ("top", "bottom", "left", "right")
+LABEL = "Text clear of the app's buttons"
 
 
 def text_in_output(regions: Sequence[TextRegion], p: PlatformPlan, src: tuple[int, int], segment_start: float,
@@ -61,25 +62,27 @@ def text_check(p: PlatformPlan, shown: Sequence[TextRegion]) -> Check | None:
             problems.append(f"the {p.spec.aspect} crop cuts through {quoted}")
         sides = covered_sides(region, p)
         if sides:
-            problems.append(f"{quoted} reaches into the {_covered(p, sides)}")
+            problems.append(f"{quoted} sits under {possessive(p.spec.name)} buttons ({_covered(p, sides)})")
     safe = p.spec.safe_zone
-    expected = (f"clear of {p.spec.name}'s buttons (top {safe.top / 19.2:.0f}%, bottom {safe.bottom / 19.2:.0f}%, "
-                f"left {safe.left / 10.8:.0f}%, right {safe.right / 10.8:.0f}% of the frame), not cut by the crop")
+    expected = (f"clear of the buttons (top {safe.top / 19.2:.0f}%, bottom {safe.bottom / 19.2:.0f}%, "
+                f"left {safe.left / 10.8:.0f}%, right {safe.right / 10.8:.0f}% of the frame) and not cut by the crop")
     if not problems:
-        return Check(name="burned-in text", passed=True, expected=expected,
+        return Check(name="burned-in text", label=LABEL, passed=True, expected=expected,
                      actual=f"{len(_distinct(shown))} piece(s) of text from earlier edits, all clear")
-    reason = (f"Text burned in by an Edit step: {'; '.join(problems)}. {p.spec.name} draws its buttons "
-              "there. Move the text in Edit (or remove it there and type it as this pack's caption: "
-              "the pack places captions inside each platform's safe area).")
-    return Check(name="burned-in text", passed=False, expected=expected, actual="; ".join(problems),
+    reason = (f"Text from an Edit step: {'; '.join(problems)}. Move it in Edit, or remove it there and type "
+              "it here as a caption: captions made here stay clear of each app's buttons.")
+    return Check(name="burned-in text", label=LABEL, passed=False, expected=expected, actual="; ".join(problems),
                  reason=reason)
+
+
+def possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def _covered(p: PlatformPlan, sides: list[str]) -> str:
     safe = p.spec.safe_zone
     share = {"top": safe.top / 1920, "bottom": safe.bottom / 1920, "left": safe.left / 1080, "right": safe.right / 1080}
-    parts = [f"{side} {share[side]:.0%}" for side in sides]
-    return f"area {p.spec.name}'s buttons cover ({', '.join(parts)} of the frame)"
+    return ", ".join(f"{side} {share[side]:.0%}" for side in sides) + " of the frame"
 
 
 def _distinct(shown: Sequence[TextRegion]) -> list[TextRegion]:

@@ -23,14 +23,12 @@ def compliance(path: str | Path, spec: PlatformSpec, thumbnail: str | Path | Non
     try:
         info = probe(path)
     except InvalidInput as exc:
-        return [Check(name="readable", passed=False, expected="a readable MP4", actual="unreadable",
-                      reason=exc.message)]
+        return [_check("readable", False, "a readable MP4", "unreadable", exc.message)]
     if not info.has_video:
-        return [Check(name="video", passed=False, expected="a video stream", actual="none",
-                      reason="The file has no video stream.")]
+        return [_check("video", False, "a picture", "none", "The file has no picture.")]
     facts = stream_facts(path)
     checks = [
-        _container(info), _codec(info, facts, spec), _pix_fmt(info, spec), _aspect(info, facts, spec),
+        _container(path, info), _codec(info, facts, spec), _pix_fmt(info, spec), _aspect(info, facts, spec),
         _resolution(info, spec), _fps(info, spec), _duration(info, spec), _file_size(info, spec),
         _colour(facts), _faststart(info), _edit_lists(facts), _keyframes(facts, info, spec),
         _bitrate(facts, info, spec),
@@ -97,84 +95,116 @@ def _count_boxes(fh, wanted: str, start: int, end: int, top: bool = False) -> in
     return count
 
 
+LABELS = {
+    "readable": "Opens as a video", "video": "Has a picture", "container": "File type",
+    "codec": "Video format", "pixel format": "Colour sampling", "aspect": "Shape", "resolution": "Size",
+    "fps": "Frame rate", "duration": "Length", "file size": "File size", "colour": "Colour tags",
+    "faststart": "Plays while downloading", "edit lists": "Timing", "keyframes": "Seeking",
+    "bitrate": "Bitrate", "audio": "Sound", "thumbnail": "Cover image",
+}
+CODECS = {"h264": "H.264", "hevc": "H.265", "aac": "AAC"}
+BRANDS = {"qt  ": "MOV (QuickTime)"}  # any other ISO brand (isom, mp42, ...) is an MP4
+
+
 def _check(name: str, passed: bool, expected: str, actual: str, reason: str) -> Check:
-    return Check(name=name, passed=passed, expected=expected, actual=actual, reason="" if passed else reason)
+    return Check(name=name, label=LABELS.get(name, name), passed=passed, expected=expected, actual=actual,
+                 reason="" if passed else reason)
 
 
-def _container(info: MediaInfo) -> Check:
-    ok = "mp4" in info.container or "mov" in info.container
-    return _check("container", ok, "MP4", info.container, "Not an MP4 file.")
+def _seconds(value: float) -> str:
+    """'45 s', '3 min', '2 min 20 s', '4 h'."""
+    if value < 60:
+        return f"{value:g} s"
+    if value >= 3600 and value % 3600 == 0:
+        return f"{value / 3600:g} h"
+    minutes, seconds = divmod(round(value), 60)
+    return f"{minutes} min" + (f" {seconds} s" if seconds else "")
+
+
+def _container(path: str | Path, info: MediaInfo) -> Check:
+    with open(path, "rb") as fh:
+        head = fh.read(12)
+    is_iso = head[4:8] == b"ftyp"
+    actual = BRANDS.get(head[8:12].decode("latin-1"), "MP4") if is_iso else info.container.split(",")[0].upper()
+    return _check("container", actual == "MP4", "MP4", actual, "Not an MP4 file.")
 
 
 def _codec(info: MediaInfo, facts: dict, spec: PlatformSpec) -> Check:
-    actual = f"{info.video_codec} {facts['profile']}".strip()
+    name = CODECS.get(info.video_codec, info.video_codec.upper())
+    actual = f"{name}, {facts['profile']} profile" if facts["profile"] else name
     ok = info.video_codec == spec.video_codec and facts["profile"].lower() == spec.video_profile.lower()
-    return _check("codec", ok, f"{spec.video_codec} {spec.video_profile}", actual,
-                  f"{spec.name} expects {spec.video_codec} {spec.video_profile} profile.")
+    return _check("codec", ok, f"{CODECS.get(spec.video_codec, spec.video_codec)}, {spec.video_profile} profile",
+                  actual, f"{spec.name} expects {spec.video_codec.upper()} video, {spec.video_profile} profile.")
 
 
 def _pix_fmt(info: MediaInfo, spec: PlatformSpec) -> Check:
-    return _check("pixel format", info.pix_fmt == spec.pix_fmt, spec.pix_fmt, info.pix_fmt,
-                  "Platforms expect 4:2:0 chroma (yuv420p).")
+    def plain(fmt: str) -> str:
+        return "standard (4:2:0)" if fmt == spec.pix_fmt else f"other ({fmt})"
+
+    return _check("pixel format", info.pix_fmt == spec.pix_fmt, plain(spec.pix_fmt), plain(info.pix_fmt),
+                  "Platforms expect standard 4:2:0 colour sampling.")
 
 
 def _aspect(info: MediaInfo, facts: dict, spec: PlatformSpec) -> Check:
     ratio = info.width / info.height
     square_pixels = abs(facts["sar"] - 1) < 0.01
     ok = abs(ratio - spec.aspect_ratio) <= ASPECT_TOLERANCE * spec.aspect_ratio and square_pixels
-    return _check("aspect", ok, f"{spec.aspect}, square pixels",
-                  f"{ratio:.4f}, pixel aspect {facts['sar']:.3f}",
-                  f"The frame is not {spec.aspect} with square pixels.")
+    actual = spec.aspect if ok else f"{info.width}:{info.height}" + ("" if square_pixels else ", stretched pixels")
+    return _check("aspect", ok, spec.aspect, actual, f"The frame is not {spec.aspect} with square pixels.")
 
 
 def _resolution(info: MediaInfo, spec: PlatformSpec) -> Check:
     max_w, max_h = spec.largest
     ok = spec.min_width <= info.width <= max_w and spec.min_height <= info.height <= max_h
-    return _check("resolution", ok, f"{spec.min_width}x{spec.min_height} to {max_w}x{max_h}",
+    return _check("resolution", ok, f"{spec.width}x{spec.height} recommended "
+                  f"(accepted {spec.min_width}x{spec.min_height} to {max_w}x{max_h})",
                   f"{info.width}x{info.height}", "The size is outside what the platform accepts.")
 
 
 def _fps(info: MediaInfo, spec: PlatformSpec) -> Check:
     ok = spec.fps_min - 0.01 <= info.fps <= spec.fps_max + 0.01 and not info.variable_fps
-    actual = f"{info.fps:g}" + (" (variable)" if info.variable_fps else "")
-    return _check("fps", ok, f"{spec.fps_min:g}-{spec.fps_max:g}, constant", actual,
-                  "The frame rate is outside the platform's range or not constant.")
+    actual = f"{info.fps:g} fps" + (", uneven" if info.variable_fps else "")
+    low = f"{spec.fps_min:g}-" if spec.fps_min else "up to "
+    return _check("fps", ok, f"{low}{spec.fps_max:g} fps, steady", actual,
+                  "The frame rate is outside the platform's range or not steady.")
 
 
 def _duration(info: MediaInfo, spec: PlatformSpec) -> Check:
     ok = spec.min_duration_s <= info.duration_s <= spec.max_duration_s
-    return _check("duration", ok, f"{spec.min_duration_s:g}-{spec.max_duration_s:g} s",
-                  f"{info.duration_s:.2f} s",
+    low = f"{_seconds(spec.min_duration_s)} to " if spec.min_duration_s else "up to "
+    return _check("duration", ok, f"{low}{_seconds(spec.max_duration_s)}", f"{info.duration_s:.1f} s",
                   "The length is outside what the platform accepts.")
 
 
 def _file_size(info: MediaInfo, spec: PlatformSpec) -> Check:
-    return _check("file size", info.size_bytes <= spec.max_file_bytes, f"<= {spec.max_file_mb:g} MB",
-                  f"{info.size_bytes / 1e6:.2f} MB", "The file is over the platform's size cap.")
+    cap = f"up to {spec.max_file_mb / 1000:g} GB" if spec.max_file_mb >= 1000 else f"up to {spec.max_file_mb:g} MB"
+    return _check("file size", info.size_bytes <= spec.max_file_bytes, cap,
+                  f"{info.size_bytes / 1e6:.1f} MB", "The file is over the platform's size cap.")
 
 
 def _colour(facts: dict) -> Check:
-    actual = "BT.709" if facts["bt709"] else "untagged or other"
-    return _check("colour", facts["bt709"], "BT.709 tags", actual,
-                  "Without BT.709 tags players may guess the colours wrong.")
+    actual = "standard HD colour (BT.709)" if facts["bt709"] else "not tagged"
+    return _check("colour", facts["bt709"], "standard HD colour (BT.709)", actual,
+                  "Without colour tags players may guess the colours wrong.")
 
 
 def _faststart(info: MediaInfo) -> Check:
-    return _check("faststart", info.faststart is True, "moov before mdat",
-                  "yes" if info.faststart else "no",
-                  "The index is at the end: playback waits for the download.")
+    return _check("faststart", info.faststart is True, "yes", "yes" if info.faststart else "no",
+                  "The file's index is at its end: playback waits for the whole download.")
 
 
 def _edit_lists(facts: dict) -> Check:
-    return _check("edit lists", facts["edit_lists"] == 0, "none", str(facts["edit_lists"]),
-                  "Edit lists can make platforms mis-time the video.")
+    count = facts["edit_lists"]
+    return _check("edit lists", count == 0, "plays as encoded",
+                  "plays as encoded" if count == 0 else f"{count} timing edit(s) inside the file",
+                  "Timing edits inside the file can make platforms cut or shift the video.")
 
 
 def _keyframes(facts: dict, info: MediaInfo, spec: PlatformSpec) -> Check:
     limit = spec.gop_seconds + 1.5 / max(info.fps, 1)
     gap = facts["max_keyframe_gap"]
-    return _check("keyframes", gap <= limit, f"every <= {spec.gop_seconds:g} s (closed GOP)", f"{gap:.2f} s",
-                  "Keyframes are further apart than the platform's guidance.")
+    return _check("keyframes", gap <= limit, f"a full picture at least every {spec.gop_seconds:g} s",
+                  f"every {gap:.2f} s at most", "Full pictures are further apart than the platform asks.")
 
 
 def _bitrate(facts: dict, info: MediaInfo, spec: PlatformSpec) -> Check:
@@ -187,24 +217,26 @@ def _bitrate(facts: dict, info: MediaInfo, spec: PlatformSpec) -> Check:
 
 
 def _audio(info: MediaInfo, spec: PlatformSpec) -> Check:
+    wanted = f"{CODECS.get(spec.audio_codec, spec.audio_codec)} {spec.audio_sample_rate // 1000} kHz"
     if not info.has_audio:
-        return _check("audio", not spec.audio_required, "AAC 48 kHz" if spec.audio_required else "optional",
-                      "none", f"{spec.name} expects an audio track.")
+        return _check("audio", not spec.audio_required, wanted if spec.audio_required else "optional",
+                      "none", f"{spec.name} expects a sound track.")
     ok = (info.audio_codec == spec.audio_codec and info.sample_rate == spec.audio_sample_rate
           and 1 <= info.channels <= 2)
-    return _check("audio", ok, f"{spec.audio_codec} {spec.audio_sample_rate // 1000} kHz, mono/stereo",
-                  f"{info.audio_codec} {info.sample_rate / 1000:g} kHz, {info.channels} ch",
-                  "The audio is not AAC at 48 kHz in mono or stereo.")
+    channels = {1: "mono", 2: "stereo"}.get(info.channels, f"{info.channels} channels")
+    return _check("audio", ok, f"{wanted}, mono or stereo",
+                  f"{CODECS.get(info.audio_codec, info.audio_codec)} {info.sample_rate / 1000:g} kHz, {channels}",
+                  "The sound is not AAC at 48 kHz in mono or stereo.")
 
 
 def _thumbnail(path: Path, spec: PlatformSpec) -> Check:
     want = spec.thumbnail
-    expected = f"{want.width}x{want.height}" + (f", <= {want.max_kb} KB" if want.max_kb else "")
+    expected = f"{want.width}x{want.height}" + (f", up to {want.max_kb:,} KB" if want.max_kb else "")
     if not path.exists():
-        return _check("thumbnail", False, expected, "missing", "No thumbnail was made.")
+        return _check("thumbnail", False, expected, "missing", "No cover image was made.")
     with Image.open(path) as image:
         size = image.size
     kb = path.stat().st_size / 1000
     ok = size == (want.width, want.height) and (not want.max_kb or kb <= want.max_kb)
     return _check("thumbnail", ok, expected, f"{size[0]}x{size[1]}, {kb:.0f} KB",
-                  "The thumbnail's size or weight is off.")
+                  "The cover image's size or weight is off.")

@@ -131,9 +131,10 @@ class PackPlan(BaseModel):
 
 
 class Check(BaseModel):
-    """One spec check of one output."""
+    """One spec check of one output: `name` is its stable id, `label` and the rest plain words."""
 
     name: str
+    label: str = ""
     passed: bool
     expected: str
     actual: str

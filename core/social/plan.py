@@ -65,7 +65,7 @@ def share_files(plans: list[PlatformPlan]) -> list[PlatformPlan]:
             others = [o for o in members if o is not m]
             shared[m.id] = m.model_copy(update={
                 "video_kbps_cap": cap, "audio_kbps": audio, "shares_with": [o.id for o in others],
-                "notes": [*m.notes, f"One file for {m.spec.name} and {_names(others)}: each accepts it."]})
+                "notes": [*m.notes, f"Same file as {_names(others)} (each accepts it): encoded once."]})
     return [shared.get(p.id, p) for p in plans]
 
 
@@ -185,8 +185,8 @@ def _geometry(request: PackRequest, source: MediaInfo, spec: PlatformSpec, focus
     if request.size == "platform":
         width, height = target
         if min(width / detail[0], height / detail[1]) > 1.0:  # the picture shown is enlarged
-            notes.append(f"{width}x{height}, upscaled from {detail[0]}x{detail[1]} with a high-quality "
-                         "(Lanczos) scaler: softer than a native picture of that size.")
+            notes.append(f"{width}x{height}, upscaled from {detail[0]}x{detail[1]} (high-quality Lanczos "
+                         "scaler; softer than a native picture of that size).")
     else:
         width, height, upscaled = rf.output_size(target, minimum, detail)
         if upscaled:
