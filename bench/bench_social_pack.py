@@ -1,19 +1,23 @@
-"""Social pack benchmark: Reels, TikTok, Shorts, LinkedIn 16:9 and X with thumbnails from a
-10 s 1080p source, three ways.
+"""Social pack benchmark: Reels, TikTok, Shorts, LinkedIn 16:9 and X from a 10 s 1080p source at
+each platform's size (1080x1920, 1920x1080, 1280x720), with thumbnails, three ways.
 
-(a) the engine: core.social plan_pack + render_pack (one decode, a split, one encoder per distinct
-    file - Reels and TikTok come out identical here, so they share one - a sampled-frame tap;
-    then a thumbnail pass and the compliance probes; --no-share encodes all five),
-(b) one hand-written multi-output ffmpeg command doing the same reframes and encodes with the
-    same encoder settings, plus five thumbnails of one fixed frame (the physical limit),
+(a) the studio: from the /social_pack facade call to its job's success, everything included (the
+    plan, one decode with one encoder per distinct file - Reels, TikTok and Shorts share one -,
+    thumbnails, the safe-zone picture, the compliance checks, the library rows and the ZIP),
+(b) one hand-written ffmpeg command doing the same reframes and encodes at the same sizes and
+    settings, each distinct rendition encoded once (as the engine does), plus a thumbnail per
+    platform: the physical limit,
 (c) the naive way: MoviePy 2, one platform at a time (decode, crop, resize, write_videofile,
     save_frame).
 
-Prints wall times, the ratios engine/hand (target <= 1.15) and naive/engine (target >= 2.5),
-and the engine's peak memory: RSS of this process plus its ffmpeg children, sampled from /proc
-(target < 500 MB).
+Prints wall times, the ratios studio/hand and naive/studio, and the studio's peak memory: RSS of
+this process plus its ffmpeg children, sampled from /proc. Exits non-zero when a target is missed
+(full size: studio/hand <= 1.10, naive/studio >= 2.5, peak <= 500 MB; --smoke packs a 3.2 s
+640x360 clip at the source's detail, where fixed costs dominate, so its ratio targets are looser)
+or a file fails its platform's checks.
 
-Run:  .venv/bin/python bench/bench_social_pack.py [--smoke] [--repeat N]
+Run:  .venv/bin/python bench/bench_social_pack.py [--smoke] [--repeat N] [--no-naive]
+      [--target studio/hand=0.01]   # a deliberately impossible target: must exit 1
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import argparse
 import os
 import shutil
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -29,25 +34,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.targets import Target, add_target_option, judge, resolve  # noqa: E402
 from core.media.encoding import BT709_FILTER, BT709_TAGS  # noqa: E402
 from core.media.ffmpeg import run_ffmpeg  # noqa: E402
 from core.media.probe import probe  # noqa: E402
-from core.social import PackRequest, plan_pack, render_pack  # noqa: E402
-from core.social import render as social_render  # noqa: E402
+from core.social import PackRequest, plan_pack  # noqa: E402
 from core.social.command import B_FRAMES, encoder_threads, lookahead_frames  # noqa: E402
 from core.social.models import PlatformPlan  # noqa: E402
+from core.social.reframe import crop_origin, scale_exact  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "social"
 PLATFORMS = ["instagram_reels", "tiktok", "youtube_shorts", "linkedin_landscape", "x"]
 PRESET, CRF = "veryfast", 20
 GRAIN = 3
-TARGETS = {"engine/hand": 1.15, "naive/engine": 2.5, "peak_mb": 500.0}
+TARGETS = {"studio/hand": Target(1.10), "naive/studio": Target(2.5, at_most=False),
+           "peak_mb": Target(500.0, unit=" MB")}
+SMOKE_TARGETS = {**TARGETS, "studio/hand": Target(3.0), "naive/studio": Target(1.0, at_most=False)}
+POLL_S = 0.01
 
 
 def make_source(smoke: bool) -> Path:
     """A cached synthetic camera-like clip: moving pattern with light grain (about 8 Mbps once
     re-encoded at 1080p, like phone footage), stereo sound, 1 s GOPs."""
-    seconds, size = (2.0, "640x360") if smoke else (10.0, "1920x1080")
+    seconds, size = (3.2, "640x360") if smoke else (10.0, "1920x1080")
     path = OUT / f"source_{size}_{seconds:g}s_grain{GRAIN}.mp4"
     if not path.exists():
         OUT.mkdir(parents=True, exist_ok=True)
@@ -114,58 +123,93 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-def run_engine(source: Path, out: Path) -> tuple[float, list, float]:
-    """(seconds, outputs, peak MB) for the engine's pack."""
-    shutil.rmtree(out, ignore_errors=True)
-    request = PackRequest(source=source, platforms=PLATFORMS, preset=PRESET, crf=CRF, safe_zone_preview=False)
-    with PeakMemory() as memory:
-        started = time.perf_counter()
-        result = render_pack(plan_pack(request, probe(source)), out)
-        elapsed = time.perf_counter() - started
-    return elapsed, result.outputs, memory.peak_kb / 1024
+class StudioUnderTest:
+    """A studio on a scratch home with the source in its library (imported before any timing)."""
+
+    def __init__(self, source: Path, size: str) -> None:
+        from core.settings import Settings
+        from core.studio import Studio
+        from providers.local import LocalProvider
+
+        self.home = Path(tempfile.mkdtemp(prefix="studio-", dir=OUT))
+        settings = Settings(VIDEO_STUDIO_HOME=self.home)
+        # the core as app.py wires it, with the offline provider only (a pack needs no other),
+        # and without the web layer: its memory is not the pack's
+        self.studio = Studio(settings, {"local": LocalProvider(settings.work_dir / "local")}).start()
+        self.asset_id = self.studio.import_media(source, title="bench source")["id"]
+        self.size = size
+
+    def pack(self) -> tuple[float, dict, float]:
+        """(seconds from the /social_pack call to the job's success, the result, peak MB)."""
+        options = {"platforms": PLATFORMS, "preset": PRESET, "crf": CRF, "size": self.size}
+        with PeakMemory() as memory:
+            started = time.perf_counter()
+            job_id = self.studio.social.pack(self.asset_id, options)
+            while not (view := self.studio.job(job_id))["terminal"]:
+                time.sleep(POLL_S)
+            elapsed = time.perf_counter() - started
+        if view["status"] != "succeeded":
+            raise SystemExit(f"the pack failed: {view['error']}")
+        return elapsed, self.studio.social.result(job_id), memory.peak_kb / 1024
+
+    def close(self) -> None:
+        self.studio.stop()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+def distinct(plans: list[PlatformPlan]) -> list[PlatformPlan]:
+    """One plan per file the platforms get (platforms sharing a file share its encode)."""
+    firsts: list[PlatformPlan] = []
+    for p in plans:
+        if not any(p.id in f.shares_with for f in firsts):
+            firsts.append(p)
+    return firsts
 
 
 def hand_written_args(source: Path, plans: list[PlatformPlan], out: Path, thumb_frame: int) -> list[str]:
-    """The same five reframes and encodes, and five thumbnails, written out by hand. Encoder
-    settings (rate control, GOP, threads, lookahead, decoder threads) are the engine's."""
+    """Every distinct rendition encoded once and a thumbnail per platform, written out by hand at
+    the same sizes (Lanczos when enlarging) with the engine's encoder settings (rate control,
+    GOP, threads, lookahead, decoder threads)."""
     src = probe(source)
-    threads = str(encoder_threads(len(plans)))
-    x264 = (f"rc-lookahead={lookahead_frames(PRESET, [(p.width, p.height) for p in plans])}:"
+    renditions = distinct(plans)
+    threads = str(encoder_threads(len(renditions)))
+    x264 = (f"rc-lookahead={lookahead_frames(PRESET, [(p.width, p.height) for p in renditions])}:"
             f"bframes={B_FRAMES}")
-    graph = [f"[0:v]split={len(plans) + 1}" + "".join(f"[v{i}]" for i in range(len(plans))) + "[vt]",
-             f"[0:a]asplit={len(plans)}" + "".join(f"[a{i}]" for i in range(len(plans))),
-             f"[vt]select='eq(n,{thumb_frame})',split={len(plans)}"
-             + "".join(f"[t{i}]" for i in range(len(plans)))]
+    n, t = len(renditions), len(plans)
+    graph = [f"[0:v]split={n + 1}" + "".join(f"[v{i}]" for i in range(n)) + "[vt]",
+             f"[0:a]asplit={n}" + "".join(f"[a{i}]" for i in range(n)),
+             f"[vt]select='eq(n,{thumb_frame})',split={t}" + "".join(f"[t{i}]" for i in range(t))]
     outputs: list[str] = []
-    for i, p in enumerate(plans):
-        crop = _centre_crop(src.width, src.height, p.width / p.height)
-        graph.append(f"[v{i}]{crop},scale={p.width}:{p.height},setsar=1,format=yuv420p,{BT709_FILTER}[o{i}]")
-        tw, th = p.spec.thumbnail.width, p.spec.thumbnail.height
-        graph.append(f"[t{i}]{_centre_crop(src.width, src.height, tw / th)},scale={tw}:{th}[th{i}]")
+    for i, p in enumerate(renditions):
+        graph.append(f"[v{i}]{_centre_crop(src.width, src.height, p)},format=yuv420p,{BT709_FILTER}[o{i}]")
         g = str(p.gop_frames)
+        rate = ["-maxrate", f"{p.video_kbps_cap}k", "-bufsize", f"{p.video_kbps_cap * 2}k"] if p.video_kbps_cap else []
         outputs += ["-map", f"[o{i}]", "-map", f"[a{i}]",
                     "-c:v", "libx264", "-preset", PRESET, "-crf", str(CRF), "-pix_fmt", "yuv420p",
-                    "-profile:v", "high", *BT709_TAGS,
-                    "-maxrate", f"{p.video_kbps_cap}k", "-bufsize", f"{p.video_kbps_cap * 2}k",
+                    "-profile:v", "high", *BT709_TAGS, *rate,
                     "-g", g, "-keyint_min", g, "-sc_threshold", "0", "-flags", "+cgop",
                     "-threads", threads, "-x264-params", x264,
-                    "-c:a", "aac", "-b:a", f"{p.spec.audio_kbps}k", "-ar", "48000", "-ac", "2",
+                    "-c:a", "aac", "-b:a", f"{p.audio_kbps}k", "-ar", "48000", "-ac", "2",
                     "-movflags", "+faststart", str(out / f"{p.id}.mp4")]
-        outputs += ["-map", f"[th{i}]", "-frames:v", "1", "-q:v", "3", "-update", "1",
-                    str(out / f"{p.id}.jpg")]
+    for i, p in enumerate(plans):
+        size = (p.spec.thumbnail.width, p.spec.thumbnail.height)
+        graph.append(f"[t{i}]{_centre_crop(src.width, src.height, p, size)}[th{i}]")
+        outputs += ["-map", f"[th{i}]", "-frames:v", "1", "-q:v", "3", "-update", "1", str(out / f"{p.id}.jpg")]
     return ["-threads", "1", "-i", str(source), "-filter_complex", ";".join(graph), *outputs]
 
 
-def _centre_crop(width: int, height: int, aspect: float) -> str:
-    if width / height > aspect:
-        w = int(height * aspect) // 2 * 2
-        return f"crop={w}:{height}:{(width - w) // 2}:0"
-    h = int(width / aspect) // 2 * 2
-    return f"crop={width}:{h}:0:{(height - h) // 2}"
+def _centre_crop(width: int, height: int, p: PlatformPlan, size: tuple[int, int] | None = None) -> str:
+    """Crop the centre to the output's shape, then scale to it."""
+    out = size or (p.width, p.height)
+    aspect = out[0] / out[1]
+    window = ((int(height * aspect) // 2 * 2, height) if width / height > aspect
+              else (width, int(width / aspect) // 2 * 2))
+    x, y = crop_origin((width, height), window, (0.5, 0.5))
+    return f"crop={window[0]}:{window[1]}:{x}:{y},{scale_exact(out, window)}"
 
 
 def run_hand(source: Path, plans: list[PlatformPlan], out: Path) -> tuple[float, float]:
-    """(seconds, peak MB), measured the same way as the engine."""
+    """(seconds, peak MB), measured the same way as the studio."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     info = probe(source)
@@ -191,11 +235,11 @@ def run_naive(source: Path, plans: list[PlatformPlan], out: Path) -> float:
             framed = clip.cropped(x_center=w / 2, y_center=h / 2, width=cw, height=ch).resized(
                 new_size=(p.width, p.height))
             g = str(p.gop_frames)
+            rate = ["-maxrate", f"{p.video_kbps_cap}k", "-bufsize", f"{p.video_kbps_cap * 2}k"] if p.video_kbps_cap else []
             framed.write_videofile(
                 str(out / f"{p.id}.mp4"), fps=clip.fps, codec="libx264", preset=PRESET, audio_codec="aac",
-                audio_fps=48000, audio_bitrate=f"{p.spec.audio_kbps}k", logger=None,
-                ffmpeg_params=["-crf", str(CRF), "-pix_fmt", "yuv420p", "-profile:v", "high", *BT709_TAGS,
-                               "-maxrate", f"{p.video_kbps_cap}k", "-bufsize", f"{p.video_kbps_cap * 2}k",
+                audio_fps=48000, audio_bitrate=f"{p.audio_kbps}k", logger=None,
+                ffmpeg_params=["-crf", str(CRF), "-pix_fmt", "yuv420p", "-profile:v", "high", *BT709_TAGS, *rate,
                                "-g", g, "-keyint_min", g, "-sc_threshold", "0", "-flags", "+cgop",
                                "-movflags", "+faststart"])
             tw, th = p.spec.thumbnail.width, p.spec.thumbnail.height
@@ -206,48 +250,50 @@ def run_naive(source: Path, plans: list[PlatformPlan], out: Path) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true",
-                        help="2 s 640x360 source; checks that it runs, does not enforce the targets")
-    parser.add_argument("--repeat", type=int, default=2, help="engine and hand-written runs (best is kept)")
-    parser.add_argument("--no-share", action="store_true",
-                        help="encode every platform even when two would get identical files")
+                        help="3.2 s 640x360 source packed at the source's detail (CI)")
+    parser.add_argument("--repeat", type=int, default=None,
+                        help="studio and hand-written runs, alternated (best is kept); 3 full, 1 smoke")
+    parser.add_argument("--no-naive", action="store_true", help="skip the MoviePy baseline")
+    add_target_option(parser, TARGETS)
     args = parser.parse_args()
-    social_render.SHARE_IDENTICAL = not args.no_share
+    targets = resolve(SMOKE_TARGETS if args.smoke else TARGETS, args.target)
     source = make_source(args.smoke)
-    plans = plan_pack(PackRequest(source=source, platforms=PLATFORMS, preset=PRESET, crf=CRF),
+    size = "source" if args.smoke else "platform"  # smoke: small files, the same code path
+    plans = plan_pack(PackRequest(source=source, platforms=PLATFORMS, preset=PRESET, crf=CRF, size=size),
                       probe(source)).platforms
-    engine_times, hand_times, peaks, hand_peaks = [], [], [], []
-    for _ in range(max(1, args.repeat)):  # alternate, so both see the same machine state
-        seconds, outputs, peak = run_engine(source, OUT / "engine")
-        engine_times.append(seconds)
-        peaks.append(peak)
-        seconds, peak = run_hand(source, plans, OUT / "hand")
-        hand_times.append(seconds)
-        hand_peaks.append(peak)
-    failed = [o.platform for o in outputs if not o.passed]
-    naive = run_naive(source, plans, OUT / "naive")
-    engine, hand = min(engine_times), min(hand_times)
-    figures = {"engine/hand": engine / hand, "naive/engine": naive / engine, "peak_mb": max(peaks)}
+    bench = StudioUnderTest(source, size)
+    studio_times, hand_times, peaks, hand_peaks = [], [], [], []
+    try:
+        for _ in range(max(1, args.repeat or (1 if args.smoke else 3))):  # alternate: same machine state
+            seconds, result, peak = bench.pack()
+            studio_times.append(seconds)
+            peaks.append(peak)
+            seconds, peak = run_hand(source, plans, OUT / "hand")
+            hand_times.append(seconds)
+            hand_peaks.append(peak)
+    finally:
+        bench.close()
+    entries = result["manifest"]["platforms"]
+    failed = [e["platform"] for e in entries if not e["passed"]]
+    ours, hand = min(studio_times), min(hand_times)
+    figures = {"studio/hand": ours / hand, "peak_mb": max(peaks)}
     print(f"source: {probe(source).summary()}")
-    print(f"platforms: {', '.join(PLATFORMS)} (+ thumbnails); outputs failing their spec: {failed or 'none'}")
-    shared = "on (identical files are encoded once)" if social_render.SHARE_IDENTICAL else "off"
-    print(f"engine sharing of identical encodes: {shared}")
-    print(f"engine      {engine:6.2f} s   (runs: {', '.join(f'{t:.2f}' for t in engine_times)})")
-    print(f"hand-written{hand:6.2f} s   (runs: {', '.join(f'{t:.2f}' for t in hand_times)})")
-    print(f"naive       {naive:6.2f} s   (MoviePy, one output at a time)")
-    print(f"ratio engine/hand  = {figures['engine/hand']:.3f}  (target <= {TARGETS['engine/hand']})")
-    print(f"ratio naive/engine = {figures['naive/engine']:.2f}  (target >= {TARGETS['naive/engine']})")
-    print(f"engine peak memory = {figures['peak_mb']:.0f} MB "
-          f"(self + ffmpeg children; target < {TARGETS['peak_mb']:g}); "
-          f"hand-written: {max(hand_peaks):.0f} MB")
-    print(f"load average during the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    met = (figures["engine/hand"] <= TARGETS["engine/hand"]
-           and figures["naive/engine"] >= TARGETS["naive/engine"]
-           and figures["peak_mb"] < TARGETS["peak_mb"] and not failed)
-    if args.smoke:
-        print("smoke mode: targets are reported, not enforced")
-        return 1 if failed else 0
-    print("targets met" if met else "TARGETS MISSED")
-    return 0 if met else 1
+    print("files: " + ", ".join(f"{e['platform']} {e['width']}x{e['height']}" for e in entries)
+          + f"; failing their checks: {failed or 'none'}")
+    print(f"distinct encodes: {len(distinct(plans))} (shared: "
+          + ", ".join("+".join([p.id, *p.shares_with]) for p in distinct(plans) if p.shares_with) + ")")
+    print(f"studio      {ours:6.2f} s   (runs: {', '.join(f'{t:.2f}' for t in studio_times)}; "
+          "/social_pack call to job success: plan, renders, thumbnails, safe zones, checks, library, ZIP)")
+    print(f"hand-written{hand:6.2f} s   (runs: {', '.join(f'{t:.2f}' for t in hand_times)}; "
+          "one command: each distinct file once + a thumbnail per platform)")
+    if not args.no_naive:
+        naive = run_naive(source, plans, OUT / "naive")
+        figures["naive/studio"] = naive / ours
+        print(f"naive       {naive:6.2f} s   (MoviePy, one output at a time)")
+    print(f"studio peak memory {max(peaks):.0f} MB (self + ffmpeg children); hand-written {max(hand_peaks):.0f} MB")
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    missed = judge(figures, targets)
+    return 1 if missed or failed else 0
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from core.media.ops import chain_from_dicts
 from core.media.probe import probe
 from core.media.regions import TextRegion
 from core.platforms import load_platforms, suggested_platforms
+from core.storage import link_or_copy
 from core.social import PackRequest, manifest, plan_pack, render_pack, safe_zone_preview, write_zip
 
 if TYPE_CHECKING:
@@ -136,18 +137,17 @@ class SocialService:
         return list(kept.values())
 
     def _keep_outputs(self, job: Job, source, result) -> dict[str, str]:
-        """Move each platform's file into the library as a child of the source:
-        {platform id: asset id}."""
+        """Each platform's file into the library as a child of the source (a hard link where the
+        filesystem allows, no copy), its cover image as its poster: {platform id: asset id}."""
         s = self.studio
         ids = {}
         for output in result.outputs:
             if output.error or not output.video:
                 continue
-            dest = s.store.new_path(job.owner, output.video.suffix, f"{source.title}-{output.platform}")
-            shutil.copyfile(output.video, dest.with_suffix(dest.suffix + ".part"))
-            s.store.commit(dest.with_suffix(dest.suffix + ".part"), dest)
+            dest = link_or_copy(output.video, s.store.new_path(job.owner, output.video.suffix,
+                                                               f"{source.title}-{output.platform}"))
             asset = s.library.add(dest, owner=job.owner, operation="social-pack", provider="local",
-                                  model="ffmpeg", parent_id=source.id, job_id=job.id,
+                                  model="ffmpeg", parent_id=source.id, job_id=job.id, poster=output.thumbnail,
                                   title=f"{source.title} - {output.name}",
                                   settings={"platform": output.platform, "passed": output.passed,
                                             "checks": [c.model_dump() for c in output.checks]})

@@ -24,6 +24,19 @@ def safe_name(text: str, fallback: str = "file") -> str:
     return cleaned or fallback
 
 
+def link_or_copy(source: Path, dest: Path) -> Path:
+    """Put `source`'s bytes at `dest` atomically: a hard link where the filesystem allows (no
+    copy), else a copy. `source` stays where it is."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staging = dest.with_name(f".{uuid4().hex}{dest.suffix}.part")
+    try:
+        os.link(source, staging)
+    except OSError:  # another filesystem, or links not supported
+        shutil.copyfile(source, staging)
+    os.replace(staging, dest)
+    return dest
+
+
 class MediaStore:
     """Where media files live. Files appear at their final path only once complete."""
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import mimetypes
-import os
-import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from core.library.tags import aspect_label, auto_tags, normalise_tags
 from core.library.text_index import TextIndex, index_for
 from core.media.frames import poster
 from core.media.probe import probe
-from core.storage import MediaStore
+from core.storage import MediaStore, link_or_copy
 
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
 
@@ -43,8 +41,10 @@ class Library:
         if self.index.install(db.engine):
             self.fill_in_older_assets()
 
-    def add(self, path: Path, *, owner: str, operation: str, tags: Iterable[str] = (), **fields) -> Asset:
-        """Probe `path` (already at its final place) and record it with its lineage and cost."""
+    def add(self, path: Path, *, owner: str, operation: str, tags: Iterable[str] = (),
+            poster: Path | None = None, **fields) -> Asset:
+        """Probe `path` (already at its final place) and record it with its lineage and cost.
+        `poster`: a still already made for it (kept as its poster instead of making one)."""
         path = Path(path)
         info = None
         if path.suffix.lower() not in _IMAGE_SUFFIXES:
@@ -63,7 +63,7 @@ class Library:
             asset.width, asset.height, asset.fps = info.width, info.height, info.fps
             asset.has_audio, asset.video_codec = info.has_audio, info.video_codec
             if info.has_video:
-                asset.poster_path = str(self._poster(path))
+                asset.poster_path = str(self._poster(path) if poster is None else self._keep_poster(path, poster))
         if not asset.title:
             asset.title = (fields.get("prompt") or path.stem)[:80]
         return self.record(asset, tags=tags)
@@ -158,12 +158,11 @@ class Library:
         dest = video.with_suffix(".poster.jpg")
         if self.cache is None:
             return poster(video, dest=dest)
-        made = self.cache.poster(video)
-        try:
-            os.link(made, dest)  # the library's own copy; the cache may evict its entry later
-        except OSError:
-            shutil.copyfile(made, dest)
-        return dest
+        return link_or_copy(self.cache.poster(video), dest)  # its own copy: the cache may evict its entry
+
+    def _keep_poster(self, video: Path, still: Path) -> Path:
+        """A copy of `still` (a hard link where it can be) as the video's poster."""
+        return link_or_copy(still, video.with_suffix(".poster" + still.suffix.lower()))
 
 
 def _derive(asset: Asset) -> None:

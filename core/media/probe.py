@@ -7,6 +7,7 @@ import ctypes.util
 import struct
 from dataclasses import asdict, dataclass
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 
 import av
@@ -74,13 +75,20 @@ class MediaInfo:
 
 
 def probe(path: str | Path) -> MediaInfo:
-    """Read a media file's facts. Raises InvalidInput with a plain reason when it can't."""
+    """Read a media file's facts. Raises InvalidInput with a plain reason when it can't.
+    A file already probed (same path, size and modification time) is not read again."""
     file = Path(path)
     if not file.exists():
         raise InvalidInput(f"The file {file.name} does not exist.", "Upload it again.")
-    size = file.stat().st_size
-    if size == 0:
+    stat = file.stat()
+    if stat.st_size == 0:
         raise InvalidInput(f"{file.name} is empty (0 bytes).", "Upload the file again; it may not have finished copying.")
+    return _probe_version(str(file), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _probe_version(path: str, size: int, _mtime_ns: int) -> MediaInfo:
+    file = Path(path)
     try:
         container = av.open(str(file))
     except (av.error.FFmpegError, OSError, ValueError) as exc:

@@ -18,15 +18,17 @@ MP4_CONTAINERS = ("moov", "trak", "edts", "mdia", "minf", "stbl")
 BT709_CODE = 1  # ITU-T H.273 code point for BT.709 primaries, transfer and matrix
 
 
-def compliance(path: str | Path, spec: PlatformSpec, thumbnail: str | Path | None = None) -> list[Check]:
-    """Every spec check for one video (and its thumbnail, when given)."""
+def compliance(path: str | Path, spec: PlatformSpec, thumbnail: str | Path | None = None,
+               known: tuple[MediaInfo, dict] | None = None) -> list[Check]:
+    """Every spec check for one video (and its thumbnail, when given). `known`: the file's probe
+    and stream facts when already read (platforms sharing one file are read once)."""
     try:
-        info = probe(path)
+        info, facts = known or (probe(path), None)
     except InvalidInput as exc:
         return [_check("readable", False, "a readable MP4", "unreadable", exc.message)]
     if not info.has_video:
         return [_check("video", False, "a picture", "none", "The file has no picture.")]
-    facts = stream_facts(path)
+    facts = facts or stream_facts(path)
     checks = [
         _container(path, info), _codec(info, facts, spec), _pix_fmt(info, spec), _aspect(info, facts, spec),
         _resolution(info, spec), _fps(info, spec), _duration(info, spec), _file_size(info, spec),

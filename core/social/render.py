@@ -18,12 +18,13 @@ from core.social import analysis
 from core.social.captions import ass_document
 from core.social.clearance import text_check, text_in_output
 from core.social.command import Job, pack_args, render_key
-from core.social.compliance import compliance
+from core.social.compliance import compliance, stream_facts
 from core.social.models import PackPlan, PackResult, PlatformOutput
 from core.social.progress import PackProgress, PackProgressFn
 from core.social.reframe import focus_at
 from core.social.safezone import safe_zone_preview
-from core.social.thumbnails import Thumb, render_thumbnails
+from core.social.thumbnails import Preview, Thumb, render_thumbnails
+from core.storage import link_or_copy
 
 SHARE_IDENTICAL = True  # platforms whose files would be identical share one encode
 
@@ -72,11 +73,11 @@ def _render_all(plan: PackPlan, out: Path, work: Path, outputs: dict[str, Platfo
         tap_file = work / "tap.gray"
         samples = (analysis.read_samples(tap_file, tap) if tap_file.exists()
                    else _sample(plan, work, progress, should_cancel))
-    thumbs = _thumbnails(plan, jobs, samples, work, outputs, should_cancel)
-    preview = _preview(plan, jobs, thumbs, out, work, outputs) if plan.request.safe_zone_preview else None
+    preview = _thumbnails_and_preview(plan, jobs, samples, out, work, outputs, should_cancel)
+    read: dict[tuple[int, int], tuple] = {}  # (device, inode) -> probe and stream facts
     for job in jobs:
         try:
-            _finish(plan, job, out, outputs[job.plan.id])
+            _finish(plan, job, out, outputs[job.plan.id], read)
         except (StudioError, OSError) as exc:
             outputs[job.plan.id].error = f"The finished file could not be checked: {exc}"
         progress.report(job.plan.id, 1.0)
@@ -127,7 +128,7 @@ def _render_videos(plan: PackPlan, jobs: list[Job], tap, work: Path, progress: P
         if first and first.plan.id in failures:
             failures[job.plan.id] = failures[first.plan.id]
         elif first:
-            shutil.copyfile(first.video, job.video)
+            link_or_copy(first.video, job.video)
     return failures
 
 
@@ -185,59 +186,70 @@ def _run(plan: PackPlan, jobs: list[Job], tap, work: Path, progress: PackProgres
                should_cancel=should_cancel, label=label)
 
 
-def _thumbnails(plan: PackPlan, jobs: list[Job], samples, work: Path, outputs,
-                should_cancel) -> list[Thumb]:
+def _thumbnails_and_preview(plan: PackPlan, jobs: list[Job], samples, out: Path, work: Path, outputs,
+                            should_cancel) -> Path | None:
+    """Every platform's thumbnail and the safe-zone picture (from the first thumbnail's frame) in
+    one run; when that fails, each alone, so one that cannot be made spoils nothing else.
+    Returns the preview's path (None when not asked for or not made)."""
     thumbs = []
     for job in jobs:
         p = job.plan
         t = analysis.best_time(samples, until=p.source_span_s)
         focus = focus_at(job.track, t) if job.track else (p.focus if p.focus != "auto" else (0.5, 0.5))
         thumbs.append(Thumb(plan=p, time_s=t, path=job.video.with_suffix(".jpg"), focus=focus))
+    name = f"{output_stem(plan)}_safe_zones.png"
+    preview = Preview(work / name, [j.plan.spec for j in jobs], plan.request.reframe,
+                      thumbs[0].focus) if plan.request.safe_zone_preview else None
     try:
-        render_thumbnails(plan, thumbs, work, should_cancel)
+        render_thumbnails(plan, thumbs, work, should_cancel, preview)
     except Cancelled:
         raise
     except MediaError:
-        for thumb in thumbs:  # isolate the platform whose thumbnail cannot be made
+        for thumb in thumbs:
             try:
                 render_thumbnails(plan, [thumb], work, should_cancel)
             except MediaError as exc:
                 outputs[thumb.plan.id].warnings.append(f"No thumbnail: {exc}")
-    return thumbs
-
-
-def _preview(plan: PackPlan, jobs: list[Job], thumbs: list[Thumb], out: Path, work: Path,
-             outputs) -> Path | None:
-    name = f"{output_stem(plan)}_safe_zones.png"
-    first = thumbs[0]
-    try:
-        made = safe_zone_preview(plan.request.source, [j.plan.spec for j in jobs], work / name,
-                                 at_s=plan.request.segment_start + first.time_s,
-                                 reframe=plan.request.reframe, focus=first.focus)
-        os.replace(made, out / name)
+        if preview:
+            _preview_alone(plan, preview, thumbs[0], jobs, outputs)
+    if preview and preview.path.exists():
+        os.replace(preview.path, out / name)
         return out / name
+    return None
+
+
+def _preview_alone(plan: PackPlan, preview: Preview, first: Thumb, jobs: list[Job], outputs) -> None:
+    try:
+        safe_zone_preview(plan.request.source, preview.specs, preview.path,
+                          at_s=plan.request.segment_start + first.time_s, reframe=preview.reframe,
+                          focus=preview.focus)
     except Cancelled:
         raise
     except StudioError as exc:
         for job in jobs:
             outputs[job.plan.id].warnings.append(f"No safe-zone preview: {exc}")
-        return None
 
 
-def _finish(plan: PackPlan, job: Job, out: Path, result: PlatformOutput) -> None:
+def _finish(plan: PackPlan, job: Job, out: Path, result: PlatformOutput, read: dict) -> None:
     """Move the files into place, then probe and check them (text burned in by earlier edits
-    included, where the crop really put it)."""
+    included, where the crop really put it). A file shared by several platforms (hard links of
+    one encode) is read once: `read` keeps what was read, by file identity."""
     video = out / job.video.name
     os.replace(job.video, video)
     made = job.video.with_suffix(".jpg")
     thumbnail = out / made.name
     if made.exists():
         os.replace(made, thumbnail)
-    info = probe(video)
+    stat = video.stat()
+    identity = (stat.st_dev, stat.st_ino)
+    if identity not in read:
+        read[identity] = (probe(video), stream_facts(video))
+    info, facts = read[identity]
+    info = replace(info, path=str(video))
     result.video, result.thumbnail = video, thumbnail if thumbnail.exists() else None
     result.size_bytes, result.duration_s = info.size_bytes, info.duration_s
     result.width, result.height, result.fps = info.width, info.height, info.fps
-    result.checks = compliance(video, job.plan.spec, thumbnail)
+    result.checks = compliance(video, job.plan.spec, thumbnail, known=(info, facts))
     shown = text_in_output(plan.request.burned_text, job.plan, (plan.source.width, plan.source.height),
                            plan.request.segment_start, job.track)
     text = text_check(job.plan, shown)

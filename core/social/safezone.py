@@ -32,18 +32,27 @@ def safe_zone_preview(source: str | Path, platforms: Sequence[str | PlatformSpec
     source, dest = Path(source), Path(dest)
     specs = _specs(platforms)
     width, height, seek = _frame_source(source, at_s)
-    focus, _ = rf.clamp_focus(focus)
-    graph = [f"[0:v:0]split={len(specs)}" + "".join(f"[s{i}]" for i in range(len(specs)))]
-    for i, spec in enumerate(specs):
-        graph += _panel(i, spec, (width, height), reframe, focus, panel_height)
-    if len(specs) > 1:
-        graph.append("".join(f"[panel{i}]" for i in range(len(specs))) + f"hstack=inputs={len(specs)}[out]")
-    else:
-        graph.append("[panel0]null[out]")
+    graph = preview_statements("0:v:0", "out", specs, (width, height), reframe, focus, panel_height)
     dest.parent.mkdir(parents=True, exist_ok=True)
     run_ffmpeg([*seek, "-i", str(source), "-filter_complex", ";".join(graph), "-map", "[out]",
                 "-frames:v", "1", "-update", "1", str(dest)], label="draw the safe-zone preview")
     return dest
+
+
+def preview_statements(label_in: str, label_out: str, specs: Sequence[PlatformSpec], src: tuple[int, int],
+                       reframe: Reframe = "crop", focus: tuple[float, float] = (0.5, 0.5),
+                       panel_height: int = 480) -> list[str]:
+    """Filtergraph statements drawing the preview of the frame on [label_in] to [label_out]
+    (so another run, e.g. the thumbnails', can draw it from a frame it already decodes)."""
+    focus, _ = rf.clamp_focus(focus)
+    graph = [f"[{label_in}]split={len(specs)}" + "".join(f"[s{i}]" for i in range(len(specs)))]
+    for i, spec in enumerate(specs):
+        graph += _panel(i, spec, src, reframe, focus, panel_height)
+    if len(specs) > 1:
+        graph.append("".join(f"[panel{i}]" for i in range(len(specs))) + f"hstack=inputs={len(specs)}[{label_out}]")
+    else:
+        graph.append(f"[panel0]null[{label_out}]")
+    return graph
 
 
 def _specs(platforms: Sequence[str | PlatformSpec]) -> list[PlatformSpec]:
