@@ -5,8 +5,11 @@ with probe and poster) against the least a client can do: a hand-written thread 
 calls doing submit -> poll -> download for the same 200 tasks, with the same poll interval.
 Prints both wall times, the per-job overhead and the ratio.
 
-    python bench/bench_jobs.py            # 200 jobs
-    python bench/bench_jobs.py --smoke    # 40 jobs; exits 1 if any job fails or a submit repeats
+    python bench/bench_jobs.py            # 200 jobs; target studio/hand <= 1.15
+    python bench/bench_jobs.py --smoke    # 40 jobs; target studio/hand <= 2.0 (fixed costs weigh more)
+    python bench/bench_jobs.py --smoke --target studio/hand=0.01   # impossible: must exit 1
+
+Exits 1 when the target is missed, any job fails or a submit repeats.
 """
 
 from __future__ import annotations
@@ -25,12 +28,15 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
+from bench.targets import Target, add_target_option, judge, resolve  # noqa: E402
 from core.media.ffmpeg import ffmpeg_exe  # noqa: E402
 from tests.fakes.wavespeed_vendor import start_fake_wavespeed  # noqa: E402
 
 MODEL_PATH = "alibaba/wan-2.5/text-to-video"
 POLL_S = 0.2
 STEPS = ["created", "processing", "processing", "completed"]
+TARGETS = {"studio/hand": Target(1.15)}
+SMOKE_TARGETS = {"studio/hand": Target(2.0)}
 
 
 def tiny_clip(folder: Path) -> bytes:
@@ -94,9 +100,11 @@ def studio_run(base_url: str, jobs: int, home: Path) -> tuple[float, dict]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--smoke", action="store_true")
-    parser.add_argument("--jobs", type=int, default=200)
+    parser.add_argument("--jobs", type=int, default=None, help="jobs to run (200; 40 with --smoke)")
+    add_target_option(parser, TARGETS)
     args = parser.parse_args()
-    jobs = 40 if args.smoke else args.jobs
+    targets = resolve(SMOKE_TARGETS if args.smoke else TARGETS, args.target)
+    jobs = args.jobs or (40 if args.smoke else 200)
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         base_url, vendor, stop = start_fake_wavespeed(tiny_clip(tmp_path))
@@ -116,7 +124,8 @@ def main() -> int:
     print(f"overhead: {ours - hand:+.2f} s in all, {per_job_ms:+.1f} ms per job; ratio studio/hand = {ours / hand:.2f}")
     print(f"statuses: {statuses}; submits sent by the studio: {studio_submits}")
     ok = statuses == {"succeeded": jobs} and studio_submits == jobs
-    return 0 if ok else 1
+    missed = judge({"studio/hand": ours / hand}, targets)
+    return 0 if ok and not missed else 1
 
 
 if __name__ == "__main__":

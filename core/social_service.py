@@ -7,6 +7,8 @@ manifest with every spec check) is kept beside them and named in the job's resul
 from __future__ import annotations
 
 import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +28,22 @@ if TYPE_CHECKING:
     from core.studio import Studio
 
 PACK_KIND = "social_pack"
+PROGRESS_EVERY_S = 0.5  # a pack's progress is written this often (not on every encoder line)
+CANCEL_CHECK_EVERY_S = 0.25  # and a cancel request looked for this often
+
+
+def at_most_every(seconds: float, check: Callable[[], bool]) -> Callable[[], bool]:
+    """`check`, asked at most every `seconds` (its last answer in between): a database read per
+    ffmpeg progress line would cost more than the encode's bookkeeping is worth."""
+    last = {"at": float("-inf"), "answer": False}
+
+    def throttled() -> bool:
+        now = time.monotonic()
+        if now - last["at"] >= seconds:
+            last.update(at=now, answer=check())
+        return last["answer"]
+
+    return throttled
 
 
 CORE_FIELDS = {"source", "burned_text"}  # facts the core finds out, never taken from a client
@@ -120,14 +138,20 @@ class SocialService:
         plan = plan_pack(self._request(source, job.payload["options"]), probe(source.path))
         work = s.store.scratch("-pack")
         shares: dict[str, float] = {p.id: 0.0 for p in plan.renderable}
+        written = {"at": 0.0, "fraction": 0.0}
 
         def report(platform: str, fraction: float) -> None:
+            """Write the job's progress at most every PROGRESS_EVERY_S (each write is a commit)."""
             shares[platform] = fraction
-            detail = ", ".join(f"{pid} {int(v * 100)}%" for pid, v in shares.items())
-            ctx.progress(sum(shares.values()) / max(len(shares), 1), detail)
+            overall = sum(shares.values()) / max(len(shares), 1)
+            now = time.monotonic()
+            if now - written["at"] >= PROGRESS_EVERY_S or overall >= 1.0 > written["fraction"]:
+                written.update(at=now, fraction=overall)
+                ctx.progress(overall, ", ".join(f"{pid} {int(v * 100)}%" for pid, v in shares.items()))
 
         try:
-            result = render_pack(plan, work, on_progress=report, should_cancel=ctx.cancel_requested)
+            result = render_pack(plan, work, on_progress=report,
+                                 should_cancel=at_most_every(CANCEL_CHECK_EVERY_S, ctx.cancel_requested))
             kept = self._keep_outputs(job, source, result)
             zip_path = write_zip(result, s.store.new_path(job.owner, ".zip", f"{source.title}-social-pack"))
             ctx.update(payload={**job.payload, "result": {"zip": str(zip_path), "manifest": manifest(result),
