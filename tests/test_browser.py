@@ -116,7 +116,7 @@ def test_social_pack_for_a_vertical_clip(tmp_path, clip_factory):
                           "LinkedIn 16:9": False, "X": False}
         page.get_by_role("checkbox", name="X", exact=True).check()
         note = page.get_by_text("keeping 32% of the frame")
-        note.wait_for(timeout=30_000)
+        note.wait_for(timeout=60_000)
         choice = page.locator("label:visible", has_text="LinkedIn 16:9").bounding_box()
         assert 0 < note.bounding_box()["y"] - choice["y"] < 500  # beside the choice, not far down the page
         page.screenshot(path=str(tmp_path / "social_plan.png"), full_page=True)
