@@ -151,7 +151,8 @@ class StudioUnderTest:
         # the core as app.py wires it, with the offline provider only (a pack needs no other),
         # and without the web layer: its memory is not the pack's
         self.studio = Studio(settings, {"local": LocalProvider(settings.work_dir / "local")}).start()
-        self.asset_id = self.studio.import_media(source, title="bench source")["id"]
+        self.owner = settings.default_user  # solo mode's one owner
+        self.asset_id = self.studio.import_media(source, title="bench source", owner=self.owner)["id"]
         self.size = size
 
     def pack(self) -> tuple[float, float, dict, float]:
@@ -159,13 +160,13 @@ class StudioUnderTest:
         options = {"platforms": PLATFORMS, "preset": PRESET, "crf": CRF, "size": self.size}
         with PeakMemory() as memory:
             started, cpu = time.perf_counter(), cpu_seconds()
-            job_id = self.studio.social.pack(self.asset_id, options)
-            while not (view := self.studio.job(job_id))["terminal"]:
+            job_id = self.studio.social.pack(self.asset_id, options, owner=self.owner)
+            while not (view := self.studio.job(job_id, owner=self.owner))["terminal"]:
                 time.sleep(POLL_S)
             elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
         if view["status"] != "succeeded":
             raise SystemExit(f"the pack failed: {view['error']}")
-        return elapsed, cpu, self.studio.social.result(job_id), memory.peak_kb / 1024
+        return elapsed, cpu, self.studio.social.result(job_id, owner=self.owner), memory.peak_kb / 1024
 
     def close(self) -> None:
         self.studio.stop()

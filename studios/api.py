@@ -171,14 +171,14 @@ def register_media(studio: Studio) -> None:
         return studio.edit.ai_apply(asset_id, operation, owner=owner, confirm=confirm, **request)
 
     def social_pack(request: dict, req: gr.Request) -> dict:
-        """{asset_id, platforms, reframe, focus, segment_start, captions_text, srt, thumbnail_title}
+        """{asset_id, platforms, size, reframe, focus, segment_start, captions_text, srt, thumbnail_title}
         -> job_id. When the job succeeds, /social_result gives the ZIP and the compliance table."""
         request = fields(request)
         asset_id = request.pop("asset_id")
         return {"job_id": studio.social.pack(asset_id, request, owner=owner_of(req))}
 
     def social_result(job_id: str, req: gr.Request) -> dict:
-        """The finished pack: zip (path on the server), manifest (per platform files, checks), all_passed."""
+        """The finished pack: zip (path on the server), manifest (per platform files, checks), all_passed, assets."""
         return studio.social.result(job_id, owner=owner_of(req))
 
     renders_now = (preview, compare)  # render while the caller waits: one at a time

@@ -10,7 +10,7 @@ import pytest
 
 from core.platforms import suggested_platforms
 from studios.pack_view import plan_html, results_html
-from tests.helpers import wait_for_job
+from tests.helpers import OWNER, wait_for_job
 
 ENGINEER_WORDS = ("moov", "mdat", "GOP", "mov,mp4", "m4a", "yuv420p", "pix_fmt", "kbps", "elst", "<=")
 
@@ -30,14 +30,15 @@ def test_platforms_are_suggested_for_the_source_shape(size, expected):
 @pytest.fixture
 def pack(studio, clip_factory):
     clip = clip_factory("tall.mp4", seconds=3.2, size="270x480", rate=25)
-    source = studio.import_media(clip, title="tall")
-    platforms = studio.social.suggested(source["id"])
-    captioned = wait_for_job(studio, studio.edit.apply(source["id"], [{"kind": "text", "text": "Day one"}]))
+    source = studio.import_media(clip, title="tall", owner=OWNER)
+    platforms = studio.social.suggested(source["id"], owner=OWNER)
+    title = [{"kind": "text", "text": "Day one"}]
+    captioned = wait_for_job(studio, studio.edit.apply(source["id"], title, owner=OWNER))
     options = {"platforms": [*platforms, "x"], "size": "source"}
-    job = wait_for_job(studio, studio.social.pack(captioned["asset_id"], options), timeout=240)
+    job = wait_for_job(studio, studio.social.pack(captioned["asset_id"], options, owner=OWNER), timeout=240)
     assert job["status"] == "succeeded", job["error"]
-    result = studio.social.result(job["id"])
-    files = {p: studio.asset(a) for p, a in result["assets"].items()}
+    result = studio.social.result(job["id"], owner=OWNER)
+    files = {p: studio.asset(a, owner=OWNER) for p, a in result["assets"].items()}
     return result, files
 
 
@@ -65,9 +66,9 @@ def test_results_are_one_row_and_one_player_per_platform_in_plain_words(pack):
 
 
 def test_plan_rows_name_the_size_and_what_a_crop_keeps(studio, clip_factory):
-    source = studio.import_media(clip_factory("tall.mp4", seconds=3.2, size="270x480", rate=25))
-    platforms = [*studio.social.suggested(source["id"]), "x"]
-    html = plan_html(studio.social.plan(source["id"], {"platforms": platforms}))
+    source = studio.import_media(clip_factory("tall.mp4", seconds=3.2, size="270x480", rate=25), owner=OWNER)
+    platforms = [*studio.social.suggested(source["id"], owner=OWNER), "x"]
+    html = plan_html(studio.social.plan(source["id"], {"platforms": platforms}, owner=OWNER))
     assert html.count("vs-plan-row") == 4
     assert "<b>Instagram Reels</b>: 1080x1920" in html and "upscaled from 270x480" in html
     assert "keeping 32% of the frame" in html  # X crops 9:16 to 16:9
