@@ -34,9 +34,16 @@ def build_providers(settings: Settings) -> dict:
     }
 
 
-def build_studio(settings: Settings | None = None) -> Studio:
+def build_fetcher():
+    """Fetches clients' https links (public hosts only); tests inject their own."""
+    from providers.fetch import SafeFetcher
+
+    return SafeFetcher()
+
+
+def build_studio(settings: Settings | None = None, fetcher=None) -> Studio:
     settings = settings or Settings()
-    return Studio(settings, build_providers(settings))
+    return Studio(settings, build_providers(settings), fetcher or build_fetcher())
 
 
 def build_app(studio: Studio, open_to_network: bool = False) -> gr.Blocks:
@@ -102,7 +109,8 @@ def load_settings() -> Settings:
         raise SystemExit(f"Video Studio: the setting {name} is not valid: {err['msg']}.") from None
 
 
-def serve() -> None:
+def serve(fetcher=None) -> None:
+    """Run the app. `fetcher` replaces the link fetcher (tests serve media from a fake host)."""
     import uvicorn
 
     from web.server import BindRefused, build_server, check_bind
@@ -116,7 +124,7 @@ def serve() -> None:
     except BindRefused as exc:
         print(f"Video Studio: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
-    studio = build_studio(settings).start()
+    studio = build_studio(settings, fetcher).start()
     configured = ", ".join(sorted(studio.configured_providers()))
     print(f"Video Studio: providers ready: {configured}. Data in {studio.settings.home_dir}")
     if open_to_network:

@@ -28,7 +28,7 @@ from bench.targets import Target, add_target_option, resolve  # noqa: E402
 from core.capability import check, resolve_defaults  # noqa: E402
 from core.catalog import load_catalog  # noqa: E402
 from core.contracts import GenerationRequest, Quality  # noqa: E402
-from core.pricing import estimate  # noqa: E402
+from core.money.pricing import estimate  # noqa: E402
 from core.routing import candidates  # noqa: E402
 
 TARGETS_MS = {"estimate": Target(20.0, unit=" ms"), "preflight": Target(50.0, unit=" ms"),
@@ -121,27 +121,28 @@ def studio_estimates(count: int) -> list[float]:
     home = tempfile.mkdtemp(prefix="bench-estimate-")
     os.environ.update({"VIDEO_STUDIO_HOME": home, "VIDEO_STUDIO_TEST_MODE": "1"})
     from app import build_studio
+    from core.library.models import LedgerEntry
 
     studio = build_studio()
     for index in range(2000):
-        studio.ledger.reserve(job_id=f"old{index}", owner="local", provider="wavespeed", model="wan-2.5-t2v",
-                              estimate_usd=0.01, verified=True)
+        studio.ledger.reserve([LedgerEntry(job_id=f"old{index}", owner="local", provider="wavespeed",
+                                           model="wan-2.5-t2v", month="", estimate_usd=0.01)], [])
     photo = Path(home) / "photo.jpg"
     Image.new("RGB", (4000, 3000), (90, 140, 200)).save(photo, quality=90)
+    photo_id = studio.import_media(photo, owner="local")["id"]
     rng = random.Random(5)
     shapes = [
         {"operation": "text-to-video", "prompt": "a fox in snow", "platform": "tiktok", "duration": 5},
         {"operation": "text-to-video", "prompt": "city at night", "aspect": "16:9", "resolution": "1080p",
          "duration": 8, "variations": 3, "quality": "premium"},
-        {"operation": "image-to-video", "image": studio.import_media(photo, owner="local")["id"], "aspect": "9:16",
-         "resolution": "720p", "duration": 5},
+        {"operation": "image-to-video", "image": photo_id, "aspect": "9:16", "resolution": "720p", "duration": 5},
     ]
     requests = [dict(rng.choice(shapes), seed=i) for i in range(count)]
-    def estimate(request):
+    def one(request):
         return studio.estimate(request, owner="local")
 
-    timed(estimate, requests[:10])
-    samples = timed(estimate, requests)
+    timed(one, requests[:10])
+    samples = timed(one, requests)
     studio.stop()
     return samples
 

@@ -81,7 +81,7 @@ def studio_run(base_url: str, jobs: int, home: Path) -> tuple[float, dict]:
     started = time.perf_counter()
     ids = []
     for index in range(jobs):
-        answer = studio.create({**request, "prompt": f"bench {index}"}, owner="local", confirm=True)
+        answer = studio.create({**request, "prompt": f"bench {index}"}, owner="local")
         assert answer["ok"], answer["issues"]
         ids += answer["job_ids"]
     pending = set(ids)

@@ -146,7 +146,12 @@ class ModelSpec(BaseModel):
 
 
 class GenerationRequest(BaseModel):
-    """What a creator asks for. File fields are local paths (or https URLs)."""
+    """A request inside the core, after the boundary (core.boundary) and media resolution.
+
+    File fields are local paths the core resolved from asset ids or fetched links (or an https
+    URL the core could not fetch). `input_duration` is the length the core MEASURED of the input
+    that sets the output length; clients never declare it.
+    """
 
     operation: Operation = Operation.TEXT_TO_VIDEO
     prompt: str = ""
@@ -189,7 +194,8 @@ class Provider(Protocol):
     """The port every provider adapter implements.
 
     submit() is the only call that may spend money: callers never repeat it blindly.
-    poll() and fetch() are safe to repeat.
+    poll() and fetch() are safe to repeat. A provider may set `accepts_urls = True` when its
+    models can read an https link themselves (the core otherwise sends only files it holds).
     """
 
     name: str
@@ -206,3 +212,10 @@ class Provider(Protocol):
     def quote(self, model: ModelSpec, request: GenerationRequest) -> float | None: ...
 
     def balance(self) -> float | None: ...
+
+
+@runtime_checkable
+class MediaFetcher(Protocol):
+    """Fetches a client's https link (public hosts only, size-capped) so the core can measure it."""
+
+    def fetch(self, url: str, dest: Path, max_bytes: int) -> Path: ...

@@ -1,151 +1,195 @@
-"""Create Studio's operations: estimate, create (variations as jobs) and prompt enhancement."""
+"""Create Studio's operations: estimate and create (variations as jobs), through the boundary.
+
+A request is parsed strictly (core.boundary.create), its media resolved to files the core
+holds (the caller's assets, fetched links), then priced and checked by the money preflight.
+"""
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from uuid import uuid4
 
-from core.accounts.policy import restrict
-from core.contracts import GenerationRequest, Operation
-from core.errors import InvalidInput, StudioError
-from core.library.models import Job
-from core.library.reuse import request_fingerprint
-from core.preflight import PreflightResult, Usage, run_preflight
-from core.pricing import estimate as estimate_cost
-
-if TYPE_CHECKING:
-    from core.studio import Studio
-
-
-def to_request(request: dict | GenerationRequest) -> GenerationRequest:
-    """Accept a plain dict from the API/tab; drop empty strings so defaults apply."""
-    if isinstance(request, GenerationRequest):
-        return request
-    if not isinstance(request, dict):
-        raise InvalidInput("The request must be a JSON object.", "See the README for the fields.")
-    cleaned = {k: v for k, v in request.items() if v not in ("", None)}
-    if cleaned.get("model") in (None, "", "Auto (recommended)"):
-        cleaned["model"] = "auto"
-    try:
-        return GenerationRequest.model_validate(cleaned)
-    except ValueError as exc:
-        raise InvalidInput(f"The request is not valid: {_first_error(exc)}",
-                           "Check the field names and values in the README.") from exc
-
+from core.accounts.policy import Policy, restrict
+from core.boundary import parse
+from core.boundary.create import CreateRequest
+from core.boundary.fields import is_asset_id
+from core.capability import Issue
+from core.catalog import Catalog
+from core.contracts import GenerationRequest, ModelSpec, Provider
+from core.errors import InvalidInput, PlanLimitExceeded
+from core.jobs.store import JobStore
+from core.library.models import Job, LedgerEntry
+from core.library.refs import MediaResolver
+from core.money import confirmation
+from core.money.budgets import Limit
+from core.money.ledger import Ledger
+from core.money.plans import Plan
+from core.money.preflight import PreflightResult, Usage, run_preflight
+from core.money.pricing import CostEstimate
+from core.money.quotes import Quotes
+from core.platform_presets import apply_platform
 
 MEDIA_FIELDS = ("image", "audio", "video")
-ASSET_ID = re.compile(r"^[0-9a-f]{16}$")
+FILLED_DEFAULTS = ("duration", "resolution", "aspect", "generate_audio")
 
 
-class MediaRefused(InvalidInput):
-    """A media field that is neither the caller's asset id nor an https URL."""
+@dataclass
+class CreateDeps:
+    """What creating needs from the rest of the core."""
 
-    def __init__(self, field: str, message: str, hint: str = "") -> None:
-        super().__init__(message, hint)
-        self.field = field
-
-
-def resolve_media(request: dict, get_path) -> dict:
-    """Media fields name the caller's assets by id (`get_path(id)` is owner-scoped and raises
-    NotFound for anyone else's) or an https URL; a server path is refused without looking at it."""
-    resolved = dict(request)
-    for field in MEDIA_FIELDS:
-        value = resolved.get(field)
-        if value in (None, "") or (isinstance(value, str) and value.startswith("https://")):
-            continue
-        if not isinstance(value, str) or not ASSET_ID.match(value):
-            raise MediaRefused(field, f"The {field} must be one of your asset ids or an https:// URL; "
-                               "server paths are not accepted.",
-                               "Upload the file with /import (or in the tab) and send its asset id.")
-        try:
-            resolved[field] = get_path(value)
-        except InvalidInput as exc:
-            raise MediaRefused(field, str(exc)) from None
-        except StudioError as exc:
-            raise MediaRefused(field, f"The {field} {value} was not found.", "Pick an asset from your library.") \
-                from exc
-    return resolved
+    catalog: Catalog
+    providers: dict[str, Provider]
+    plan_for: Callable[[str], Plan]  # an owner's plan (their account's, with their own budget)
+    policy: Callable[[], Policy]  # the team's policy: allowed models, features, confirmation threshold
+    ledger: Ledger
+    jobs: JobStore
+    enqueue: Callable[[str], None]
+    media: MediaResolver
+    work_dir: Path
+    confirm_above_usd: float
+    limits: Callable[[str], list[Limit]]  # an owner's monthly caps (plan, team)
+    quotes: Quotes | None = None
+    fingerprint: Callable[[dict], str | None] = lambda request: None  # never-pay-twice key of a run
+    audit: Callable[..., None] = lambda owner, action, **facts: None  # the append-only audit log
 
 
-def _first_error(exc: ValueError) -> str:
-    errors = getattr(exc, "errors", lambda: [])()
-    if errors:
-        err = errors[0]
-        return f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg')}"
-    return str(exc)
+@dataclass
+class Intake:
+    """A parsed request with its media resolved: the core's request and what the client named."""
+
+    parsed: CreateRequest
+    request: GenerationRequest
+    issues: list[Issue]
+    notes: list[str]
 
 
 class CreateService:
-    """Text/image-to-video runs through preflight into the job queue."""
+    """Text/image-to-video (and provider edits) through preflight into the job queue."""
 
-    def __init__(self, studio: Studio) -> None:
-        self.studio = studio
+    def __init__(self, deps: CreateDeps) -> None:
+        self.d = deps
 
-    def preflight(self, request: dict | GenerationRequest, user: str) -> PreflightResult:
-        s = self.studio
-        if isinstance(request, dict):
-            request = resolve_media(request, lambda asset_id: s.library.get(asset_id, user).path)
-        req = to_request(request)
-        policy = s.policy.current()
-        catalog, policy_issues = restrict(policy, req.operation.value, req.model, s.catalog)
-        usage = Usage(s.ledger.month_spend(user), s.ledger.month_runs(user))
-        confirm_above = s.settings.confirm_above_usd if policy.confirm_above_usd is None \
-            else policy.confirm_above_usd
-        result = run_preflight(req, catalog=catalog, configured=s.configured_providers(),
-                               plan=s.plan_for(user), usage=usage, work_dir=s.settings.work_dir,
-                               confirm_above_usd=confirm_above, platform_defaults=s.platform_defaults)
-        result.issues = policy_issues + result.issues
+    def configured(self) -> set[str]:
+        return {name for name, p in self.d.providers.items() if p.configured()}
+
+    def intake(self, request: dict | CreateRequest, owner: str) -> Intake:
+        """Parse (InvalidInput on a bad shape) and resolve every media reference to a file."""
+        parsed = parse(CreateRequest, request)
+        fields, issues, notes = parsed.generation_fields(), [], []
+        for kind in MEDIA_FIELDS:
+            if fields.get(kind):
+                try:
+                    resolved = self.d.media.resolve(fields[kind], owner, kind)
+                except InvalidInput as exc:
+                    issues.append(Issue(field=kind, message=exc.message, allowed=[]))
+                    fields[kind] = None
+                    continue
+                fields[kind] = resolved.value
+                if resolved.note:
+                    notes.append(resolved.note)
+        return Intake(parsed, GenerationRequest.model_validate(fields), issues, notes)
+
+    def threshold(self) -> float:
+        """Runs above this `max_usd` need `confirm_usd` (the team policy's, else the setting's)."""
+        policy = self.d.policy()
+        return self.d.confirm_above_usd if policy.confirm_above_usd is None else policy.confirm_above_usd
+
+    def preflight(self, intake: Intake, owner: str) -> PreflightResult:
+        d = self.d
+        req = intake.request
+        catalog, policy_issues = restrict(d.policy(), req.operation.value, req.model, d.catalog)
+        usage = Usage(d.ledger.month_spend(owner), d.ledger.month_runs(owner))
+        result = run_preflight(req, catalog=catalog, configured=self.configured(), plan=d.plan_for(owner),
+                               usage=usage, work_dir=d.work_dir, confirm_above_usd=self.threshold(),
+                               platform_defaults=apply_platform, accepts_urls=self._accepts_urls,
+                               quote=self._quote if d.quotes else None)
+        result.issues = intake.issues + policy_issues + result.issues
+        result.notes = intake.notes + result.notes
         return result
 
-    def estimate(self, request: dict | GenerationRequest, user: str) -> dict:
-        try:
-            return _echo_media(self.preflight(request, user).to_dict(), request)
-        except InvalidInput as exc:
-            return _refusal(request, exc)
+    def _accepts_urls(self, model: ModelSpec) -> bool:
+        return bool(getattr(self.d.providers.get(model.provider), "accepts_urls", False))
 
-    def create(self, request: dict | GenerationRequest, user: str, confirm: bool = False,
-               parent_id: str | None = None) -> dict:
-        """Enqueue one job per variation after preflight. Refuses, with reasons, otherwise."""
+    def _quote(self, model: ModelSpec, request: GenerationRequest, est: CostEstimate) -> CostEstimate:
+        price = self.d.quotes.quote(model, request)
+        return est if price is None else est.quoted(price, model.provider)
+
+    def estimate(self, request: dict | CreateRequest, *, owner: str) -> dict:
         try:
-            result = self.preflight(request, user)
+            intake = self.intake(request, owner)
         except InvalidInput as exc:
-            return {**_refusal(request, exc), "ok": False, "job_ids": []}
-        answer = _echo_media(result.to_dict(), request)
+            return refusal(exc)
+        return self._answer(intake, self.preflight(intake, owner))
+
+    def create(self, request: dict | CreateRequest, *, owner: str, parent_id: str | None = None,
+               kind: str = "generate") -> dict:
+        """Enqueue one job per variation after preflight and confirmation; refuses, with reasons, otherwise."""
+        try:
+            intake = self.intake(request, owner)
+        except InvalidInput as exc:
+            return {**refusal(exc), "ok": False, "job_ids": []}
+        result = self.preflight(intake, owner)
+        answer = self._answer(intake, result)
         if not result.allowed:
             return {**answer, "ok": False, "job_ids": []}
-        if result.needs_confirmation and not confirm:
-            return {**answer, "ok": False, "job_ids": [],
-                    "message": f"This run costs about ${result.estimate.total_usd:.2f}. Confirm to start it."}
-        job_ids = self._enqueue(result, user, parent_id)
-        if isinstance(request, dict):
-            for field in MEDIA_FIELDS:
-                if isinstance(request.get(field), str) and ASSET_ID.match(request[field]):
-                    self.studio.audit.record(user, "used-as-input", asset_id=request[field], job_id=job_ids[0],
-                                             operation=result.request.operation.value, field=field)
+        parsed = intake.parsed
+        issue = confirmation.check(max_usd=answer["max_usd"], threshold_usd=self.threshold(),
+                                   confirm_usd=parsed.confirm_usd, confirm=parsed.confirm)
+        if issue is not None:
+            return {**answer, "ok": False, "job_ids": [], "message": issue.message,
+                    "issues": answer["issues"] + [issue.model_dump()]}
+        ceiling = confirmation.ceiling(answer["max_usd"], parsed.confirm_usd)
+        try:
+            job_ids = self._enqueue(result, owner, parent_id, ceiling, kind)
+        except PlanLimitExceeded as exc:
+            issue = Issue(field="budget", message=str(exc), allowed=[])
+            return {**answer, "ok": False, "allowed": False, "job_ids": [], "message": str(exc),
+                    "issues": answer["issues"] + [issue.model_dump()]}
+        for field in MEDIA_FIELDS:
+            named = getattr(parsed, field)
+            if named and is_asset_id(named):
+                self.d.audit(owner, "used-as-input", asset_id=named, job_id=job_ids[0],
+                             operation=result.request.operation.value, field=field)
         return {**answer, "ok": True, "job_ids": job_ids, "group_id": self._group_of(job_ids)}
 
-    def _enqueue(self, result: PreflightResult, user: str, parent_id: str | None) -> list[str]:
-        s = self.studio
+    def _answer(self, intake: Intake, result: PreflightResult) -> dict:
+        answer = result.to_dict()
+        public = intake.parsed.generation_fields()
+        for key in FILLED_DEFAULTS:
+            if public.get(key) is None:
+                public[key] = answer["request"].get(key)
+        answer["request"] = {k: v for k, v in public.items() if v is not None}
+        return answer
+
+    def _enqueue(self, result: PreflightResult, owner: str, parent_id: str | None, ceiling: float,
+                 kind: str) -> list[str]:
+        """One job per variation. The reservations (each run's max_usd) are taken first, in one
+        transaction with the budget check; then the jobs are written and queued."""
+        d = self.d
         model, est, req = result.model, result.estimate, result.request
         group_id = uuid4().hex[:12]
-        job_ids = []
+        jobs, entries = [], []
         for index in range(req.variations):
-            seed = None if req.seed is None else req.seed + index
-            single = req.model_copy(update={"variations": 1, "seed": seed})
-            job = Job(owner=user, kind="generate", group_id=group_id, operation=req.operation.value,
-                      provider=model.provider, model=model.id, estimate_usd=est.per_run_usd,
-                      payload={"request": single.model_dump(mode="json"),
-                               "ladder": [m.id for m in result.ladder],
-                               "ladder_estimates": result.ladder_estimates,
-                               "verified": est.verified, "title": _title(req, index),
-                               "parent_id": parent_id, "reuse_fingerprint": self._fingerprint(single)})
-            s.jobs.create(job)
-            s.ledger.reserve(job_id=job.id, owner=user, provider=model.provider, model=model.id,
-                             estimate_usd=est.per_run_usd, verified=est.verified)
-            s.runner.enqueue(job.id)
-            job_ids.append(job.id)
-        return job_ids
+            ladder = [{**rung.to_payload(), "request": _single(rung.request, index)} for rung in result.ladder]
+            job = Job(owner=owner, kind=kind, group_id=group_id, operation=req.operation.value,
+                      provider=model.provider, model=model.id,
+                      estimate_usd=0.0 if model.offline else est.max_per_run_usd,
+                      payload={"request": ladder[0]["request"], "ladder": ladder, "rung": 0,
+                               "confirm_usd": round(ceiling / req.variations, 4), "verified": est.verified,
+                               "title": _title(req, index), "parent_id": parent_id,
+                               "reuse_fingerprint": d.fingerprint(ladder[0]["request"])})
+            jobs.append(job)
+            if not model.offline:
+                entries.append(LedgerEntry(job_id=job.id, owner=owner, provider=model.provider, model=model.id,
+                                           kind="prompt" if kind == "prompt" else "run",
+                                           month="", estimate_usd=est.max_per_run_usd, verified_price=est.verified))
+        d.ledger.reserve(entries, d.limits(owner))
+        for job in jobs:
+            d.jobs.create(job)
+            d.enqueue(job.id)
+        return [job.id for job in jobs]
 
     def _fingerprint(self, request: GenerationRequest) -> str | None:
         """The request's never-pay-twice fingerprint (input files by content); None if unreadable."""
@@ -155,31 +199,20 @@ class CreateService:
             return None
 
     def _group_of(self, job_ids: list[str]) -> str | None:
-        return self.studio.jobs.get(job_ids[0]).group_id if job_ids else None
+        return self.d.jobs.get(job_ids[0]).group_id if job_ids else None
 
-    def actual_cost(self, request: GenerationRequest, model, output_duration_s: float) -> float:
-        """What a finished run cost: re-priced on the real output length when length follows an input."""
-        if model.capabilities.duration_from in ("audio", "video") and output_duration_s:
-            request = request.model_copy(update={"input_duration": output_duration_s})
-        return estimate_cost(request, model).per_run_usd
-
-
-
-def _echo_media(answer: dict, request) -> dict:
-    """The request echoed back names media as the client did (asset ids), never by server path."""
-    if isinstance(request, dict) and isinstance(answer.get("request"), dict):
-        answer["request"] = {**answer["request"],
-                             **{f: request.get(f) or None for f in MEDIA_FIELDS if f in answer["request"]}}
-    return answer
-
-
-def _refusal(request, exc: InvalidInput) -> dict:
-    """The estimate shape for a request that could not even be read."""
+def refusal(exc: InvalidInput) -> dict:
+    """The estimate shape for a request that could not even be read (nothing of it is echoed)."""
     return {"allowed": False, "model": None, "model_name": None, "provider": None, "offline": False,
-            "total_usd": 0.0, "per_run_usd": 0.0, "variations": 1, "price_verified": False,
-            "breakdown": [], "notes": [], "needs_confirmation": False, "fallbacks": [],
-            "issues": [{"field": getattr(exc, "field", "request"), "message": str(exc), "allowed": []}],
-            "request": request if isinstance(request, dict) else {}}
+            "total_usd": 0.0, "max_usd": 0.0, "price_basis": "exact", "per_run_usd": 0.0, "variations": 1,
+            "price_verified": False, "breakdown": [], "notes": [], "needs_confirmation": False,
+            "fallbacks": [], "issues": exc.issues, "message": str(exc), "request": {}}
+
+
+def _single(request: GenerationRequest, index: int) -> dict:
+    """Variation `index` of a request: one run, its own seed."""
+    seed = None if request.seed is None else request.seed + index
+    return request.model_copy(update={"variations": 1, "seed": seed}).model_dump(mode="json")
 
 
 def _title(req: GenerationRequest, index: int) -> str:

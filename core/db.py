@@ -1,24 +1,29 @@
-"""One SQLite database (WAL) under the studio home; SQLModel sessions."""
+"""One SQLite database (WAL) under the studio home; SQLModel sessions; serialised write transactions."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateColumn
 from sqlmodel import Session, SQLModel, create_engine
 
-
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
+WRITE_LOCK_KEY = 0x5653_4D4F  # Postgres advisory lock id for serialised writes ("VSMO")
 
 
 class Database:
     """Owns the engine. `session()` yields a session that commits on success."""
 
     def __init__(self, url: str) -> None:
-        self.engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        if url.startswith("sqlite"):
+        self.engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}
+                                    if url.startswith("sqlite") else {})
+        self.sqlite = url.startswith("sqlite")
+        self._write_lock = threading.Lock()
+        if self.sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         import core.accounts.models  # noqa: F401  (register tables)
         import core.library.models  # noqa: F401
@@ -35,6 +40,28 @@ class Database:
             except Exception:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[Connection]:
+        """A transaction that holds the database's write lock from its first statement, so a read
+        followed by a write (check a budget, then reserve) cannot interleave with another one.
+
+        SQLite: BEGIN IMMEDIATE (other writers wait; readers continue under WAL) plus a process
+        lock. Postgres: a transaction-scoped advisory lock."""
+        with self._write_lock, self.engine.connect() as conn:
+            if not self.sqlite:
+                with conn.begin():
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+                    yield conn
+                return
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.exec_driver_sql("ROLLBACK")
+                raise
+            conn.exec_driver_sql("COMMIT")
 
     def dispose(self) -> None:
         self.engine.dispose()

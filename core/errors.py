@@ -21,9 +21,24 @@ class StudioError(Exception):
 
 
 class InvalidInput(StudioError):
-    """The request or an input file cannot be used as it is."""
+    """The request or an input file cannot be used as it is.
+
+    `field` names the part of the request to blame (a dotted path such as `ops.1.factor`, or
+    None when the whole request is wrong); `allowed` lists values that would work; `issues`
+    holds every problem found as (field, message, allowed) dicts, the first one being this.
+    """
 
     code = "invalid_input"
+
+    def __init__(self, message: str, hint: str = "", *, field: str | None = None,
+                 allowed: list[str] | None = None, issues: list[dict] | None = None) -> None:
+        super().__init__(message, hint)
+        self.field = field
+        self.allowed = list(allowed or [])
+        self.issues = issues or [{"field": field or "request", "message": str(self), "allowed": self.allowed}]
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "field": self.field, "allowed": self.allowed}
 
 
 class NotConfigured(StudioError):

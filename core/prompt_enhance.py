@@ -1,33 +1,46 @@
 """Prompt enhancement: the provider's prompt helper when one is configured, the offline template
-enhancer otherwise (or when the paid call cannot finish). The paid call is sent once, recorded in
-the ledger, and its price is shown before the button is pressed."""
+enhancer otherwise (or on request).
+
+The paid helper goes through the same path as every paid run (preflight, budget, the
+reservation, the confirmation rules, the ledger) and runs as a job on the core's workers, never
+in a request thread: `enhance` answers at once with a job id, and `result` reads its text (or,
+when the helper failed, the free offline enhancement, saying why)."""
 
 from __future__ import annotations
 
-import time
-from typing import TYPE_CHECKING
-from uuid import uuid4
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from core.contracts import GenerationRequest, ModelSpec, Operation
-from core.errors import StudioError, SubmitOutcomeUnknown
+from core.boundary import parse, parse_value
+from core.boundary.create import EnhanceRequest
+from core.boundary.library import JOB_ID
+from core.catalog import Catalog
+from core.contracts import GenerationRequest, ModelSpec, Operation, Provider
 from core.inputs import check_prompt
-from core.pricing import estimate
+from core.jobs.store import JobStore
+from core.library.models import JobStatus
+from core.money.pricing import estimate, format_usd
 from core.prompting import enhance_offline
 
-if TYPE_CHECKING:
-    from core.studio import Studio
+PROMPT_KIND = "prompt"
 
-WAIT_S = 60.0
+
+@dataclass
+class PromptDeps:
+    catalog: Catalog
+    providers: dict[str, Provider]
+    jobs: JobStore
+    create: Callable[..., dict]  # CreateService.create (priced, reserved, queued as a job)
 
 
 class PromptEnhancer:
-    def __init__(self, studio: Studio) -> None:
-        self.studio = studio
+    def __init__(self, deps: PromptDeps) -> None:
+        self.d = deps
 
     def paid_model(self) -> ModelSpec | None:
         """The configured hosted prompt helper, if any."""
-        configured = self.studio.configured_providers()
-        for model in self.studio.catalog.models(operation=Operation.PROMPT_OPTIMIZER):
+        configured = {name for name, p in self.d.providers.items() if p.configured()}
+        for model in self.d.catalog.models(operation=Operation.PROMPT_OPTIMIZER):
             if not model.offline and model.provider in configured:
                 return model
         return None
@@ -36,57 +49,45 @@ class PromptEnhancer:
         model = self.paid_model()
         if model is None:
             return "Enhance prompt (offline template, free)"
-        return f"Enhance prompt ({model.name}, ${self._price(model):.3f})"
+        return f"Enhance prompt ({model.name}, {format_usd(self._price(model))})"
 
-    def enhance(self, prompt: str, template: str | None, operation: str, user: str) -> dict:
-        model = self.paid_model()
+    def enhance(self, request: dict | EnhanceRequest, *, owner: str) -> dict:
+        """The offline enhancement at once, or the paid helper's job (poll /job; its `result` holds the text)."""
+        parsed = parse(EnhanceRequest, request)
+        model = None if parsed.offline else self.paid_model()
         if model is None:
-            return self._offline(prompt, template, operation, [])
-        check_prompt(prompt)
-        try:
-            text, cost = self._run(model, prompt, user)
-        except StudioError as exc:
-            return self._offline(prompt, template, operation, [f"{model.name} could not help: {exc}"])
-        return {"prompt": text, "negative_prompt": "", "source": model.name, "notes": [], "cost_usd": cost}
+            return {**self._offline(parsed, []), "job_id": None}
+        check_prompt(parsed.prompt)
+        run = {"operation": Operation.PROMPT_OPTIMIZER.value, "prompt": parsed.prompt, "model": model.id,
+               "confirm_usd": parsed.confirm_usd, "confirm": parsed.confirm}
+        answer = self.d.create(run, owner=owner, kind=PROMPT_KIND)
+        if not answer["ok"]:
+            reason = answer.get("message") or "; ".join(i["message"] for i in answer["issues"])
+            return {**self._offline(parsed, [f"{model.name} was not used: {reason}"]), "job_id": None}
+        return {"prompt": None, "negative_prompt": "", "source": model.name, "cost_usd": answer["max_usd"],
+                "notes": [f"{model.name} is working on it (up to {format_usd(answer['max_usd'])})."],
+                "job_id": answer["job_ids"][0], "status": "queued"}
 
-    def _run(self, model: ModelSpec, prompt: str, user: str) -> tuple[str, float]:
-        """Submit once, poll until done, read the text; the ledger records what it cost."""
-        s = self.studio
-        provider = s.providers[model.provider]
-        request = GenerationRequest(operation=Operation.PROMPT_OPTIMIZER, prompt=prompt)
-        price = self._price(model)
-        entry = f"prompt-{uuid4().hex[:12]}"
-        s.ledger.reserve(job_id=entry, owner=user, provider=model.provider, model=model.id,
-                         estimate_usd=price, verified=model.price.verified)
-        try:
-            task_id = provider.submit(model, request)
-        except SubmitOutcomeUnknown:
-            s.ledger.flag(entry)
-            raise
-        except StudioError:
-            s.ledger.release(entry, "not-submitted")
-            raise
-        deadline = time.monotonic() + WAIT_S
-        while time.monotonic() < deadline:
-            state = provider.poll(model, task_id)
-            if state.status == "completed" and state.outputs:
-                scratch = s.store.scratch(".txt")
-                provider.fetch(state.outputs[0], scratch)
-                text = scratch.read_text(encoding="utf-8").strip()
-                scratch.unlink(missing_ok=True)
-                s.ledger.settle(entry, price)
-                return text, price
-            if state.status in ("failed", "cancelled"):
-                s.ledger.release(entry, "refunded")
-                raise StudioError(state.error or "the task failed")
-            time.sleep(max(model.latency.base_s / 10, 0.2))
-        s.ledger.settle(entry, price)  # it may still finish and bill: count it
-        raise StudioError(f"no answer within {WAIT_S:.0f} s")
+    def result(self, job_id: str, request: dict | EnhanceRequest, *, owner: str) -> dict:
+        """The helper's answer once its job ended: its text, or the offline enhancement saying why."""
+        job = self.d.jobs.get(parse_value(JOB_ID, job_id, "job_id"), owner)
+        parsed = parse(EnhanceRequest, request)
+        status = JobStatus(job.status)
+        if not status.terminal:
+            return {"prompt": None, "status": job.status, "job_id": job.id, "notes": [job.message],
+                    "source": job.model, "negative_prompt": "", "cost_usd": job.estimate_usd}
+        text = (job.payload.get("result") or {}).get("prompt")
+        if status == JobStatus.SUCCEEDED and text:
+            return {"prompt": text, "negative_prompt": "", "source": self.d.catalog.get(job.model).name,
+                    "notes": [], "cost_usd": job.actual_usd or 0.0, "status": job.status, "job_id": job.id}
+        reason = job.error or job.message or job.status
+        return {**self._offline(parsed, [f"The prompt helper could not help ({reason}); used the free offline "
+                                         "template instead."]), "status": job.status, "job_id": job.id}
 
-    def _offline(self, prompt: str, template: str | None, operation: str, notes: list[str]) -> dict:
-        enhanced = enhance_offline(prompt, template_id=template or None, operation=operation)
+    def _offline(self, parsed: EnhanceRequest, notes: list[str]) -> dict:
+        enhanced = enhance_offline(parsed.prompt, template_id=parsed.template, operation=parsed.operation)
         return {"prompt": enhanced.text, "negative_prompt": enhanced.negative_prompt, "source": enhanced.source,
-                "notes": notes + list(enhanced.notes), "cost_usd": 0.0}
+                "notes": notes + list(enhanced.notes), "cost_usd": 0.0, "status": "succeeded"}
 
     @staticmethod
     def _price(model: ModelSpec) -> float:

@@ -13,7 +13,7 @@ from typing import Iterable
 from core.capability import check, resolve_defaults
 from core.catalog import Catalog
 from core.contracts import GenerationRequest, ModelSpec, Operation, Quality
-from core.pricing import CostEstimate, estimate
+from core.money.pricing import CostEstimate, estimate
 
 AUTO = "auto"
 

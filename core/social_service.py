@@ -9,23 +9,26 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from core.boundary import parse, parse_value
+from core.boundary.library import ASSET_ID, JOB_ID
+from core.boundary.social import PackOptions
+from core.boundary.social import PackRequest as PackCall
 from core.errors import InvalidInput, NotFound, StudioError
+from core.jobs.local_work import LocalJobs
 from core.jobs.runner import JobContext
 from core.library.models import Asset, Job
+from core.library.repository import Library
 from core.media.burned_text import burned_text
 from core.media.graph import StreamState
 from core.media.ops import chain_from_dicts
 from core.media.probe import probe
 from core.media.regions import TextRegion
 from core.platforms import load_platforms, suggested_platforms
-from core.storage import link_or_copy
 from core.social import PackRequest, manifest, plan_pack, render_pack, safe_zone_preview, write_zip
-
-if TYPE_CHECKING:
-    from core.studio import Studio
+from core.storage import MediaStore, link_or_copy
 
 PACK_KIND = "social_pack"
 PROGRESS_EVERY_S = 0.5  # a pack's progress is written this often (not on every encoder line)
@@ -83,10 +86,22 @@ def lineage_text(lineage: list[Asset]) -> list[TextRegion]:
     return regions
 
 
+@dataclass
+class SocialDeps:
+    library: Library
+    store: MediaStore
+    local_jobs: LocalJobs
+
+
 class SocialService:
-    def __init__(self, studio: Studio) -> None:
-        self.studio = studio
-        studio.register_local_work(PACK_KIND, self._pack_job)
+    """Packs of the caller's assets; requests are parsed by core.boundary.social."""
+
+    def __init__(self, deps: SocialDeps) -> None:
+        self.d = deps
+        deps.local_jobs.register(PACK_KIND, self._pack_job)
+
+    def _source(self, asset_id, owner: str) -> Asset:
+        return self.d.library.get(parse_value(ASSET_ID, asset_id, "asset_id"), owner)
 
     def platforms(self) -> list[dict]:
         return [{"id": p.id, "name": p.name, "aspect": p.aspect, "size": f"{p.width}x{p.height}",
@@ -95,12 +110,13 @@ class SocialService:
 
     def suggested(self, asset_id: str, *, owner: str) -> list[str]:
         """Platform ids to pre-select for the asset: the usual ones of its shape."""
-        source = self.studio.library.get(asset_id, owner)
+        source = self._source(asset_id, owner)
         return suggested_platforms(source.width, source.height)
 
-    def plan(self, asset_id: str, options: dict, *, owner: str) -> list[dict]:
+    def plan(self, asset_id: str, options: dict | PackOptions, *, owner: str) -> list[dict]:
         """Per platform: output size, length, framing and any note, warning or refusal."""
-        source = self.studio.library.get(asset_id, owner)
+        source = self._source(asset_id, owner)
+        options = parse(PackOptions, options, what="The pack settings").engine_options()
         plan = plan_pack(self._request(source, options), probe(source.path))
         return [{"platform": p.id, "name": p.spec.name, "size": f"{p.width}x{p.height}",
                  "duration_s": round(p.duration_s, 2), "mode": p.mode, "shares_with": p.shares_with,
@@ -109,31 +125,33 @@ class SocialService:
     def safe_zones(self, asset_id: str, platforms: list[str], reframe: str = "crop",
                    focus: tuple[float, float] = (0.5, 0.5), *, owner: str) -> str:
         """A PNG with each platform's framing and its UI areas shaded."""
-        source = self.studio.library.get(asset_id, owner)
-        dest = self.studio.store.scratch(".png")
+        source = self._source(asset_id, owner)
+        dest = self.d.store.scratch(".png")
         return str(safe_zone_preview(source.path, platforms, dest, reframe=reframe, focus=focus))
 
-    def pack(self, asset_id: str, options: dict, *, owner: str) -> str:
-        """Queue the pack; returns the job id. The plan is checked now, so bad settings fail fast."""
-        source = self.studio.library.get(asset_id, owner)
+    def pack(self, request: dict | PackCall, *, owner: str) -> str:
+        """Queue the pack ({asset_id, platforms, ...}); returns the job id. The plan is checked now,
+        so bad settings fail fast."""
+        parsed = parse(PackCall, request)
+        source = self._source(parsed.asset_id, owner)
+        options = parsed.engine_options()
         plan_pack(self._request(source, options), probe(source.path))
-        payload = {"source_asset_id": source.id, "options": options}
-        return self.studio.enqueue_local(PACK_KIND, payload, owner=owner, operation="social-pack",
-                                         inputs=(source.id,))
+        payload = {"source_asset_id": source.id, "options": {**options, "focus": _plain(options.get("focus"))}}
+        return self.d.local_jobs.enqueue(PACK_KIND, owner, payload, operation="social-pack", inputs=(source.id,))
 
     def result(self, job_id: str, *, owner: str) -> dict:
         """The finished pack: ZIP path and the compliance table (from the manifest)."""
-        job = self.studio.owned_job(job_id, owner)
+        job = self.d.local_jobs.get(parse_value(JOB_ID, job_id, "job_id"), owner)
         if job.kind != PACK_KIND:
             raise NotFound(f"Job {job_id} is not a social pack.", "Use the job id /social_pack returned.")
         return job.payload.get("result") or {"status": job.status, "message": job.message}
 
     def _request(self, source: Asset, options: dict) -> PackRequest:
         return pack_request(source.path, options,
-                            lineage_text(self.studio.library.lineage(source.id, source.owner)))
+                            lineage_text(self.d.library.lineage(source.id, source.owner)))
 
     def _pack_job(self, job: Job, ctx: JobContext) -> list[str]:
-        s = self.studio
+        s = self.d
         source = s.library.get(job.payload["source_asset_id"], job.owner)
         plan = plan_pack(self._request(source, job.payload["options"]), probe(source.path))
         work = s.store.scratch("-pack")
@@ -163,7 +181,7 @@ class SocialService:
     def _keep_outputs(self, job: Job, source, result) -> dict[str, str]:
         """Each platform's file into the library as a child of the source (a hard link where the
         filesystem allows, no copy), its cover image as its poster: {platform id: asset id}."""
-        s = self.studio
+        s = self.d
         ids = {}
         for output in result.outputs:
             if output.error or not output.video:
@@ -177,3 +195,7 @@ class SocialService:
                                             "checks": [c.model_dump() for c in output.checks]})
             ids[output.platform] = asset.id
         return ids
+
+
+def _plain(focus):
+    return list(focus) if isinstance(focus, tuple) else focus

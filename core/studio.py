@@ -1,7 +1,9 @@
 """The facade: one method per user action, used by the tabs, the API and the tests.
 
 Every method that reads or writes someone's data takes `owner` (the signed-in account, decided
-by the caller's session) and answers someone else's id exactly like a missing one.
+by the caller's session) and answers someone else's id exactly like a missing one. Requests are
+dicts (or boundary models) parsed strictly by core.boundary; services get narrow ports, never
+this facade.
 """
 
 from __future__ import annotations
@@ -10,25 +12,33 @@ from pathlib import Path
 
 from core.accounts import (Accounts, ApiTokens, AuditLog, Identity, ShareLinks, TeamPolicy, event_view,
                            load_or_make_secret)
+from core.boundary import parse, parse_value
+from core.boundary.create import CreateRequest, EnhanceRequest
+from core.boundary.library import ASSET_ID, JOB_ID, TITLE, AssetsQuery, ShareRequest
 from core.catalog import load_catalog
-from core.contracts import GenerationRequest, Provider
-from core.create import CreateService
+from core.contracts import MediaFetcher, Provider
+from core.create import CreateDeps, CreateService
 from core.db import Database
-from core.edit import EditService
-from core.errors import Gone, InvalidInput, NotFound
+from core.edit import EditDeps, EditService
+from core.errors import Gone, InvalidInput, NotFound, StudioError
 from core.jobs.generate import GenerateDeps, GenerateHandler
-from core.jobs.local_work import LocalWorkHandler, Work
+from core.jobs.local_work import LocalJobs
 from core.jobs.runner import JobRunner
 from core.jobs.store import JobStore
 from core.library.cache import MediaCache
-from core.library.models import Asset, Job, JobStatus
+from core.library.models import Asset, Job, JobStatus, utcnow
+from core.library.refs import MediaResolver
 from core.library.repository import Library
+from core.library.reuse import request_fingerprint
 from core.library.service import LibraryDeps, LibraryService
-from core.plans import Plan, get_plan
-from core.platform_presets import apply_platform
-from core.prompt_enhance import PromptEnhancer
+from core.money.budgets import Limit, owner_limits
+from core.money.ledger import Ledger
+from core.money.plans import Plan, get_plan
+from core.money.pricing import estimate as price_of
+from core.money.quotes import Quotes
+from core.prompt_enhance import PROMPT_KIND, PromptDeps, PromptEnhancer
 from core.settings import Settings
-from core.social_service import SocialService
+from core.social_service import SocialDeps, SocialService
 from core.storage import MediaStore
 from core.views import asset_view, job_view
 
@@ -39,7 +49,8 @@ ANONYMOUS = "(anonymous)"  # the audit actor of a download through a share link
 class Studio:
     """Builds the core from settings and providers; start() runs the workers."""
 
-    def __init__(self, settings: Settings, providers: dict[str, Provider]) -> None:
+    def __init__(self, settings: Settings, providers: dict[str, Provider],
+                 fetcher: MediaFetcher | None = None) -> None:
         self.settings = settings
         self.providers = providers
         self.db = Database(settings.db_url)
@@ -61,33 +72,60 @@ class Studio:
         self.links = ShareLinks(self.db, self.secret)
         self.identity = Identity(settings.auth, self.accounts, local_owner=settings.default_user,
                                  admins=settings.admin_names, hf_org=settings.hf_org)
-        from core.usage import Ledger
-
         self.ledger = Ledger(self.db)
         self.jobs = JobStore(self.db)
         self.runner = JobRunner(self.jobs, io_workers=settings.workers, render_workers=settings.render_slots)
-        self.create_service = CreateService(self)
-        self.edit = EditService(self)
-        self.prompts = PromptEnhancer(self)
-        self.social = SocialService(self)
-        self.runner.register("generate", GenerateHandler(GenerateDeps(
-            providers=providers, get_model=self.catalog.get, actual_cost=self.create_service.actual_cost,
-            library=self.library, store=self.store, ledger=self.ledger, min_poll_s=settings.min_poll_s,
-            max_poll_s=settings.max_poll_s)))
+        self.local_jobs = LocalJobs(self.jobs, self.runner, on_input=self._record_input)
+        self.media = MediaResolver(self.library, self.store, fetcher, settings.max_fetch_mb * 1_000_000)
+        self.quotes = Quotes(providers, settings.cache_dir)
+        self.create_service = CreateService(CreateDeps(
+            catalog=self.catalog, providers=providers, plan_for=self.plan_for, policy=self.policy.current,
+            ledger=self.ledger, jobs=self.jobs, enqueue=self.runner.enqueue, media=self.media,
+            work_dir=settings.work_dir, confirm_above_usd=settings.confirm_above_usd, limits=self.limits,
+            quotes=self.quotes, fingerprint=self._fingerprint, audit=self.audit.record))
+        self.edit = EditService(EditDeps(library=self.library, store=self.store, local_jobs=self.local_jobs,
+                                         cache=self.media_cache, estimate=self.create_service.estimate,
+                                         create=self.create_service.create))
+        self.prompts = PromptEnhancer(PromptDeps(catalog=self.catalog, providers=providers, jobs=self.jobs,
+                                                 create=self.create_service.create))
+        self.social = SocialService(SocialDeps(library=self.library, store=self.store, local_jobs=self.local_jobs))
+        for kind, output in (("generate", "media"), (PROMPT_KIND, "text")):
+            self.runner.register(kind, GenerateHandler(GenerateDeps(
+                providers=providers, get_model=self.catalog.get, price=price_of, library=self.library,
+                store=self.store, ledger=self.ledger, limits_for=self.limits, quotes=self.quotes, output=output,
+                min_poll_s=settings.min_poll_s, max_poll_s=settings.max_poll_s)))
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> Studio:
+        """Settle reservations left by a crash, then resume the jobs that were active."""
+        self.ledger.sweep(self._job_state)
         self.runner.start()
         return self
 
     def stop(self) -> None:
         self.runner.stop()
         self.media_cache.close()
+        self.quotes.close()
         self.db.dispose()
 
-    def register_local_work(self, kind: str, work: Work) -> None:
-        """Studios' local operations (renders, packs) run as jobs of their own kind."""
-        self.runner.register(kind, LocalWorkHandler(work))
+    def limits(self, owner: str) -> list[Limit]:
+        """The monthly caps a reservation of `owner` must fit: their plan's (or own) budget and runs,
+        and the team's when `VIDEO_STUDIO_TEAM_BUDGET_USD` is set."""
+        return owner_limits(self.plan_for(owner), self.settings.team_budget_usd)
+
+    def _job_state(self, job_id: str) -> tuple[str, bool] | None:
+        try:
+            job = self.jobs.get(job_id)
+        except NotFound:
+            return None
+        return job.status, bool(job.task_id) or job.status == JobStatus.SUBMITTING
+
+    def _fingerprint(self, request: dict) -> str | None:
+        """A run's never-pay-twice fingerprint (input files by content); None if unreadable."""
+        try:
+            return request_fingerprint(request, self.media_cache.file_hash)
+        except (StudioError, OSError):
+            return None
 
     def plan_for(self, owner: str) -> Plan:
         """The owner's plan (their account's, else the installation's), with their own monthly budget
@@ -100,7 +138,7 @@ class Studio:
 
     # -- providers ---------------------------------------------------------------------------
     def configured_providers(self) -> set[str]:
-        return {name for name, p in self.providers.items() if p.configured()}
+        return self.create_service.configured()
 
     def provider_status(self) -> list[dict]:
         rows = []
@@ -110,44 +148,30 @@ class Studio:
                          "models": len(models)})
         return rows
 
-    def platform_defaults(self, request: GenerationRequest):
-        return apply_platform(request)
-
     # -- create ------------------------------------------------------------------------------
-    def estimate(self, request: dict | GenerationRequest, *, owner: str) -> dict:
-        return self.create_service.estimate(request, owner)
+    def estimate(self, request: dict | CreateRequest, *, owner: str) -> dict:
+        """Model, cost (`total_usd`, `max_usd`, `price_basis`), issues and what must be confirmed."""
+        return self.create_service.estimate(request, owner=owner)
 
-    def create(self, request: dict | GenerationRequest, *, owner: str, confirm: bool = False,
-               parent_id: str | None = None) -> dict:
-        return self.create_service.create(request, owner, confirm, parent_id)
+    def create(self, request: dict | CreateRequest, *, owner: str, parent_id: str | None = None) -> dict:
+        """Queue the run when preflight allows it and `confirm_usd` covers its `max_usd`."""
+        return self.create_service.create(request, owner=owner, parent_id=parent_id)
 
-    def enhance_prompt(self, prompt: str, template: str | None = None, operation: str = "text-to-video", *,
-                       owner: str) -> dict:
-        """The provider's prompt helper when configured (priced, in the ledger), else the offline one."""
-        return self.prompts.enhance(prompt, template, operation, owner)
+    def enhance_prompt(self, request: dict | EnhanceRequest, *, owner: str) -> dict:
+        """The offline enhancement, or the paid helper's job id (priced, reserved, in the ledger)."""
+        return self.prompts.enhance(request, owner=owner)
+
+    def enhanced_prompt(self, job_id: str, request: dict | EnhanceRequest, *, owner: str) -> dict:
+        """The paid helper's text once its job ended (the offline enhancement, saying why, if it failed)."""
+        return self.prompts.result(job_id, request, owner=owner)
 
     # -- jobs --------------------------------------------------------------------------------
-    def enqueue_local(self, kind: str, payload: dict, *, owner: str, operation: str,
-                      group_id: str | None = None, inputs: tuple[str, ...] = ()) -> str:
-        """Queue a free local job (render, pack) handled by the work registered for `kind`.
-        `inputs` are the asset ids it reads (each gets a "used-as-input" audit event)."""
-        job = Job(owner=owner, kind=kind, operation=operation, provider="local",
-                  model="local-ffmpeg", payload=payload, group_id=group_id)
-        self.jobs.create(job)
-        for asset_id in dict.fromkeys(inputs):
-            self.audit.record(owner, "used-as-input", asset_id=asset_id, job_id=job.id, operation=operation)
-        self.runner.enqueue(job.id)
-        return job.id
-
     def owned_job(self, job_id: str, owner: str) -> Job:
         """`owner`'s job; someone else's id answers exactly like a missing one."""
-        try:
-            job = self.jobs.get(job_id)
-        except NotFound:
-            job = None
-        if job is None or job.owner != owner:
-            raise NotFound(f"Job {job_id} was not found.", "Check the job id.")
-        return job
+        return self.jobs.get(parse_value(JOB_ID, job_id, "job_id"), owner)
+
+    def _record_input(self, owner: str, asset_id: str, job_id: str, operation: str) -> None:
+        self.audit.record(owner, "used-as-input", asset_id=asset_id, job_id=job_id, operation=operation)
 
     def job(self, job_id: str, *, owner: str) -> dict:
         return job_view(self.owned_job(job_id, owner))
@@ -159,32 +183,37 @@ class Studio:
         job = self.owned_job(job_id, owner)
         if JobStatus(job.status).terminal:
             return job_view(job)
-        self.jobs.update(job_id, cancel_requested=True, message="Cancelling...")
-        self.audit.record(owner, "cancelled", job_id=job_id, operation=job.operation, model=job.model)
-        self.runner.enqueue(job_id)
-        return job_view(self.jobs.get(job_id))
+        self.jobs.update(job.id, cancel_requested=True, message="Cancelling...")
+        self.audit.record(owner, "cancelled", job_id=job.id, operation=job.operation, model=job.model)
+        self.runner.enqueue(job.id)
+        return job_view(self.jobs.get(job.id))
 
     def retry(self, job_id: str, *, owner: str) -> dict:
-        """Fetch a finished-but-not-downloaded result again, or keep waiting. Never re-submits."""
+        """Fetch a needs-attention job's result again (poll and download). Never re-submits."""
         job = self.owned_job(job_id, owner)
         if job.status != JobStatus.NEEDS_ATTENTION or not job.task_id:
-            raise InvalidInput("Only a job whose result is waiting at the provider can be retried.",
-                               "To run it again, create a new job (it will be estimated and billed again).")
-        self.jobs.update(job_id, status=JobStatus.RUNNING, error="", error_code="",
-                         message="Checking the provider again")
-        self.runner.enqueue(job_id)
-        return job_view(self.jobs.get(job_id))
+            raise InvalidInput("Only a job that needs attention and has a task at the provider can fetch its "
+                               "result again.", "To run it again, create a new job (it is estimated and billed "
+                               "again).", field="job_id")
+        payload = {k: v for k, v in job.payload.items() if k != "auth_since"}
+        payload["retried_at"] = utcnow().isoformat()
+        if self.jobs.claim(job.id, JobStatus.NEEDS_ATTENTION, status=JobStatus.RUNNING, error="", error_code="",
+                           payload=payload, message="Checking the provider again (no new run, no new charge)"):
+            self.runner.enqueue(job.id)
+        return job_view(self.jobs.get(job.id))
 
     # -- library -----------------------------------------------------------------------------
-    def assets(self, *, owner: str, query: str = "", operation: str | None = None) -> list[dict]:
-        return [asset_view(a) for a in self.library.list(owner, query, operation)]
+    def assets(self, filters: dict | AssetsQuery | None = None, *, owner: str) -> list[dict]:
+        query = parse(AssetsQuery, {} if filters is None else filters, what="The filters")
+        return [asset_view(a) for a in self.library.list(owner, query.query, query.operation)]
 
     def asset(self, asset_id: str, *, owner: str) -> dict:
-        return asset_view(self.library.get(asset_id, owner))
+        return asset_view(self.library.get(parse_value(ASSET_ID, asset_id, "asset_id"), owner))
 
     def import_media(self, path: str | Path, *, owner: str, title: str = "") -> dict:
         """Bring a user's own uploaded file into the library (a bounded copy; the upload is untouched).
         Callers pass only files the client uploaded in this call, never a path a client typed."""
+        title = parse_value(TITLE, title or "", "title")
         stored = self.store.import_file(Path(path), owner, self.settings.max_import_mb * 1_000_000)
         try:
             asset = self.library.add(stored, owner=owner, operation="upload", title=title or Path(path).stem)
@@ -194,7 +223,7 @@ class Studio:
         return asset_view(asset)
 
     def lineage(self, asset_id: str, *, owner: str) -> list[dict]:
-        return [asset_view(a) for a in self.library.lineage(asset_id, owner)]
+        return [asset_view(a) for a in self.library.lineage(parse_value(ASSET_ID, asset_id, "asset_id"), owner)]
 
     def download(self, asset_id: str, *, owner: str, via: str) -> Asset:
         """The asset whose file `owner` is about to download; the download is in the audit log."""
@@ -205,8 +234,11 @@ class Studio:
         return asset
 
     # -- governed links ----------------------------------------------------------------------
-    def share(self, asset_id: str, expires_in_s, *, owner: str) -> dict:
-        """A link under the app that downloads the file without login until it expires."""
+    def share(self, request: dict | ShareRequest, *, owner: str) -> dict:
+        """{asset_id, expires_in_s} -> a link under the app that downloads the file without login
+        until it expires."""
+        parsed = parse(ShareRequest, request)
+        asset_id, expires_in_s = parsed.asset_id, parsed.expires_in_s
         asset = self.library.get(asset_id, owner)
         link, token = self.links.create(asset.id, owner, expires_in_s)
         self.audit.record(owner, "shared", asset_id=asset.id, link_id=link.id,
@@ -215,7 +247,7 @@ class Studio:
 
     def unshare(self, asset_id: str, *, owner: str) -> dict:
         """Revoke every link of the asset."""
-        asset = self.library.get(asset_id, owner)
+        asset = self.library.get(parse_value(ASSET_ID, asset_id, "asset_id"), owner)
         revoked = self.links.revoke_all(asset.id, owner)
         self.audit.record(owner, "unshared", asset_id=asset.id, links_revoked=revoked)
         return {"asset_id": asset.id, "revoked": revoked}
@@ -282,10 +314,10 @@ class Studio:
     def versions(self, asset_id: str, *, owner: str) -> dict:
         return self.library_service.versions(asset_id, owner=owner)
 
-    def find_reuse(self, request: dict | GenerationRequest, *, owner: str) -> dict | None:
+    def find_reuse(self, request: dict | CreateRequest, *, owner: str) -> dict | None:
         """The owner's earlier asset made by exactly this request (as preflight resolves it: model,
         settings, seed, input file contents), or None. Reads only; nothing is sent or reserved."""
-        result = self.create_service.preflight(request, owner)
+        result = self.create_service.preflight(self.create_service.intake(request, owner), owner)
         if result.model is None:
             return None
         key = self.library_service.reuse_key(result.request.model_dump(mode="json"), result.model.id)

@@ -25,6 +25,7 @@ def job_view(job: Job) -> dict:
         "estimate_usd": round(job.estimate_usd, 4),
         "actual_usd": None if job.actual_usd is None else round(job.actual_usd, 4),
         "task_id": job.task_id,
+        "result": (job.payload or {}).get("result"),
         "created_at": job.created_at.isoformat(timespec="seconds"),
     }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email.utils
 import ipaddress
+import math
 import os
 import tempfile
 import time
@@ -80,9 +81,11 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return min(max(0.0, seconds), 3600.0) if math.isfinite(seconds) else None
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -153,6 +156,7 @@ def download(
     max_bytes: int,
     policy: RetryPolicy,
     label: str = "Download",
+    timeout: httpx.Timeout | None = None,
 ) -> Path:
     """Stream `url` into a temp file beside `dest`, then rename it into place atomically.
 
@@ -165,7 +169,7 @@ def download(
     for attempt in range(policy.attempts):
         retry_after = None
         try:
-            with client.stream("GET", url) as response:
+            with client.stream("GET", url, **({"timeout": timeout} if timeout else {})) as response:
                 if response.status_code in TRANSIENT_STATUSES:
                     problem = f"HTTP {response.status_code}"
                     retry_after = retry_after_seconds(response)
@@ -187,7 +191,7 @@ def write_atomic(data: bytes, dest: Path) -> Path:
     """Write `data` to a temp file beside `dest`, then rename it into place."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    part = _part_file(dest)
+    part = part_file(dest)
     try:
         with part.open("wb") as handle:
             handle.write(data)
@@ -197,7 +201,7 @@ def write_atomic(data: bytes, dest: Path) -> Path:
     return dest
 
 
-def _part_file(dest: Path) -> Path:
+def part_file(dest: Path) -> Path:
     """A new, empty temp file beside `dest` (same filesystem, so the final rename is atomic)."""
     fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
     os.close(fd)
@@ -216,7 +220,7 @@ def _stream_to(response: httpx.Response, dest: Path, max_bytes: int, label: str)
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise _too_large(label, int(declared), max_bytes)
-    part = _part_file(dest)
+    part = part_file(dest)
     try:
         with part.open("wb") as handle:
             written = 0

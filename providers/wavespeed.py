@@ -20,7 +20,7 @@ import httpx
 from core.contracts import GenerationRequest, ModelSpec, TaskState
 from core.errors import ProviderFailed, SubmitOutcomeUnknown
 from providers.http import RetryPolicy, download, make_client, write_atomic
-from providers.wavespeed_api import UNKNOWN_HINT, WaveSpeedApi, envelope_data
+from providers.wavespeed_api import TIMEOUTS, UNKNOWN_HINT, WaveSpeedApi, envelope_data
 from providers.wavespeed_upload import Uploader
 from providers.wire import build_payload
 
@@ -43,7 +43,10 @@ STATUS_NAMES = {
     "timeout": "failed",
     "cancelled": "cancelled",
     "canceled": "cancelled",
+    "deleted": "failed",
 }
+# Final statuses of WaveSpeed's own SDK: failed, cancelled, timeout, deleted. Anything unknown is
+# read as still running; the job's deadline still ends the wait.
 REFUND_NOTE = "WaveSpeed refunds failed runs automatically (within about 3 hours)."
 
 
@@ -52,6 +55,7 @@ class WaveSpeedProvider:
 
     name = "wavespeed"
     free = False
+    accepts_urls = True  # models read https links themselves
 
     def __init__(
         self,
@@ -64,7 +68,7 @@ class WaveSpeedProvider:
         retry_attempts: int = 5,
     ) -> None:
         self._client = make_client(transport)
-        self.retry = RetryPolicy(attempts=retry_attempts, sleep=sleep)
+        self.retry = RetryPolicy(attempts=retry_attempts, sleep=sleep, max_wait_s=10.0)
         self.api = WaveSpeedApi(api_key, base_url, self._client, self.retry)
         self.upload = Uploader(self.api)
         self.max_download_bytes = max_download_bytes
@@ -93,7 +97,7 @@ class WaveSpeedProvider:
 
     def poll(self, model: ModelSpec, task_id: str) -> TaskState:
         """The task's state; transient failures are retried, then ProviderUnavailable."""
-        data = self.api.get(f"predictions/{task_id}/result", "poll", "Checking the WaveSpeed task")
+        data = self.api.get_once(f"predictions/{task_id}/result", "poll", "Checking the WaveSpeed task")
         return task_state(data)
 
     def fetch(self, output: str, dest: Path) -> Path:
@@ -109,6 +113,7 @@ class WaveSpeedProvider:
             max_bytes=self.max_download_bytes,
             policy=self.retry,
             label="Downloading the WaveSpeed result",
+            timeout=TIMEOUTS["upload"],
         )
 
     def fetch_text(self, output: str) -> str:
@@ -176,6 +181,9 @@ def task_state(data: dict[str, Any]) -> TaskState:
                 status="failed", error=f"WaveSpeed finished the task but returned no output. {REFUND_NOTE}"
             )
         return TaskState(status="completed", progress=1.0, outputs=outputs)
+    if status == "failed" and raw == "deleted":
+        return TaskState(status="failed", refunded=False,
+                         error="WaveSpeed reports the task was deleted; it may have run (and been billed) first")
     if status == "failed":
         reason = "it ran out of time" if raw == "timeout" else "it failed"
         detail = f": {vendor_error}" if vendor_error else " (no reason given)"

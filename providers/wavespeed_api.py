@@ -22,6 +22,9 @@ from core.errors import (
 from providers.http import TRANSIENT_STATUSES, RetryPolicy, retry_after_seconds, send_with_retries
 
 Phase = Literal["submit", "poll", "upload", "account"]
+# Read timeouts per call, as WaveSpeed's own SDK sets them (wavespeed 2.0.5).
+TIMEOUTS = {phase: httpx.Timeout(seconds, connect=10.0, pool=10.0)
+            for phase, seconds in (("poll", 30.0), ("submit", 60.0), ("upload", 120.0), ("account", 30.0))}
 
 KEY_HINT = "Check WAVESPEED_API_KEY (https://wavespeed.ai/accesskey); a key works only after a first top-up."
 BALANCE_WORDS = ("insufficient", "credit", "balance")
@@ -56,11 +59,22 @@ class WaveSpeedApi:
         """GET with retries on transient answers; returns the envelope's `data`."""
         headers = self.headers()
         response = send_with_retries(
-            lambda: self.client.get(self.url(path), headers=headers),
+            lambda: self.client.get(self.url(path), headers=headers, timeout=TIMEOUTS[phase]),
             policy or self.retry,
             label,
             is_transient,
         )
+        return envelope_data(response, phase)
+
+    def get_once(self, path: str, phase: Phase, label: str) -> dict[str, Any]:
+        """One GET, no retries (the job's scheduler retries later, so no worker sleeps here).
+        A transient answer raises ProviderUnavailable or RateLimited (with the server's Retry-After)."""
+        headers = self.headers()
+        try:
+            response = self.client.get(self.url(path), headers=headers, timeout=TIMEOUTS[phase])
+        except httpx.TransportError as exc:
+            raise ProviderUnavailable(f"{label}: no answer from WaveSpeed ({type(exc).__name__}).",
+                                      hint="It is checked again shortly.") from exc
         return envelope_data(response, phase)
 
     def post(
@@ -69,7 +83,7 @@ class WaveSpeedApi:
         """POST JSON for a call that is free and safe to repeat (uploads, quotes)."""
         headers = self.headers()
         return send_with_retries(
-            lambda: self.client.post(self.url(path), json=body, headers=headers),
+            lambda: self.client.post(self.url(path), json=body, headers=headers, timeout=TIMEOUTS[phase]),
             policy or self.retry,
             label,
             is_transient,
@@ -83,7 +97,7 @@ class WaveSpeedApi:
         """
         headers = self.headers()
         try:
-            response = self.client.post(self.url(path), json=body, headers=headers)
+            response = self.client.post(self.url(path), json=body, headers=headers, timeout=TIMEOUTS["submit"])
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise ProviderUnavailable(
                 f"Could not connect to WaveSpeed ({type(exc).__name__}); nothing was submitted.",

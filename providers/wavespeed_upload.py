@@ -19,7 +19,7 @@ import httpx
 
 from core.errors import ProviderFailed
 from providers.http import send_with_retries
-from providers.wavespeed_api import WaveSpeedApi, envelope_data, is_transient
+from providers.wavespeed_api import TIMEOUTS, WaveSpeedApi, envelope_data, is_transient
 
 TICKET_PATH = "media/uploads"
 BINARY_PATH = "media/upload/binary"
@@ -82,7 +82,8 @@ class Uploader:
 
     def _send_file(self, method: str, url: str, headers: dict[str, str], path: Path) -> httpx.Response:
         with path.open("rb") as handle:
-            return self.api.client.request(method, url, content=FileChunks(handle), headers=headers)
+            return self.api.client.request(method, url, content=FileChunks(handle), headers=headers,
+                                           timeout=TIMEOUTS["upload"])
 
     def _upload_binary(self, path: Path) -> str:
         headers = self.api.headers()
@@ -90,7 +91,8 @@ class Uploader:
         def send() -> httpx.Response:
             with path.open("rb") as handle:
                 files = {"file": (path.name, handle, content_type(path))}
-                return self.api.client.post(self.api.url(BINARY_PATH), files=files, headers=headers)
+                return self.api.client.post(self.api.url(BINARY_PATH), files=files, headers=headers,
+                                            timeout=TIMEOUTS["upload"])
 
         response = send_with_retries(send, self.api.retry, f"Uploading {path.name}", is_transient)
         data = envelope_data(response, "upload")

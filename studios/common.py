@@ -1,4 +1,9 @@
-"""Pieces several tabs share: the asset picker, the job watcher and the AI-edit box."""
+"""Pieces several tabs share: the asset picker, the job watcher and the AI-edit box.
+
+Every handler learns its owner from `owner_of(request)` (timers and page loads use `owner_or_none`,
+which is None before sign-in); pickers are filled per owner when the page loads and when their tab
+opens, never at build time (a page must not list others' media).
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,13 @@ from dataclasses import dataclass
 import gradio as gr
 
 from core.studio import Studio
-from studios.result_view import ResultView, result_view, show
+from studios.result_view import result_view, show
 from studios.session import owner_of, owner_or_none
-from studios.widgets import cost_meter, job_panel
+from studios.widgets import cost_meter, job_panel, usd
 
 
 def asset_choices(studio: Studio, owner: str | None) -> list[tuple[str, str]]:
-    """(label, id) for every video in `owner`'s library, newest first (none when not signed in)."""
+    """(label, id) for every video of `owner`'s library, newest first (none when not signed in)."""
     if owner is None:
         return []
     return [(f"{a['title'][:50]} - {a['width']}x{a['height']}, {a['duration']:.1f} s [{a['id'][:6]}]", a["id"])
@@ -28,17 +33,35 @@ class AssetPicker:
     info: gr.Markdown
 
 
-def on_any_change(fields: list, fn, inputs: list, outputs) -> None:
-    """Run `fn` when any of `fields` changes, as ONE listener: its runs are queued one at a time
-    and only the newest pending one runs, so a slow earlier answer can never land after (and
-    overwrite) the answer to the user's latest change."""
-    gr.on([field.change for field in fields], fn, inputs, outputs, trigger_mode="always_last",
+def on_load():
+    """The page-load trigger of the Blocks being built."""
+    return gr.context.Context.root_block.load
+
+
+def on_any_change(fields: list, fn, inputs: list, outputs, on_load_too: bool = False) -> None:
+    """Run `fn` when any of `fields` changes (and when the page loads, with `on_load_too`), as ONE
+    listener: its runs are queued one at a time and only the newest pending one runs, so a slow
+    earlier answer can never land after (and overwrite) the answer to the user's latest change."""
+    triggers = [field.change for field in fields] + ([on_load()] if on_load_too else [])
+    gr.on(triggers, fn, inputs, outputs, trigger_mode="always_last",
           concurrency_limit=1, show_progress="hidden", api_visibility="private")
 
 
+def confirm_update(est: dict | None, previous: float | None = None) -> tuple:
+    """The confirm box for an estimate: it names the amount it agrees to (`max_usd`), and is
+    cleared whenever that amount changes. Returns (checkbox update, the amount shown)."""
+    amount = est.get("max_usd") if est and est.get("allowed") else None
+    if not amount:
+        return gr.update(value=False, label="Nothing to confirm", interactive=False), None
+    keep = previous is not None and abs(previous - amount) < 1e-9
+    label = f"I agree to pay up to {usd(amount)}"
+    return (gr.update(label=label, interactive=True) if keep else
+            gr.update(value=False, label=label, interactive=True)), amount
+
+
 def refresh_on(studio: Studio, tab: gr.Tab, *dropdowns: gr.Dropdown) -> None:
-    """Load the caller's asset choices into `dropdowns` on page load and whenever `tab` is opened
-    (values are kept). Pickers start empty: what is listed depends on who is signed in."""
+    """Reload the asset choices of `dropdowns` when the page loads and whenever `tab` is opened
+    (values are kept)."""
 
     def reload(request: gr.Request, *current):
         choices = asset_choices(studio, owner_or_none(request))
@@ -46,9 +69,8 @@ def refresh_on(studio: Studio, tab: gr.Tab, *dropdowns: gr.Dropdown) -> None:
         updates = [gr.update(choices=choices, value=_kept(value, ids)) for value in current]
         return updates if len(updates) > 1 else updates[0]
 
-    tab.select(reload, list(dropdowns), list(dropdowns), api_visibility="private", show_progress="hidden")
-    gr.on([gr.context.Context.root_block.load], reload, list(dropdowns), list(dropdowns),
-          api_visibility="private", show_progress="hidden")
+    gr.on([tab.select, on_load()], reload, list(dropdowns), list(dropdowns), api_visibility="private",
+          show_progress="hidden")
 
 
 def _kept(value, ids: set[str]):
@@ -62,8 +84,8 @@ def asset_picker(studio: Studio, label: str = "Video", multiselect: bool = False
     """A library dropdown with refresh and upload (uploads are copied into the library)."""
     with gr.Row():
         # An explicit empty value: without it Gradio preselects the first asset without a change event.
-        dropdown = gr.Dropdown([], value=[] if multiselect else None, label=label,
-                               multiselect=multiselect, scale=4)
+        dropdown = gr.Dropdown([], value=[] if multiselect else None, label=label, multiselect=multiselect,
+                               scale=4)
         refresh = gr.Button("Refresh", scale=0, size="sm")
         upload = gr.UploadButton("Upload a video", file_types=["video"], scale=0, size="sm")
     info = gr.Markdown("")
@@ -86,13 +108,16 @@ def asset_picker(studio: Studio, label: str = "Video", multiselect: bool = False
 
 
 def job_watch(studio: Studio, job_ids: gr.State, follow: gr.Dropdown | None = None,
-              label: str = "Result") -> tuple[gr.HTML, ResultView, gr.State]:
-    """A job table and the newest finished result, refreshed by a timer from the core's job rows.
+              label: str = "Result") -> tuple[gr.HTML, object, gr.State]:
+    """A job table and the newest finished result, refreshed by a timer from the core's job rows,
+    with "Fetch the result again" for jobs whose result waits at the provider (never a new run).
     Returns the table, the result view and the state holding the shown result's asset id.
 
     With `follow`, a finished result also becomes the selected asset (the new working version).
     """
     table = gr.HTML(job_panel([]))
+    refetch = gr.Button("Fetch the result again", size="sm", visible=False)
+    refetch_note = gr.Markdown("")
     view = result_view(label)
     shown = gr.State(None)
     unchanged = [gr.update() for _ in view.components]
@@ -100,34 +125,48 @@ def job_watch(studio: Studio, job_ids: gr.State, follow: gr.Dropdown | None = No
     def tick(ids, last, request: gr.Request):
         owner = owner_or_none(request)
         if owner is None:
-            result = [gr.update(), *unchanged, last, gr.update()]
+            result = [gr.update(), gr.update(), *unchanged, last, gr.update()]
             return result if follow is not None else result[:-1]
         views = [studio.job(i, owner=owner) for i in (ids or [])[:8]]
+        stranded = [v for v in views if v["status"] == "needs-attention" and v["task_id"]]
+        button = gr.update(visible=bool(stranded), value=f"Fetch the result again ({len(stranded)} job"
+                           f"{'s' if len(stranded) > 1 else ''}; no new run, no new charge)")
         done = [v for v in views if v["status"] == "succeeded" and v["asset_id"]]
         if not done or done[0]["asset_id"] == last:
-            result = [job_panel(views), *unchanged, last, gr.update()]
+            result = [job_panel(views), button, *unchanged, last, gr.update()]
         else:
             newest = done[0]["asset_id"]
-            result = [job_panel(views), *show(studio.asset(newest, owner=owner), owner), newest,
+            result = [job_panel(views), button, *show(studio.asset(newest, owner=owner), owner), newest,
                       gr.update(choices=asset_choices(studio, owner), value=newest)]
         return result if follow is not None else result[:-1]
 
-    outputs = [table, *view.components, shown] + ([follow] if follow is not None else [])
+    def on_refetch(ids, request: gr.Request):
+        owner = owner_of(request)
+        stranded = [v for v in (studio.job(i, owner=owner) for i in (ids or [])[:8])
+                    if v["status"] == "needs-attention" and v["task_id"]]
+        for job in stranded:
+            studio.retry(job["id"], owner=owner)
+        return f"Checking the provider again for {len(stranded)} job(s); nothing is sent again."
+
+    outputs = [table, refetch, *view.components, shown] + ([follow] if follow is not None else [])
     gr.Timer(1.5).tick(tick, [job_ids, shown], outputs, show_progress="hidden", api_visibility="private")
+    refetch.click(on_refetch, job_ids, refetch_note, api_visibility="private")
     return table, view, shown
 
 
 def ai_box(studio: Studio, operations: dict[str, str], asset: gr.Dropdown, job_ids: gr.State,
            options_builder=None, extra_inputs: list | None = None) -> None:
-    """Provider edits of the selected asset with a live cost meter and a confirm box."""
+    """Provider edits of the selected asset with a live cost meter and a confirm box that names
+    the amount (and clears when the estimate changes)."""
     extra_inputs = extra_inputs or []
     with gr.Row():
         op = gr.Dropdown(list(operations.items()), value=next(iter(operations.values())), label="AI operation")
         model = gr.Dropdown([("Auto (recommended)", "auto")], value="auto", label="Model")
     prompt = gr.Textbox(label="Instruction or prompt", lines=2)
     meter = gr.HTML(cost_meter(None))
+    shown_max = gr.State(None)
     with gr.Row():
-        confirm = gr.Checkbox(label="Confirm this cost", value=False)
+        confirm = gr.Checkbox(label="Nothing to confirm", value=False, interactive=False)
         run = gr.Button("Run AI edit", variant="secondary")
     note = gr.Markdown("")
 
@@ -136,35 +175,43 @@ def ai_box(studio: Studio, operations: dict[str, str], asset: gr.Dropdown, job_i
             (f"{m.name} [{m.provider}]", m.id) for m in studio.catalog.models(operation=operation)]
         return gr.update(choices=choices, value="auto")
 
-    def request_kwargs(operation, model_id, text, *extra):
-        """`options_builder(*extra)` returns more arguments, e.g. {"options": {...}} or {"resolution": ...}."""
+    def body(asset_id, operation, model_id, text, *extra) -> dict:
+        """`options_builder(*extra)` returns more fields, e.g. {"options": {...}} or {"resolution": ...}."""
         more = options_builder(*extra) if options_builder else {}
-        return {"prompt": text or "", "model": model_id or "auto", **more}
+        return {"asset_id": asset_id, "operation": operation, "prompt": text or "", "model": model_id or "auto",
+                **more}
 
-    def on_estimate(asset_id, operation, model_id, text, request: gr.Request, *extra):
+    def on_estimate(request: gr.Request, asset_id, operation, model_id, text, previous, *extra):
         owner = owner_or_none(request)
         if not asset_id or owner is None:
-            return cost_meter(None)
-        return cost_meter(studio.edit.ai_estimate(asset_id, operation, owner=owner,
-                                                  **request_kwargs(operation, model_id, text, *extra)))
-
-    def on_run(asset_id, operation, model_id, text, confirmed, ids, request: gr.Request, *extra):
-        if not asset_id:
-            return ids, "Pick a video first.", gr.update()
+            return cost_meter(None), *confirm_update(None)
         try:
-            answer = studio.edit.ai_apply(asset_id, operation, owner=owner_of(request), confirm=bool(confirmed),
-                                          **request_kwargs(operation, model_id, text, *extra))
-        except Exception as exc:
-            return ids, f"**Not started.** {exc}", gr.update()
+            est = studio.edit.ai_estimate(body(asset_id, operation, model_id, text, *extra), owner=owner)
+        except Exception as exc:  # a StudioError message is written for people
+            return f"<div class='vs-meter vs-issue'>{exc}</div>", *confirm_update(None)
+        return cost_meter(est), *confirm_update(est, previous)
+
+    def on_run(request: gr.Request, asset_id, operation, model_id, text, confirmed, agreed, ids, *extra):
+        if not asset_id:
+            return ids, "Pick a video first.", gr.update(), *confirm_update(None)
+        call = body(asset_id, operation, model_id, text, *extra)
+        if confirmed and agreed is not None:
+            call["confirm_usd"] = agreed
+        try:
+            answer = studio.edit.ai_apply(call, owner=owner_of(request))
+        except Exception as exc:  # a StudioError message is written for people
+            return ids, f"**Not started.** {exc}", gr.update(), *confirm_update(None)
         if not answer["ok"]:
             reason = answer.get("message") or "; ".join(i["message"] for i in answer["issues"])
-            return ids, f"**Not started.** {reason}", cost_meter(answer)
-        return answer["job_ids"] + list(ids or []), "Started. The result appears below.", cost_meter(answer)
+            return ids, f"**Not started.** {reason}", cost_meter(answer), *confirm_update(answer)
+        return (answer["job_ids"] + list(ids or []), "Started. The result appears below.", cost_meter(answer),
+                *confirm_update(answer))
 
-    inputs = [asset, op, model, prompt, *extra_inputs]
+    inputs = [asset, op, model, prompt]
     op.change(models_for, op, model, api_visibility="private")
-    on_any_change(inputs, on_estimate, inputs, meter)
-    run.click(on_run, [asset, op, model, prompt, confirm, job_ids, *extra_inputs], [job_ids, note, meter],
+    on_any_change(inputs + extra_inputs, on_estimate, [*inputs, shown_max, *extra_inputs],
+                  [meter, confirm, shown_max])
+    run.click(on_run, [*inputs, confirm, shown_max, job_ids, *extra_inputs], [job_ids, note, meter, confirm, shown_max],
               api_visibility="private")
 
 
@@ -173,21 +220,22 @@ def wire_apply(studio: Studio, operation: str, build_ops, *, picker: AssetPicker
                notice: gr.Markdown, verb: str) -> None:
     """Apply (one clip) and batch (several clips) buttons for a chain built by `build_ops(*settings)`."""
 
-    def on_apply(asset_id, ids, request: gr.Request, *values):
+    def on_apply(request: gr.Request, asset_id, ids, *values):
         ops = build_ops(*values)
         if not asset_id or not ops:
             return ids, "Pick a clip and at least one change."
         try:
-            job = studio.edit.apply(asset_id, ops, owner=owner_of(request), operation=operation)
+            job = studio.edit.apply({"asset_id": asset_id, "ops": ops, "operation": operation},
+                                    owner=owner_of(request))
         except Exception as exc:
             return ids, f"**Cannot {verb}:** {exc}"
         return [job] + list(ids), f"Working on it ({verb}); the original is kept."
 
-    def on_batch(asset_id, extra, ids, request: gr.Request, *values):
+    def on_batch(request: gr.Request, asset_id, extra, ids, *values):
         chosen = [a for a in [asset_id, *(extra or [])] if a]
         try:
-            result = studio.edit.apply_batch(chosen, build_ops(*values), owner=owner_of(request),
-                                             operation=operation)
+            result = studio.edit.apply_batch({"asset_ids": chosen, "ops": build_ops(*values), "operation": operation},
+                                             owner=owner_of(request))
         except Exception as exc:
             return ids, f"**Cannot start the batch:** {exc}"
         return result["job_ids"] + list(ids), f"Batch of {len(result['job_ids'])} clips started."

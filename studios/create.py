@@ -1,4 +1,9 @@
-"""Create Studio: text-to-video and image-to-video with a live cost meter and a job panel."""
+"""Create Studio: text-to-video and image-to-video with a live cost meter and a job panel.
+
+Uploaded photos and soundtracks are imported into the library first and then named by asset
+id, exactly as API clients do. The confirm box shows the amount it agrees to and clears
+whenever the estimate changes, so a tick never covers a price the creator has not seen.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,16 @@ import gradio as gr
 from core.platform_presets import create_platforms
 from core.studio import Studio
 from core.templates import load_motion_presets, load_templates
-from studios.common import job_watch, on_any_change
+from studios.common import confirm_update, job_watch, on_any_change
 from studios.session import owner_of, owner_or_none
-from studios.widgets import cost_meter
+from studios.widgets import cost_meter, usd
 
 MODES = {"Text to video": "text-to-video", "Image to video": "image-to-video"}
 ASPECTS = ["16:9", "9:16", "1:1", "4:5", "21:9"]
 RESOLUTIONS = ["480p", "720p", "1080p"]
 AUTO = "Auto (recommended)"
+# The form's starting values, in build_request's order (the meter prices them on page load).
+DEFAULTS = ("Text to video", "", "", None, None, 5, "720p", "16:9", "", "", "medium", "standard", "auto", -1, 1)
 
 
 def model_choices(studio: Studio, operation: str) -> list[tuple[str, str]]:
@@ -26,15 +33,15 @@ def model_choices(studio: Studio, operation: str) -> list[tuple[str, str]]:
     return choices
 
 
-def build_request(mode, prompt, negative, image, audio, duration, resolution, aspect, platform, template,
+def build_request(mode, prompt, negative, image_id, audio_id, duration, resolution, aspect, platform, template,
                   motion, quality, model, seed, variations) -> dict:
-    """Widgets -> the request object the core and the API share (`image`, `audio`: asset ids)."""
+    """Widgets -> the request object the core and the API share (media by asset id)."""
     return {
         "operation": MODES.get(mode, "text-to-video"),
         "prompt": prompt or "",
         "negative_prompt": negative or "",
-        "image": image if MODES.get(mode) == "image-to-video" else None,
-        "audio": audio,
+        "image": image_id if MODES.get(mode) == "image-to-video" else None,
+        "audio": audio_id,
         "duration": duration,
         "resolution": resolution,
         "aspect": aspect,
@@ -53,6 +60,7 @@ def build(studio: Studio) -> None:
     templates = load_templates()
     motions = load_motion_presets()
     job_ids = gr.State([])
+    image_id, audio_id, shown_max, enhancing = gr.State(None), gr.State(None), gr.State(None), gr.State(None)
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             mode = gr.Radio(list(MODES), value="Text to video", label="What to make")
@@ -61,6 +69,7 @@ def build(studio: Studio) -> None:
             with gr.Row():
                 enhance = gr.Button(studio.prompts.label(), size="sm", scale=0)
                 enhance_note = gr.Markdown("")
+            enhance_timer = gr.Timer(1.0, active=False)
             image = gr.Image(label="Photo to animate", type="filepath", visible=False, height=220)
             with gr.Row():
                 template = gr.Dropdown([("None", "")] + [(t.name, t.id) for t in templates.values()], value="",
@@ -84,29 +93,31 @@ def build(studio: Studio) -> None:
                     seed = gr.Number(value=-1, precision=0, label="Seed (-1 = random)")
         with gr.Column(scale=2):
             meter = gr.HTML(cost_meter(None), label="Cost")
-            confirm = gr.Checkbox(label="Confirm this cost", value=False)
+            confirm = gr.Checkbox(label="Confirm the cost", value=False, interactive=False)
             go = gr.Button("Create", variant="primary")
             notice = gr.Markdown("")
             job_watch(studio, job_ids, label="Latest result")
 
-    # Uploaded photos and soundtracks become library assets at once; requests name them by id.
-    image_id, audio_id = gr.State(None), gr.State(None)
     fields = [mode, prompt, negative, image_id, audio_id, duration, resolution, aspect, platform, template,
               motion, quality, model, seed, variations]
 
     def on_estimate(request: gr.Request, *values):
+        *form, previous = values
         owner = owner_or_none(request)
         if owner is None:
-            return cost_meter(None)
-        return cost_meter(studio.estimate(build_request(*values), owner=owner))
+            return cost_meter(None), *confirm_update(None)
+        est = studio.estimate(build_request(*form), owner=owner)
+        return cost_meter(est), *confirm_update(est, previous)
 
-    def on_media(path, request: gr.Request):
+    def on_file(path, request: gr.Request):
+        """Import an uploaded photo or soundtrack; the request names it by asset id."""
         if not path:
             return None, ""
         try:
-            return studio.import_media(path, owner=owner_of(request))["id"], ""
-        except Exception as exc:
+            asset = studio.import_media(path, owner=owner_of(request))
+        except Exception as exc:  # a StudioError message is written for people
             return None, f"**Could not use the file:** {exc}"
+        return asset["id"], ""
 
     def on_mode(selected):
         op = MODES[selected]
@@ -119,37 +130,61 @@ def build(studio: Studio) -> None:
         return (gr.update(value=preset["aspect"]), gr.update(value=preset["resolution"]),
                 gr.update(value=min(max(current_duration, preset["min_duration"]), preset["max_duration"])))
 
-    def on_enhance(text, template_id, selected, request: gr.Request):
-        try:
-            result = studio.enhance_prompt(text, template_id or None, MODES[selected], owner=owner_of(request))
-        except Exception as exc:
-            return gr.update(), gr.update(), f"**Cannot enhance:** {exc}"
-        cost = "free" if not result["cost_usd"] else f"${result['cost_usd']:.3f}"
+    def enhanced(result):
+        cost = "free" if not result["cost_usd"] else usd(result["cost_usd"])
         notes = " ".join(result["notes"][:1])
-        return result["prompt"], result["negative_prompt"] or gr.update(), f"*Enhanced with {result['source']} ({cost}). {notes}*"
+        return (result["prompt"], result["negative_prompt"] or gr.update(),
+                f"*Enhanced with {result['source']} ({cost}). {notes}*")
+
+    def on_enhance(text, template_id, selected, request: gr.Request):
+        """The offline template answers at once; the paid helper runs as a job the timer follows."""
+        asked = {"prompt": text or "", "template": template_id or None, "operation": MODES[selected]}
+        try:
+            result = studio.enhance_prompt(asked, owner=owner_of(request))
+        except Exception as exc:
+            return gr.update(), gr.update(), f"**Cannot enhance:** {exc}", None, gr.Timer(active=False)
+        if result.get("job_id"):
+            return (gr.update(), gr.update(), f"*{' '.join(result['notes'])}*", {**asked, "job_id": result["job_id"]},
+                    gr.Timer(active=True))
+        return *enhanced(result), None, gr.Timer(active=False)
+
+    def on_enhance_tick(pending, request: gr.Request):
+        if not pending:
+            return gr.update(), gr.update(), gr.update(), None, gr.Timer(active=False)
+        asked = {k: v for k, v in pending.items() if k != "job_id"}
+        result = studio.enhanced_prompt(pending["job_id"], asked, owner=owner_of(request))
+        if result["prompt"] is None:
+            return gr.update(), gr.update(), f"*{' '.join(result['notes'])}*", pending, gr.Timer(active=True)
+        return *enhanced(result), None, gr.Timer(active=False)
 
     def on_create(request: gr.Request, *values):
-        *request_values, confirmed, current = values
+        *request_values, confirmed, agreed, current = values
+        body = build_request(*request_values)
+        if confirmed and agreed is not None:
+            body["confirm_usd"] = agreed
         try:
-            answer = studio.create(build_request(*request_values), owner=owner_of(request), confirm=bool(confirmed))
+            answer = studio.create(body, owner=owner_of(request))
         except Exception as exc:  # a StudioError message is written for people
-            return current, f"**Could not start:** {exc}", cost_meter(None)
+            return current, f"**Could not start:** {exc}", cost_meter(None), *confirm_update(None)
         meter_html = cost_meter(answer)
         if not answer["ok"]:
             reason = answer.get("message") or "; ".join(i["message"] for i in answer["issues"])
-            return current, f"**Not started.** {reason}", meter_html
+            return current, f"**Not started.** {reason}", meter_html, *confirm_update(answer)
         ids = answer["job_ids"] + list(current)
-        return ids, f"Started {len(answer['job_ids'])} job(s). They keep running if you close this page.", meter_html
+        return (ids, f"Started {len(answer['job_ids'])} job(s). They keep running if you close this page.",
+                meter_html, *confirm_update(answer))
 
-    on_any_change(fields, on_estimate, fields, meter)
-    gr.on([gr.context.Context.root_block.load], on_estimate, fields, meter, api_visibility="private",
-          show_progress="hidden")
-    image.upload(on_media, image, [image_id, notice], api_visibility="private")
-    image.clear(lambda: (None, ""), None, [image_id, notice], api_visibility="private")
-    audio.upload(on_media, audio, [audio_id, notice], api_visibility="private")
-    audio.clear(lambda: (None, ""), None, [audio_id, notice], api_visibility="private")
+    on_any_change(fields, on_estimate, [*fields, shown_max], [meter, confirm, shown_max], on_load_too=True)
+    image.upload(on_file, image, [image_id, enhance_note], api_visibility="private")
+    image.clear(lambda: (None, ""), None, [image_id, enhance_note], api_visibility="private")
+    audio.upload(on_file, audio, [audio_id, enhance_note], api_visibility="private")
+    audio.clear(lambda: (None, ""), None, [audio_id, enhance_note], api_visibility="private")
     mode.change(on_mode, mode, [image, model], api_visibility="private")
     platform.change(on_platform, [platform, aspect, duration], [aspect, resolution, duration],
                     api_visibility="private")
-    enhance.click(on_enhance, [prompt, template, mode], [prompt, negative, enhance_note], api_visibility="private")
-    go.click(on_create, [*fields, confirm, job_ids], [job_ids, notice, meter], api_visibility="private")
+    enhance.click(on_enhance, [prompt, template, mode], [prompt, negative, enhance_note, enhancing, enhance_timer],
+                  api_visibility="private")
+    enhance_timer.tick(on_enhance_tick, enhancing, [prompt, negative, enhance_note, enhancing, enhance_timer],
+                       api_visibility="private", show_progress="hidden")
+    go.click(on_create, [*fields, confirm, shown_max, job_ids], [job_ids, notice, meter, confirm, shown_max],
+             api_visibility="private")

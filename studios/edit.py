@@ -122,7 +122,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
             return gr.update(), "Pick a clip first."
         try:
             owner = owner_of(request)
-            result = studio.edit.preview(asset_id, build_ops(*values), owner=owner)
+            result = studio.edit.preview({"asset_id": asset_id, "ops": build_ops(*values)}, owner=owner)
         except Exception as exc:
             return gr.update(), f"**Cannot preview:** {exc}"
         return served(result["path"], owner), f"Preview: {result['summary']}"
@@ -131,14 +131,15 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         if not asset_id:
             return ids, "Pick a clip first."
         try:
-            job_id = studio.edit.apply(asset_id, build_ops(*values), owner=owner_of(request))
+            job_id = studio.edit.apply({"asset_id": asset_id, "ops": build_ops(*values)}, owner=owner_of(request))
         except Exception as exc:
             return ids, f"**Cannot apply:** {exc}"
         return [job_id] + list(ids), "Rendering the new version; the original stays as it is."
 
     def on_join(asset_id, extra, kind, seconds, ids, request: gr.Request):
         try:
-            job_id = studio.edit.join([asset_id, *(extra or [])], kind, seconds, owner=owner_of(request))
+            job_id = studio.edit.join({"asset_ids": [a for a in [asset_id, *(extra or [])] if a],
+                                       "transition": kind, "duration": seconds}, owner=owner_of(request))
         except Exception as exc:
             return ids, f"**Cannot join:** {exc}"
         return [job_id] + list(ids), "Joining the clips."

@@ -72,7 +72,8 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         if not asset_id or owner is None:
             return "Pick a clip to see what it is and what it will become."
         try:
-            return f"**{studio.edit.outcome(asset_id, build_ops(*values), owner=owner)}**"
+            summary = studio.edit.outcome({"asset_id": asset_id, "ops": build_ops(*values)}, owner=owner)
+            return f"**{summary}**"
         except Exception as exc:
             return f"**Not possible:** {exc}"
 
@@ -91,7 +92,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
             owner = owner_of(request)
             if studio.asset(enhanced_id, owner=owner)["parent_id"] != asset_id:
                 return None, "The latest enhanced result is of another clip: enhance this clip first."
-            made = studio.edit.compare(asset_id, enhanced_id, owner=owner)
+            made = studio.edit.compare({"original_id": asset_id, "enhanced_id": enhanced_id}, owner=owner)
         except Exception as exc:
             return None, f"**Could not compare:** {exc}"
         return served(made["path"], owner), f"Left half original, right half enhanced, same moment: {made['summary']}."

@@ -73,7 +73,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         owner = owner_or_none(request)
         if owner is None:
             return [], []
-        shown = [a for a in studio.assets(owner=owner, query=text or "") if a.get("poster")]
+        shown = [a for a in studio.assets({"query": text or ""}, owner=owner) if a.get("poster")]
         return _gallery(shown, owner), [a["id"] for a in shown]
 
     def live(asset_id, owner, request) -> str:

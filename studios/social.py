@@ -99,7 +99,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         if not asset_id:
             return None, "Pick a video first.", gr.update()
         try:
-            job = studio.social.pack(asset_id, options(*values), owner=owner_of(request))
+            job = studio.social.pack({"asset_id": asset_id, **options(*values)}, owner=owner_of(request))
             return job, "", gr.update(visible=False)
         except Exception as exc:
             return None, f"**Cannot make the pack:** {exc}", gr.update()

@@ -90,7 +90,8 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         if not asset_id or owner is None:
             return ""
         try:
-            return f"**{studio.edit.outcome(asset_id, build_ops(*values), owner=owner)}**"
+            summary = studio.edit.outcome({"asset_id": asset_id, "ops": build_ops(*values)}, owner=owner)
+            return f"**{summary}**"
         except Exception as exc:
             return f"**Not possible:** {exc}"
 

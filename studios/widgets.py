@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
+from core.money.pricing import format_usd as usd
+
 STATUS_COLOURS = {
     "queued": "#6b7280", "submitting": "#2563eb", "running": "#2563eb", "downloading": "#2563eb",
     "succeeded": "#15803d", "failed": "#b91c1c", "cancelled": "#6b7280", "needs-attention": "#b45309",
@@ -55,11 +57,18 @@ def cost_meter(est: dict | None) -> str:
         return "<div class='vs-meter'>Fill in the form to see the cost.</div>"
     rows = "".join(f"<tr><td>{escape(d['label'])}</td><td>{escape(str(d['value']))}</td></tr>"
                    for d in est.get("breakdown", []))
-    total = est.get("total_usd", 0.0)
-    total_html = ("<span class='total free'>Free</span> <span class='vs-note'>offline draft on this machine"
-                  "</span>" if est.get("offline") and total == 0 else f"<span class='total'>{money(total)}</span>")
-    if total and not est.get("price_verified"):
-        total_html += " <span class='vs-note'>(estimate: price not confirmed by the provider)</span>"
+    total, bound, basis = est.get("total_usd", 0.0), est.get("max_usd", 0.0), est.get("price_basis")
+    if est.get("offline") and not bound:
+        total_html = "<span class='total free'>Free</span> <span class='vs-note'>offline draft on this machine</span>"
+    elif basis == "upper-bound":
+        total_html = (f"<span class='total'>up to {usd(bound)}</span> <span class='vs-note'>(the length is not "
+                      "known yet, so this is the most it can cost)</span>")
+    else:
+        total_html = f"<span class='total'>{usd(total)}</span>"
+        if basis == "provider-quote":
+            total_html += " <span class='vs-note'>(live quote from the provider)</span>"
+        elif total and not est.get("price_verified"):
+            total_html += " <span class='vs-note'>(estimate: price not confirmed by the provider)</span>"
     issues = "".join(f"<div class='vs-issue'>&#9888; {escape(i['message'])}"
                      + (f" <span class='vs-note'>Allowed: {escape(', '.join(map(str, i['allowed'])))}</span>"
                         if i.get("allowed") else "") + "</div>" for i in est.get("issues", []))
@@ -69,8 +78,8 @@ def cost_meter(est: dict | None) -> str:
     budget_line = (f"This month: ${est.get('month_spend_usd') or 0:,.2f} spent"
                    + (f", {money(budget)} of {money(est.get('budget_usd'))} left" if budget is not None else ""))
     notes = "".join(f"<div class='vs-note'>{escape(n)}</div>" for n in est.get("notes", []))
-    confirm = ("<div class='vs-note'><b>Above your confirmation threshold:</b> tick Confirm to run.</div>"
-               if est.get("needs_confirmation") else "")
+    confirm = (f"<div class='vs-note'><b>Above your confirmation threshold:</b> tick \"I agree to pay up to "
+               f"{usd(bound)}\" to run.</div>" if est.get("needs_confirmation") else "")
     return (f"<div class='vs-meter'><div>{total_html}</div>"
             f"<div class='vs-note'>{model} &middot; {provider} &middot; {est.get('variations', 1)} variation(s)</div>"
             f"<table>{rows}</table>{notes}{issues}{confirm}"

@@ -69,3 +69,45 @@ def clip_factory(tmp_path):
         return make_clip(tmp_path / name, **kwargs)
 
     return make
+
+
+@pytest.fixture
+def vendor(clip_factory):
+    """A fake WaveSpeed on loopback serving a 1 s vertical clip: (base_url, vendor)."""
+    from tests.fakes.wavespeed_vendor import start_fake_wavespeed
+
+    clip = clip_factory("vendor.mp4", seconds=1, size="320x568")
+    base_url, fake, stop = start_fake_wavespeed(clip.read_bytes())
+    yield base_url, fake
+    stop()
+
+
+@pytest.fixture
+def studio_factory(studio_home, monkeypatch):
+    """make(vendor_url=None, media=None, **env) -> a started studio (keys set when a vendor is given;
+    https://media.test/<name> links served from the folder `media`)."""
+    from app import build_studio
+    from core.settings import Settings
+    from tests.fakes.media_host import fetcher
+
+    made = []
+
+    def make(vendor_url: str | None = None, media: Path | None = None, **env):
+        if vendor_url:
+            monkeypatch.setenv("WAVESPEED_API_KEY", "test-key")
+            monkeypatch.setenv("WAVESPEED_BASE_URL", vendor_url)
+        for key, value in env.items():
+            monkeypatch.setenv(key, str(value))
+        instance = build_studio(Settings(), fetcher=fetcher(media) if media else None).start()
+        made.append(instance)
+        return instance
+
+    yield make
+    for instance in made:
+        instance.stop()
+
+
+@pytest.fixture
+def paid_studio(vendor, studio_factory):
+    """A started studio with WaveSpeed configured against the loopback fake vendor."""
+    return studio_factory(vendor[0])

@@ -26,12 +26,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def launch(home: Path, port: int, extra_env: dict | None = None) -> subprocess.Popen:
+def launch(home: Path, port: int, extra_env: dict | None = None,
+           command: tuple[str, ...] = ("app.py",)) -> subprocess.Popen:
     env = {**os.environ, "VIDEO_STUDIO_HOME": str(home), "GRADIO_SERVER_PORT": str(port),
            "GRADIO_SERVER_NAME": "127.0.0.1", **(extra_env or {})}
     env.pop("PYTEST_CURRENT_TEST", None)
     env["VIDEO_STUDIO_TEST_MODE"] = "1"  # the app may only reach loopback hosts
-    return subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
+    return subprocess.Popen([sys.executable, *command], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 

@@ -8,7 +8,7 @@ from core.avatar import talk_length
 from core.capability import check, resolve_defaults
 from core.catalog import load_catalog
 from core.contracts import GenerationRequest
-from core.pricing import estimate
+from core.money.pricing import estimate
 from core.voice.languages import check_voice, language_options
 from providers.wire import build_payload
 

@@ -14,7 +14,7 @@ from core.contracts import GenerationRequest
 from core.inputs import check_audio
 from core.media.ffmpeg import ffmpeg_exe
 from core.media.probe import probe
-from core.pricing import estimate
+from core.money.pricing import estimate
 from providers.wavespeed import WaveSpeedProvider
 from tests.fakes import tiny_mp4_bytes
 from tests.fakes.wavespeed_vendor import FakeWaveSpeed

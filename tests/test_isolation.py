@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from core.errors import InvalidInput, NotFound, StudioError
-from tests.helpers import wait_for_job
+from tests.helpers import ai_edit, edit_apply, edit_batch, edit_compare, edit_join, edit_outcome, edit_preview, social_pack, wait_for_job
 
 MISSING_ASSET, MISSING_JOB = "0123456789abcdef", "fedcba9876543210"
 TRIM = [{"kind": "trim", "start": 0, "end": 0.5}]
@@ -20,7 +20,7 @@ CUBE = "LUT_3D_SIZE 2\n" + "".join(f"{r} {g} {b}\n" for b in (0, 1) for g in (0,
 def alice(studio, clip_factory):
     """Alice's clip and a finished edit job of hers."""
     clip = studio.import_media(clip_factory("a.mp4", seconds=1, size="160x120"), owner="alice", title="alice's")
-    job = wait_for_job_of(studio, studio.edit.apply(clip["id"], TRIM, owner="alice"), "alice")
+    job = wait_for_job_of(studio, edit_apply(studio, clip["id"], TRIM, owner="alice"), "alice")
     return {"asset": clip["id"], "job": job["id"], "made": job["asset_id"]}
 
 
@@ -50,18 +50,18 @@ def calls_on(studio, asset: str, job: str, owner: str) -> dict:
         "asset": lambda: studio.asset(asset, owner=owner),
         "lineage": lambda: studio.lineage(asset, owner=owner),
         "describe": lambda: e.describe(asset, owner=owner),
-        "outcome": lambda: e.outcome(asset, TRIM, owner=owner),
-        "preview": lambda: e.preview(asset, TRIM, owner=owner),
+        "outcome": lambda: edit_outcome(studio, asset, TRIM, owner=owner),
+        "preview": lambda: edit_preview(studio, asset, TRIM, owner=owner),
         "strip": lambda: e.strip(asset, owner=owner),
-        "compare": lambda: e.compare(asset, asset, owner=owner),
-        "edit": lambda: e.apply(asset, TRIM, owner=owner),
-        "batch": lambda: e.apply_batch([asset], TRIM, owner=owner),
-        "ai_estimate": lambda: e.ai_estimate(asset, "upscale", owner=owner),
-        "ai_edit": lambda: e.ai_apply(asset, "upscale", owner=owner),
+        "compare": lambda: edit_compare(studio, asset, asset, owner=owner),
+        "edit": lambda: edit_apply(studio, asset, TRIM, owner=owner),
+        "batch": lambda: edit_batch(studio, [asset], TRIM, owner=owner),
+        "ai_estimate": lambda: ai_edit(studio, asset, "upscale", owner=owner, estimate=True),
+        "ai_edit": lambda: ai_edit(studio, asset, "upscale", owner=owner),
         "social_plan": lambda: soc.plan(asset, {"platforms": ["tiktok"]}, owner=owner),
         "safe_zones": lambda: soc.safe_zones(asset, ["tiktok"], owner=owner),
-        "social_pack": lambda: soc.pack(asset, {"platforms": ["tiktok"]}, owner=owner),
-        "share": lambda: studio.share(asset, 3600, owner=owner),
+        "social_pack": lambda: social_pack(studio, asset, {"platforms": ["tiktok"]}, owner=owner),
+        "share": lambda: studio.share({"asset_id": asset, "expires_in_s": 3600}, owner=owner),
         "unshare": lambda: studio.unshare(asset, owner=owner),
         "links": lambda: studio.live_links(asset, owner=owner),
         "history": lambda: studio.asset_history(asset, owner=owner),
@@ -89,9 +89,9 @@ def test_joins_and_requests_name_only_the_owners_assets(studio, alice, clip_fact
     bob = studio.import_media(clip_factory("b.mp4", seconds=1, size="160x120"), owner="bob")
     for clips in ([alice["asset"]], [alice["made"]], [MISSING_ASSET]):
         with pytest.raises(NotFound):
-            studio.edit.apply(bob["id"], [{"kind": "join", "clips": clips}], owner="bob")
+            edit_apply(studio, bob["id"], [{"kind": "join", "clips": clips}], owner="bob")
         with pytest.raises(NotFound):
-            studio.edit.join([bob["id"], *clips], owner="bob")
+            edit_join(studio, [bob["id"], *clips], owner="bob")
     answer = studio.create({"operation": "image-to-video", "image": alice["asset"]}, owner="bob")
     assert not answer["ok"] and answer["issues"][0]["field"] == "image"
     assert "not found" in answer["issues"][0]["message"]
@@ -115,11 +115,11 @@ def test_ops_name_clips_by_id_and_luts_by_content(studio, alice, tmp_path):
     for op in ({"kind": "join", "clips": [str(Path(studio.asset(alice["asset"], owner="alice")["path"]))]},
                {"kind": "lut", "path": str(cube)}):
         with pytest.raises(StudioError) as refused:
-            studio.edit.outcome(alice["asset"], [op], owner="alice")
+            edit_outcome(studio, alice["asset"], [op], owner="alice")
         assert str(cube) not in str(refused.value)
-    summary = studio.edit.outcome(alice["asset"], [{"kind": "lut", "cube": CUBE}], owner="alice")
+    summary = edit_outcome(studio, alice["asset"], [{"kind": "lut", "cube": CUBE}], owner="alice")
     assert summary.startswith("120p (160x120)")
-    job = wait_for_job_of(studio, studio.edit.apply(alice["asset"], [{"kind": "lut", "cube": CUBE}],
+    job = wait_for_job_of(studio, edit_apply(studio, alice["asset"], [{"kind": "lut", "cube": CUBE}],
                                                     owner="alice"), "alice")
     assert job["status"] == "succeeded", job["error"]
     stored = studio.asset(job["asset_id"], owner="alice")["settings"]["ops"]
@@ -139,7 +139,7 @@ def test_imports_are_bounded_and_leave_nothing_behind(studio, tmp_path):
 
 def test_deleting_an_asset_removes_its_file_and_links(studio, alice):
     path = Path(studio.asset(alice["made"], owner="alice")["path"])
-    studio.share(alice["made"], 3600, owner="alice")
+    studio.share({"asset_id": alice["made"], "expires_in_s": 3600}, owner="alice")
     answer = studio.delete_asset(alice["made"], owner="alice")
     assert answer["deleted"] and answer["asset_id"] == alice["made"] and answer["links_revoked"] == 1
     assert not path.exists()

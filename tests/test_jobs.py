@@ -15,10 +15,11 @@ from core.errors import InsufficientBalance, ProviderUnavailable, SubmitOutcomeU
 from core.jobs.generate import GenerateDeps, GenerateHandler
 from core.jobs.runner import JobRunner
 from core.jobs.store import JobStore
-from core.library.models import Job, JobStatus
+from core.library.models import Job, JobStatus, LedgerEntry
 from core.library.repository import Library
 from core.storage import MediaStore
-from core.usage import Ledger
+from core.money.ledger import Ledger
+from core.money.pricing import estimate
 
 
 def spec(model_id: str, provider: str = "fake", price: float = 0.5) -> ModelSpec:
@@ -81,7 +82,7 @@ class FakeProvider:
 
 
 class Harness:
-    def __init__(self, home: Path, providers: dict, models: dict[str, ModelSpec]) -> None:
+    def __init__(self, home: Path, providers: dict, models: dict[str, ModelSpec], **deps_overrides) -> None:
         self.db = Database(f"sqlite:///{home / 'studio.db'}")
         (home / "media").mkdir(parents=True, exist_ok=True)
         (home / "work").mkdir(parents=True, exist_ok=True)
@@ -90,20 +91,25 @@ class Harness:
         self.ledger = Ledger(self.db)
         self.jobs = JobStore(self.db)
         self.runner = JobRunner(self.jobs, io_workers=4)
-        deps = GenerateDeps(providers=providers, get_model=models.__getitem__,
-                            actual_cost=lambda req, m, d: m.price.rates["*"], library=self.library,
-                            store=self.store, ledger=self.ledger, min_poll_s=0.01, max_poll_s=0.02,
-                            max_backoff_s=0.05)
-        self.runner.register("generate", GenerateHandler(deps))
+        self.models = models
+        deps = dict(providers=providers, get_model=models.__getitem__, price=estimate, library=self.library,
+                    store=self.store, ledger=self.ledger, min_poll_s=0.01, max_poll_s=0.02, max_backoff_s=0.05)
+        self.runner.register("generate", GenerateHandler(GenerateDeps(**{**deps, **deps_overrides})))
 
-    def add_job(self, model: ModelSpec, ladder: list[str] | None = None) -> str:
-        job = Job(owner="ana", kind="generate", provider=model.provider, model=model.id,
-                  estimate_usd=model.price.rates["*"],
-                  payload={"request": GenerationRequest(prompt="a cat").model_dump(mode="json"),
-                           "ladder": ladder or [model.id], "ladder_estimates": {}})
+    def add_job(self, model: ModelSpec, ladder: list[str] | None = None, confirm_usd: float | None = None,
+                request: GenerationRequest | None = None) -> str:
+        """A job as CreateService makes one: its rungs (each with its own request and bound) and the
+        amount confirmed, with its reservation in the ledger."""
+        request = (request or GenerationRequest(prompt="a cat")).model_dump(mode="json")
+        rungs = [{"model": m, "request": request, "max_usd": self.models[m].price.rates.get("*", 0.0)}
+                 for m in (ladder or [model.id])]
+        price = model.price.rates.get("*", 0.0)
+        job = Job(owner="ana", kind="generate", provider=model.provider, model=model.id, estimate_usd=price,
+                  payload={"request": request, "ladder": rungs, "rung": 0,
+                           "confirm_usd": price if confirm_usd is None else confirm_usd})
+        self.ledger.reserve([LedgerEntry(job_id=job.id, owner="ana", provider=model.provider, model=model.id,
+                                         month="", estimate_usd=price)], [])
         self.jobs.create(job)
-        self.ledger.reserve(job_id=job.id, owner="ana", provider=model.provider, model=model.id,
-                            estimate_usd=job.estimate_usd, verified=True)
         return job.id
 
     def run(self, job_id: str) -> Job:

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from core.errors import InvalidInput
 from core.library.models import Job, JobStatus, LedgerEntry
-from core.usage import current_month
+from core.money.ledger import current_month
 
 MONTH_START = datetime.strptime(current_month() + "-01", "%Y-%m-%d").replace(tzinfo=UTC)
 DAYS = [MONTH_START + timedelta(days=d, hours=9) for d in range(3)]
@@ -24,12 +24,14 @@ def run(studio, *, owner, day, model, operation="text-to-video", kind="generate"
               created_at=DAYS[day], finished_at=DAYS[day] + timedelta(seconds=seconds), estimate_usd=estimate or 0)
     studio.jobs.create(job)
     if estimate is not None:
-        studio.ledger.reserve(job_id=job.id, owner=owner, provider="wavespeed", model=model,
-                              estimate_usd=estimate, verified=True)
+        studio.ledger.reserve([LedgerEntry(job_id=job.id, owner=owner, provider="wavespeed", model=model, month="",
+                                           estimate_usd=estimate, verified_price=True)], [])
         if ending == "charged":
-            studio.ledger.settle(job.id, actual if actual is not None else estimate)
-        elif ending in ("refunded", "cancelled"):
-            studio.ledger.release(job.id, ending)
+            studio.ledger.charge(job.id, actual if actual is not None else estimate)
+        elif ending == "refunded":
+            studio.ledger.refund(job.id)
+        elif ending == "cancelled":
+            studio.ledger.release(job.id, "cancelled before it was sent")
         elif ending == "unknown":
             studio.ledger.flag(job.id)
         with studio.db.session() as s:
@@ -53,10 +55,10 @@ def history(studio):
     run(studio, owner="local", day=2, model="flashvsr", operation="upscale", estimate=0.3)  # reserved
     run(studio, owner="local", day=2, model="ffmpeg", operation="edit", kind="render", seconds=5)
     run(studio, owner="bob", day=0, model="wan-2.5-t2v", seconds=50, estimate=1.0, ending="charged", actual=1.1)
-    # A paid prompt enhancement: a ledger entry with no job row.
-    studio.ledger.reserve(job_id="enhance-1", owner="local", provider="wavespeed", model="prompt-optimizer",
-                          estimate_usd=0.01, verified=True)
-    studio.ledger.settle("enhance-1", 0.01)
+    # A ledger entry with no job row (as a crash could leave one).
+    studio.ledger.reserve([LedgerEntry(job_id="enhance-1", owner="local", provider="wavespeed", kind="prompt",
+                                       model="prompt-optimizer", month="", estimate_usd=0.01)], [])
+    studio.ledger.charge("enhance-1", 0.01)
     with studio.db.session() as s:
         entry = s.exec(select(LedgerEntry).where(LedgerEntry.job_id == "enhance-1")).one()
         entry.created_at = DAYS[1]

@@ -12,7 +12,7 @@ from PIL import Image
 
 import core.library.cache as cache_module
 from core.library.cache import MediaCache
-from tests.helpers import OWNER
+from tests.helpers import OWNER, edit_preview
 
 
 @pytest.fixture
@@ -106,11 +106,11 @@ def test_a_size_cap_evicts_the_least_recently_used(tmp_path, clip_factory, calls
 def test_previews_of_a_chain_are_cached(studio, clip_factory, calls):
     asset = studio.import_media(clip_factory("p.mp4", seconds=2), owner=OWNER)
     ops = [{"kind": "speed", "factor": 2.0}]
-    first = studio.edit.preview(asset["id"], ops, owner=OWNER)
-    second = studio.edit.preview(asset["id"], [dict(reversed(list(ops[0].items())))], owner=OWNER)
+    first = edit_preview(studio, asset["id"], ops, owner=OWNER)
+    second = edit_preview(studio, asset["id"], [dict(reversed(list(ops[0].items())))], owner=OWNER)
     assert first == second and calls["render"] == 1 and Path(first["path"]).suffix == ".mp4"
     assert "1.0 s" in first["summary"] or "1.0" in first["summary"]
-    studio.edit.preview(asset["id"], [{"kind": "speed", "factor": 0.5}], owner=OWNER)
+    edit_preview(studio, asset["id"], [{"kind": "speed", "factor": 0.5}], owner=OWNER)
     assert calls["render"] == 2
 
 

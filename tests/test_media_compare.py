@@ -13,7 +13,7 @@ from core.media.compare import split_compare
 from core.media.probe import probe
 from tests.conftest import make_clip
 from tests.test_media_support import assert_browser_mp4, frame_rgb
-from tests.helpers import OWNER
+from tests.helpers import OWNER, edit_compare
 
 TOP_BAND = 0.15  # the labels sit in the top 15 % of the frame
 
@@ -105,7 +105,7 @@ def test_compare_through_the_facade(studio, clip_factory):
 
     original = studio.import_media(clip_factory("o.mp4", seconds=1, size="320x180"), title="original", owner=OWNER)
     enhanced = studio.import_media(clip_factory("e.mp4", seconds=1, size="640x360"), title="enhanced", owner=OWNER)
-    made = studio.edit.compare(original["id"], enhanced["id"], owner=OWNER)
+    made = edit_compare(studio, original["id"], enhanced["id"], owner=OWNER)
     info = probe(made["path"])
     assert Path(made["path"]).exists() and (info.width, info.height) == (640, 360)
     assert made["summary"] == info.summary()

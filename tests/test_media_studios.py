@@ -10,7 +10,7 @@ import pytest
 
 from core.errors import InvalidInput
 from core.media.probe import probe
-from tests.helpers import OWNER, wait_for_job
+from tests.helpers import ai_edit, OWNER, edit_apply, edit_batch, edit_join, edit_outcome, edit_preview, social_pack, wait_for_job
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_import_refuses_a_broken_file_and_keeps_nothing(studio, tmp_path):
 def test_edit_chain_makes_a_new_version_with_parent(studio, source):
     ops = [{"kind": "trim", "start": 0.5, "end": 1.5}, {"kind": "speed", "factor": 2.0},
            {"kind": "color_grade", "preset": "warm"}, {"kind": "text", "text": "Hello"}]
-    job = wait_for_job(studio, studio.edit.apply(source["id"], ops, owner=OWNER))
+    job = wait_for_job(studio, edit_apply(studio, source["id"], ops, owner=OWNER))
     assert job["status"] == "succeeded", job["error"]
     made = studio.asset(job["asset_id"], owner=OWNER)
     assert made["parent_id"] == source["id"] and made["operation"] == "edit"
@@ -49,32 +49,32 @@ def test_edit_chain_makes_a_new_version_with_parent(studio, source):
 
 def test_bad_chain_is_refused_before_a_job_exists(studio, source):
     with pytest.raises(InvalidInput):
-        studio.edit.apply(source["id"], [{"kind": "speed", "factor": 9}], owner=OWNER)
+        edit_apply(studio, source["id"], [{"kind": "speed", "factor": 9}], owner=OWNER)
     with pytest.raises(InvalidInput):
-        studio.edit.apply(source["id"], [], owner=OWNER)
+        edit_apply(studio, source["id"], [], owner=OWNER)
     assert studio.job_list(owner=OWNER) == []
 
 
 def test_impossible_settings_are_refused_before_a_job(studio, source):
     with pytest.raises(InvalidInput, match="2.0"):  # the clip is 2 s long
-        studio.edit.apply(source["id"], [{"kind": "trim", "start": 5, "end": 8}], owner=OWNER)
+        edit_apply(studio, source["id"], [{"kind": "trim", "start": 5, "end": 8}], owner=OWNER)
     with pytest.raises(InvalidInput):
-        studio.edit.apply(source["id"], [{"kind": "upscale", "short_side": 720},
+        edit_apply(studio, source["id"], [{"kind": "upscale", "short_side": 720},
                                          {"kind": "upscale", "short_side": 720}], owner=OWNER)
     assert studio.job_list(owner=OWNER) == []
 
 
 def test_preview_and_outcome(studio, source):
-    preview = studio.edit.preview(source["id"], [{"kind": "upscale", "short_side": 720}], owner=OWNER)
+    preview = edit_preview(studio, source["id"], [{"kind": "upscale", "short_side": 720}], owner=OWNER)
     assert probe(preview["path"]).height <= 360
-    summary = studio.edit.outcome(source["id"], [{"kind": "upscale", "short_side": 720},
+    summary = edit_outcome(studio, source["id"], [{"kind": "upscale", "short_side": 720},
                                                   {"kind": "interpolate", "fps": 50}], owner=OWNER)
     assert summary.startswith("180p (320x180) @ 25 fps") and "720p (1280x720) @ 50 fps" in summary
 
 
 def test_transform_batch_to_webm(studio, source, clip_factory):
     other = studio.import_media(clip_factory("b.mp4", seconds=1, size="160x120"), owner=OWNER)
-    batch = studio.edit.apply_batch([source["id"], other["id"]],
+    batch = edit_batch(studio, [source["id"], other["id"]],
                                     [{"kind": "format", "container": "webm"}], operation="transform", owner=OWNER)
     views = [wait_for_job(studio, j) for j in batch["job_ids"]]
     assert {v["status"] for v in views} == {"succeeded"}
@@ -85,13 +85,13 @@ def test_transform_batch_to_webm(studio, source, clip_factory):
 
 def test_join_two_clips(studio, source, clip_factory):
     other = studio.import_media(clip_factory("b.mp4", seconds=2, size="320x180"), owner=OWNER)
-    job = wait_for_job(studio, studio.edit.join([source["id"], other["id"]], "fade", 0.5, owner=OWNER))
+    job = wait_for_job(studio, edit_join(studio, [source["id"], other["id"]], "fade", 0.5, owner=OWNER))
     assert job["status"] == "succeeded", job["error"]
     assert probe(studio.asset(job["asset_id"], owner=OWNER)["path"]).duration_s == pytest.approx(3.5, abs=0.1)
 
 
 def test_ai_edit_without_key_is_refused_with_reason(studio, source):
-    answer = studio.edit.ai_apply(source["id"], "background-removal", owner=OWNER)
+    answer = ai_edit(studio, source["id"], "background-removal")
     assert not answer["ok"] and answer["job_ids"] == []
     assert any("not configured" in i["message"] or "key" in i["message"] for i in answer["issues"])
 
@@ -103,7 +103,7 @@ def test_social_pack_makes_assets_zip_and_proof(studio, clip_factory):
                "thumbnail_title": "Launch"}
     plan = studio.social.plan(src["id"], options, owner=OWNER)
     assert {row["platform"] for row in plan} == {"tiktok", "linkedin_square", "x"}
-    job = wait_for_job(studio, studio.social.pack(src["id"], options, owner=OWNER), timeout=240)
+    job = wait_for_job(studio, social_pack(studio, src["id"], options, owner=OWNER), timeout=240)
     assert job["status"] == "succeeded", job["error"]
     assert len(job["asset_ids"]) == 3
     for asset_id in job["asset_ids"]:
@@ -121,18 +121,18 @@ def test_social_pack_makes_assets_zip_and_proof(studio, clip_factory):
 def test_gif_outcome_names_the_caps_and_matches_the_file(studio, clip_factory):
     wide = studio.import_media(clip_factory("wide.mp4", seconds=1, size="640x360", rate=25), title="wide", owner=OWNER)
     ops = [{"kind": "format", "container": "gif"}]
-    summary = studio.edit.outcome(wide["id"], ops, owner=OWNER)
+    summary = edit_outcome(studio, wide["id"], ops, owner=OWNER)
     assert summary.endswith("-> 270p (480x270) @ 12.5 fps, 1.0 s, GIF, no sound"), summary
-    job = wait_for_job(studio, studio.edit.apply(wide["id"], ops, operation="transform", owner=OWNER))
+    job = wait_for_job(studio, edit_apply(studio, wide["id"], ops, operation="transform", owner=OWNER))
     assert job["status"] == "succeeded", job["error"]
     made = probe(studio.asset(job["asset_id"], owner=OWNER)["path"])
     assert (made.width, made.height, made.fps, made.has_audio) == (480, 270, 12.5, False)
-    fitted = studio.edit.outcome(wide["id"], [*ops, {"kind": "compress", "target_mb": 0.2}], owner=OWNER)
+    fitted = edit_outcome(studio, wide["id"], [*ops, {"kind": "compress", "target_mb": 0.2}], owner=OWNER)
     assert fitted.endswith("GIF, no sound - at most 0.2 MB: the width, then the frame rate, drop until it fits")
 
 
 def test_outcome_names_the_format_and_sound(studio, source):
-    assert studio.edit.outcome(source["id"], [{"kind": "format", "container": "webm"}], owner=OWNER).endswith(
+    assert edit_outcome(studio, source["id"], [{"kind": "format", "container": "webm"}], owner=OWNER).endswith(
         "WebM VP9, with sound")
-    assert studio.edit.outcome(source["id"], [{"kind": "format", "container": "mov", "vcodec": "prores",
+    assert edit_outcome(studio, source["id"], [{"kind": "format", "container": "mov", "vcodec": "prores",
                                                "audio": "drop"}], owner=OWNER).endswith("MOV ProRes, no sound")

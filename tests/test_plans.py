@@ -7,7 +7,7 @@ import pytest
 from core.catalog import CatalogError
 from core.contracts import GenerationRequest
 from core.errors import NotFound
-from core.plans import check_plan, get_plan, load_plans
+from core.money.plans import check_plan, get_plan, load_plans
 
 PLANS = load_plans()
 

@@ -7,7 +7,7 @@ import pytest
 from core.capability import check, resolve_defaults
 from core.catalog import load_catalog
 from core.contracts import GenerationRequest, ModelSpec
-from core.pricing import CostEstimate, estimate, format_usd, ledger_amount
+from core.money.pricing import CostEstimate, estimate, format_usd, ledger_amount
 
 CATALOG = load_catalog()
 
@@ -41,7 +41,8 @@ def test_every_model_prices_a_representative_request(model):
         assert result.total_usd > 0
         labels = {d.label for d in result.drivers}
         assert {"Model", "Unit price"} <= labels
-        assert result.label.startswith("≈") or model.price.verified or result.at_least
+        assert result.label.startswith("≈") or model.price.verified
+        assert result.basis == "exact" and result.max_usd == result.total_usd
     twice = estimate(request.model_copy(update={"variations": 2}), model)
     assert twice.total_usd == pytest.approx(2 * result.total_usd)
 
@@ -123,11 +124,15 @@ def test_per_run_and_fractions_of_a_cent():
     assert result.total_usd == pytest.approx(0.001) and result.label == "$0.001"
 
 
-def test_unknown_input_length_estimates_the_minimum_as_a_lower_bound():
-    request = GenerationRequest(operation="upscale", video="v.mp4", resolution="4k")
+def test_unknown_input_length_is_priced_at_the_longest_billable_length():
+    request = GenerationRequest(operation="upscale", video="https://x.example/v.mp4", resolution="4k")
     result = estimate(request, CATALOG.get("flashvsr"))
-    assert result.known and result.at_least and result.total_usd == pytest.approx(0.16)
-    assert result.label == "from $0.16"
+    assert result.known and result.basis == "upper-bound"
+    assert result.max_usd == result.total_usd == pytest.approx(120 * 0.16)  # 600 s in 5 s blocks
+    talk = GenerationRequest(operation="avatar", image="p.png", audio="https://x.example/a.mp3", resolution="720p")
+    bound = estimate(talk, CATALOG.get("infinitetalk"))
+    assert bound.max_usd == pytest.approx(36.00) and bound.label == "up to $36.00"
+    assert "600 s" in bound.notes[0]
     translate = GenerationRequest(operation="translate", video="v.mp4", options={"output_language": "German"})
     unknown = estimate(translate, CATALOG.get("heygen-video-translate"))
     assert not unknown.known and unknown.total_usd == 0 and "length of your video" in unknown.notes[0]

@@ -100,7 +100,8 @@ def test_huge_cmyk_image_is_normalised(studio, tmp_path):
     est = studio.estimate(request, owner=OWNER)
     assert est["allowed"], est["issues"]
     assert est["request"]["image"] == request["image"]  # echoed as the asset id, never a server path
-    prepared = Path(studio.create_service.preflight(request, OWNER).request.image)
+    service = studio.create_service
+    prepared = Path(service.preflight(service.intake(request, OWNER), OWNER).request.image)
     with Image.open(prepared) as img:
         assert img.mode == "RGB" and max(img.size) <= 4096
 
@@ -121,7 +122,8 @@ def test_paid_model_without_key_is_refused_not_sent(studio):
 
 def test_offline_prompt_enhancement_is_free_and_labelled(studio):
     assert "offline" in studio.prompts.label() and "free" in studio.prompts.label()
-    result = studio.enhance_prompt("a fox crossing a frozen river", "cinematic", owner=OWNER)
+    result = studio.enhance_prompt({"prompt": "a fox crossing a frozen river", "template": "cinematic"},
+                                   owner=OWNER)
     assert result["source"] == "offline template" and result["cost_usd"] == 0
     assert "fox crossing a frozen river" in result["prompt"] and len(result["prompt"]) > 40
     assert studio.ledger.entries("local") == []

@@ -9,7 +9,7 @@ import pytest
 from core.catalog import load_catalog
 from core.errors import InvalidInput
 from core.media.probe import probe
-from core.plans import get_plan
+from core.money.plans import get_plan
 from core.platforms import get_platform
 from core.voice import captions_from_timings, check_script, plan_scenes, split_sentences, spread_timings
 from core.voice.captions import burn_captions, srt_text, styled_captions

@@ -186,31 +186,30 @@ def test_completed_without_outputs_is_a_failure(provider, vendor):
     assert state.status == "failed" and "no output" in state.error
 
 
-def test_poll_retries_5xx_and_honours_retry_after(provider, vendor, sleeps):
-    vendor.behave(T2V, poll_errors={1: 500, 2: 429}, retry_after=3)
+def test_a_poll_is_one_request_and_passes_retry_after_up(provider, vendor, sleeps):
+    """A poll never sleeps in a worker: the job's scheduler polls again later."""
+    vendor.behave(T2V, poll_errors={1: 429, 2: 503}, retry_after=3)
     task_id = provider.submit(MODEL, REQUEST)
-    state = provider.poll(MODEL, task_id)
-    assert state.status == "queued"
-    assert sleeps == [3.0, 3.0]  # the server's Retry-After wins over the 1 s, 2 s back-off
-    assert vendor.tasks[task_id].polls == 3
-
-
-def test_poll_retries_an_error_envelope_with_linear_backoff(provider, vendor, sleeps):
-    vendor.behave(T2V, poll_envelope_errors={1: 500, 2: 502})
-    task_id = provider.submit(MODEL, REQUEST)
-    assert provider.poll(MODEL, task_id).status == "queued"
-    assert sleeps == [1.0, 2.0]
-
-
-def test_poll_gives_up_after_bounded_attempts(provider, vendor, sleeps):
-    vendor.behave(T2V, poll_errors={n: 503 for n in range(1, 20)})
-    task_id = provider.submit(MODEL, REQUEST)
-    with pytest.raises(ProviderUnavailable, match="5 times"):
+    with pytest.raises(RateLimited) as limited:
         provider.poll(MODEL, task_id)
-    assert vendor.tasks[task_id].polls == 5 and len(sleeps) == 4
+    assert limited.value.retry_after == 3.0
+    with pytest.raises(ProviderUnavailable):
+        provider.poll(MODEL, task_id)
+    assert provider.poll(MODEL, task_id).status == "queued"
+    assert sleeps == [] and vendor.tasks[task_id].polls == 3
 
 
-def test_poll_connection_errors_are_retried(vendor, sleeps):
+def test_an_error_envelope_on_poll_raises_at_once(provider, vendor, sleeps):
+    vendor.behave(T2V, poll_envelope_errors={1: 502, 2: 400})
+    task_id = provider.submit(MODEL, REQUEST)
+    with pytest.raises(ProviderUnavailable):
+        provider.poll(MODEL, task_id)
+    with pytest.raises(InvalidInput):  # HTTP 200 with code 400: the provider reports the task failed
+        provider.poll(MODEL, task_id)
+    assert provider.poll(MODEL, task_id).status == "queued" and sleeps == []
+
+
+def test_poll_connection_errors_raise_without_sleeping(vendor, sleeps):
     drops = [1]
 
     def flaky(request: httpx.Request) -> httpx.Response:
@@ -220,8 +219,27 @@ def test_poll_connection_errors_are_retried(vendor, sleeps):
         return vendor(request)
 
     provider = make_provider(flaky, sleeps)
-    assert provider.poll(MODEL, provider.submit(MODEL, REQUEST)).status == "queued"
-    assert sleeps == [1.0]
+    task_id = provider.submit(MODEL, REQUEST)
+    with pytest.raises(ProviderUnavailable):
+        provider.poll(MODEL, task_id)
+    assert provider.poll(MODEL, task_id).status == "queued" and sleeps == []
+
+
+def test_deleted_and_unknown_statuses():
+    """WaveSpeed's SDK treats failed, cancelled, timeout and deleted as final."""
+    from providers.wavespeed import task_state
+
+    assert task_state({"status": "deleted"}).status == "failed"
+    assert task_state({"status": "deleted"}).refunded is False  # it may have run first
+    assert task_state({"status": "timeout"}).status == "failed"
+    assert task_state({"status": "cancelled"}).status == "cancelled"
+    assert task_state({"status": "warming-up"}).status == "running"  # the job's deadline bounds the wait
+
+
+def test_calls_use_the_sdk_read_timeouts():
+    from providers.wavespeed_api import TIMEOUTS
+
+    assert (TIMEOUTS["poll"].read, TIMEOUTS["submit"].read, TIMEOUTS["upload"].read) == (30.0, 60.0, 120.0)
 
 
 def test_poll_auth_and_unknown_task_errors_are_not_retried(provider, vendor, sleeps):

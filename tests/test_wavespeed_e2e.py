@@ -6,29 +6,9 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from app import build_studio
+from core.library.models import LedgerEntry
 from core.media.probe import probe
-from core.settings import Settings
 from tests.helpers import OWNER, wait_for_job
-from tests.fakes.wavespeed_vendor import start_fake_wavespeed
-
-
-@pytest.fixture
-def vendor(clip_factory):
-    clip = clip_factory("vendor.mp4", seconds=1, size="320x568")
-    base_url, fake, stop = start_fake_wavespeed(clip.read_bytes())
-    yield base_url, fake
-    stop()
-
-
-@pytest.fixture
-def paid_studio(studio_home, vendor, monkeypatch):
-    base_url, _ = vendor
-    monkeypatch.setenv("WAVESPEED_API_KEY", "test-key")
-    monkeypatch.setenv("WAVESPEED_BASE_URL", base_url)
-    studio = build_studio(Settings()).start()
-    yield studio
-    studio.stop()
 
 
 def submitted(fake, model_path):
@@ -78,7 +58,7 @@ def test_expensive_run_needs_confirmation_and_budget(paid_studio, vendor):
     first = paid_studio.create(request, owner=OWNER)
     assert not first["ok"] and first["needs_confirmation"] and first["total_usd"] > 1
     assert fake.submits["google/veo3.1/text-to-video"] == 0
-    second = paid_studio.create(request, confirm=True, owner=OWNER)
+    second = paid_studio.create({**request, "confirm_usd": first["max_usd"]}, owner=OWNER)
     assert second["ok"]
     assert wait_for_job(paid_studio, second["job_ids"][0])["status"] == "succeeded"
 
@@ -86,8 +66,8 @@ def test_expensive_run_needs_confirmation_and_budget(paid_studio, vendor):
 def test_over_budget_run_is_refused_before_submit(paid_studio, vendor):
     _, fake = vendor
     budget = paid_studio.plan_for(OWNER).monthly_budget_usd
-    paid_studio.ledger.reserve(job_id="earlier", owner="local", provider="wavespeed", model="x",
-                               estimate_usd=budget - 0.1, verified=True)
+    paid_studio.ledger.reserve([LedgerEntry(job_id="earlier", owner=OWNER, provider="wavespeed", model="x",
+                                            month="", estimate_usd=budget - 0.1)], [])
     answer = paid_studio.create({"prompt": "a fox", "model": "wan-2.5-t2v", "aspect": "16:9",
                                  "resolution": "720p", "duration": 5}, owner=OWNER)
     assert not answer["ok"]
@@ -110,7 +90,10 @@ def test_prompt_helper_is_paid_once_and_recorded(paid_studio, vendor):
     fake.behave("wavespeed-ai/prompt-optimizer", steps=["created", "completed"], outputs="text",
                 text="A slow dolly across a misty harbour at dawn, soft gold light")
     assert "$0.001" in paid_studio.prompts.label()
-    result = paid_studio.enhance_prompt("harbour at dawn", owner=OWNER)
+    started = paid_studio.enhance_prompt({"prompt": "harbour at dawn"}, owner=OWNER)
+    assert started["prompt"] is None and started["job_id"], "the paid helper runs as a job, off the request"
+    assert wait_for_job(paid_studio, started["job_id"])["status"] == "succeeded"
+    result = paid_studio.enhanced_prompt(started["job_id"], {"prompt": "harbour at dawn"}, owner=OWNER)
     assert result["prompt"].startswith("A slow dolly") and result["cost_usd"] == 0.001
     assert fake.submits["wavespeed-ai/prompt-optimizer"] == 1
     assert paid_studio.ledger_summary(owner=OWNER)["month_spend_usd"] == pytest.approx(0.0, abs=0.01)
@@ -121,7 +104,10 @@ def test_prompt_helper_is_paid_once_and_recorded(paid_studio, vendor):
 def test_prompt_helper_failure_falls_back_offline(paid_studio, vendor):
     _, fake = vendor
     fake.behave("wavespeed-ai/prompt-optimizer", submit_status=500)
-    result = paid_studio.enhance_prompt("harbour at dawn", template="cinematic", owner=OWNER)
+    asked = {"prompt": "harbour at dawn", "template": "cinematic"}
+    started = paid_studio.enhance_prompt(asked, owner=OWNER)
+    assert wait_for_job(paid_studio, started["job_id"])["status"] == "needs-attention"
+    result = paid_studio.enhanced_prompt(started["job_id"], asked, owner=OWNER)
     assert result["source"] == "offline template" and result["cost_usd"] == 0
     assert "could not help" in result["notes"][0]
     entries = [e for e in paid_studio.ledger.entries("local") if e.model == "prompt-optimizer"]

@@ -15,7 +15,7 @@ from sqlmodel import col, select
 from core.accounts.models import Account
 from core.db import Database
 from core.errors import InvalidInput, NotFound
-from core.plans import load_plans
+from core.money.plans import load_plans
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 MIN_PASSWORD = 8

@@ -10,6 +10,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +21,16 @@ from core.jobs.store import JobStore
 from core.library.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
+MAX_DELAY_S = 3600.0  # no step waits longer than this, whatever a handler (or a provider) says
+INTERNAL_ERROR = "The studio hit an internal fault on this job (it was logged). Try again; report it if it repeats."
+
+
+def bounded_delay(delay) -> float:
+    """A finite delay in [0, MAX_DELAY_S]: NaN, infinities and non-numbers become 1 s, so one bad
+    value can never stall the queue (a NaN due time breaks the heap's order for every job)."""
+    if isinstance(delay, bool) or not isinstance(delay, int | float) or not math.isfinite(delay):
+        return 1.0
+    return min(max(float(delay), 0.0), MAX_DELAY_S)
 
 
 class JobContext:
@@ -82,6 +93,7 @@ class _Lane:
             thread.start()
 
     def schedule(self, job_id: str, delay: float = 0.0) -> None:
+        delay = bounded_delay(delay)
         with self._cv:
             if job_id in self._running:
                 if delay <= 0:
@@ -131,7 +143,7 @@ class _Lane:
                         self._again.discard(job_id)
                         delay = 0.0 if delay is not None else None
                     if delay is not None and not self._stop:
-                        self._push(job_id, time.monotonic() + delay)
+                        self._push(job_id, time.monotonic() + bounded_delay(delay))
 
 
 class JobRunner:
@@ -188,7 +200,7 @@ class JobRunner:
             return handler.step(job, ctx)
         except StudioError as exc:
             ctx.fail(exc)
-        except Exception as exc:  # a bug must not kill the worker thread
+        except Exception:  # a bug must not kill the worker thread (nor reach a client as Python text)
             log.exception("job %s step crashed", job_id)
-            ctx.fail(f"Internal error: {exc.__class__.__name__}: {exc}")
+            ctx.fail(INTERNAL_ERROR)
         return None

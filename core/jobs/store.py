@@ -21,10 +21,11 @@ class JobStore:
             s.add(job)
         return job
 
-    def get(self, job_id: str) -> Job:
+    def get(self, job_id: str, owner: str | None = None) -> Job:
+        """The job; with `owner`, someone else's job reads exactly like a missing one."""
         with self.db.session() as s:
             job = s.get(Job, job_id)
-        if job is None:
+        if job is None or (owner is not None and job.owner != owner):
             raise NotFound(f"Job {job_id} was not found.", "Check the job id.")
         return job
 

@@ -135,18 +135,32 @@ class Job(SQLModel, table=True):
     finished_at: datetime | None = None
 
 
+class LedgerState(StrEnum):
+    """reserved -> exactly one of the others. `unknown` may still become charged or refunded when
+    the provider's answer is fetched later (a retry); the others are final."""
+
+    RESERVED = "reserved"  # money held for a run not finished (the most it may cost)
+    CHARGED = "charged"  # the run happened and cost `actual_usd`
+    REFUNDED = "refunded"  # sent, but the provider failed it and refunds it
+    RELEASED = "released"  # never sent: nothing was or will be billed
+    UNKNOWN = "unknown"  # sent (or maybe sent) and possibly billed: stays counted
+
+
 class LedgerEntry(SQLModel, table=True):
-    """One paid (or free) run: what we estimated and what it really cost."""
+    """One paid run: the most it may cost (reserved), what it really cost, and how it ended."""
 
     id: str = Field(default_factory=new_id, primary_key=True)
     owner: str = Field(index=True)
     job_id: str = Field(index=True)
+    kind: str = Field(default="run", sa_column_kwargs={"server_default": "run"})  # "run" or "prompt" (a helper)
     provider: str
     model: str
     month: str = Field(index=True)
     estimate_usd: float
     actual_usd: float | None = None
-    state: str = "reserved"
+    state: str = Field(default=LedgerState.RESERVED, index=True)
     verified_price: bool = False
+    note: str = Field(default="", sa_column_kwargs={"server_default": ""})
     created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
     settled_at: datetime | None = None

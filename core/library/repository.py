@@ -128,6 +128,16 @@ class Library:
         with self.db.session() as s:
             return list(s.exec(stmt))
 
+    def forget(self, asset_ids: list[str]) -> None:
+        """Remove the rows of assets whose files were just discarded (a result kept only in part)."""
+        if not asset_ids:
+            return
+        with self.db.session() as s:
+            for asset_id in asset_ids:
+                asset = s.get(Asset, asset_id)
+                if asset is not None:
+                    s.delete(asset)
+
     def set_cost(self, asset_id: str, actual_usd: float) -> None:
         with self.db.session() as s:
             asset = s.get(Asset, asset_id)

@@ -24,7 +24,7 @@ _CLAUSE_END = re.compile(r"(?<=[,;:\u2014\u3001\uff0c])\s+")
 
 
 class RunLimit(Protocol):
-    """What scene planning needs of a plan: its name and its longest run (core.plans.Plan fits)."""
+    """What scene planning needs of a plan: its name and its longest run (core.money.plans.Plan fits)."""
 
     name: str
     max_duration_s: float

@@ -52,8 +52,11 @@ class Behaviour:
     retry_after: float | None = None
     poll_errors: dict[int, int] = field(default_factory=dict)
     poll_envelope_errors: dict[int, int] = field(default_factory=dict)
-    price: float = 0.5
+    price: float | None = None  # what /model/price quotes (None: no quote for this model)
     media: Literal["auto", "fixed"] = "auto"  # auto: avatar/speech models make outputs of the real length
+    output_body: bytes | None = None  # served instead of the video (e.g. an HTML error page)
+    submit_delay_s: float = 0.0  # the submit answer takes this long (the task exists at once)
+    download_delay_s: float = 0.0  # each output download takes this long
 
 
 @dataclass
@@ -100,6 +103,7 @@ class FakeWaveSpeed:
         self.account_balance = balance
         self.output_base = output_base
         self.download_errors = dict(download_errors or {})
+        self.balance_delay_s = 0.0  # the balance answer takes this long
         self.behaviours: dict[str, Behaviour] = {}
         self.default = Behaviour()
         self.requests: list[Recorded] = []
@@ -147,6 +151,8 @@ class FakeWaveSpeed:
         if route == "model/price" and method == "POST":
             return self._price(json.loads(body))
         if route == "balance" and method == "GET":
+            if self.balance_delay_s:
+                _sleep_unlocked(self._lock, self.balance_delay_s)
             return _envelope(200, "success", {"balance": self.account_balance})
         result = re.fullmatch(r"predictions/([^/]+)/result", route)
         if result and method == "GET":
@@ -212,6 +218,8 @@ class FakeWaveSpeed:
             return _envelope(behaviour.submit_envelope_code, behaviour.submit_message, http_status=200)
         task = Task(f"task-{next(self._ids)}", model, behaviour, inputs)
         self.tasks[task.id] = task
+        if behaviour.submit_delay_s:
+            _sleep_unlocked(self._lock, behaviour.submit_delay_s)
         if behaviour.submit_timeout:
             raise httpx.ReadTimeout("The task was created but the answer never came.", request=request)
         return _envelope(200, "success", self._task_data(task, "created", origin))
@@ -269,6 +277,10 @@ class FakeWaveSpeed:
             return httpx.Response(404)
         if ext == "txt":
             return httpx.Response(200, text=task.behaviour.text, headers={"content-type": "text/plain"})
+        if task.behaviour.download_delay_s:
+            _sleep_unlocked(self._lock, task.behaviour.download_delay_s)
+        if task.behaviour.output_body is not None:
+            return httpx.Response(200, content=task.behaviour.output_body, headers={"content-type": "text/html"})
         kind = media_kind(task.model, task.behaviour.media)
         if kind == "speech":
             return httpx.Response(200, content=self._made(task, lambda: fake_speech(speech_seconds(task.inputs))),
@@ -299,9 +311,22 @@ class FakeWaveSpeed:
 
     def _price(self, body: dict[str, Any]) -> httpx.Response:
         price = self._behaviour(body["model_id"]).price
+        if price is None:
+            return _envelope(404, "no price for this model")
         return _envelope(
             200, "success", {"model_id": body["model_id"], "price": price, "discounted_price": price}
         )
+
+
+def _sleep_unlocked(lock: threading.Lock, seconds: float) -> None:
+    """Wait without holding the vendor's lock, so other requests are answered meanwhile."""
+    import time
+
+    lock.release()
+    try:
+        time.sleep(seconds)
+    finally:
+        lock.acquire()
 
 
 def _envelope(

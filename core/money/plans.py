@@ -12,7 +12,7 @@ from core.capability import SHORT_SIDE, Issue
 from core.catalog import CatalogError
 from core.contracts import GenerationRequest
 from core.errors import NotFound
-from core.pricing import format_usd
+from core.money.pricing import format_usd
 from core.settings import DATA_DIR
 
 PLANS_PATH = DATA_DIR / "plans.toml"

@@ -1,13 +1,16 @@
 """Cost estimates from the catalog's price formulas. `estimate` never raises.
 
-Amounts are kept to 4 decimals (prompt helpers cost a tenth of a cent); `format_usd` rounds
-to cents for display when the amount allows it.
+Every figure is exact or an upper bound (`basis`): a price that follows an input's length uses
+the length the core measured; when it could not be measured, the model's longest billable
+length (so "up to $36.00"); when even that is unbounded, the price is unknown and the run may
+not start. Amounts are kept to 4 decimals (prompt helpers cost a tenth of a cent); `format_usd`
+rounds to cents for display when the amount allows it.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -15,6 +18,7 @@ from core.capability import audio_on
 from core.contracts import GenerationRequest, ModelSpec
 
 PLACES = 4
+Basis = Literal["exact", "upper-bound", "provider-quote"]
 
 
 class Driver(BaseModel):
@@ -25,19 +29,24 @@ class Driver(BaseModel):
 
 
 class CostEstimate(BaseModel):
-    """What a run is expected to cost and why. `known=False` means no figure could be made."""
+    """What a run is expected to cost and why. `known=False` means no figure could be made.
+
+    `max_usd` is the most it can cost (equal to `total_usd` unless the figure is a bound);
+    `basis` says where the figure comes from: exact, upper-bound or provider-quote."""
 
     model_id: str
     provider: str
     total_usd: float
     per_run_usd: float
+    max_usd: float = 0.0
+    max_per_run_usd: float = 0.0
+    basis: Basis = "exact"
     variations: int = 1
     unit: str
     unit_price: float = 0.0
     billed_seconds: float | None = None
     resolution: str | None = None
     minimum_applied: bool = False
-    at_least: bool = False
     verified: bool = False
     known: bool = True
     drivers: list[Driver] = []
@@ -46,13 +55,23 @@ class CostEstimate(BaseModel):
 
     @property
     def label(self) -> str:
-        """Short text for a cost meter: '$0.50', '≈ $0.50', 'from $0.16', 'Free', 'Price unknown'."""
+        """Short text for a cost meter: '$0.50', '≈ $0.50', 'up to $36.00', 'Free', 'Price unknown'."""
         if not self.known:
             return "Price unknown"
         if self.unit == "free":
             return "Free"
-        prefix = "from " if self.at_least else ("" if self.verified else "≈ ")
+        if self.basis == "upper-bound":
+            return "up to " + format_usd(self.max_usd)
+        prefix = "" if self.verified or self.basis == "provider-quote" else "≈ "
         return prefix + format_usd(self.total_usd)
+
+    def quoted(self, per_run_usd: float, source: str) -> CostEstimate:
+        """This estimate with the provider's live per-run quote in place of the catalog figure."""
+        per_run = round(per_run_usd, PLACES)
+        total = round(per_run * self.variations, PLACES)
+        drivers = [*self.drivers, Driver(label="Live quote", value=f"{format_usd(per_run)} per run from {source}")]
+        return self.model_copy(update={"per_run_usd": per_run, "total_usd": total, "max_per_run_usd": per_run,
+                                       "max_usd": total, "basis": "provider-quote", "drivers": drivers})
 
 
 class _Unpriceable(Exception):
@@ -117,7 +136,7 @@ def _estimate(request: GenerationRequest, model: ModelSpec) -> CostEstimate:
         drivers.append(Driver(label="Audio", value="Sound on"))
     notes: list[str] = []
     amount = _quantity(request, model, drivers, notes)
-    quantity, billed, minimum, at_least = amount.units, amount.billed_s, amount.minimum, amount.at_least
+    quantity, billed, minimum, bounded = amount.units, amount.billed_s, amount.minimum, amount.bounded
     per_run = round(rate * quantity, PLACES)
     drivers.append(Driver(label="Unit price", value=f"{_unit_usd(rate)} {_per(model)}"))
     if variations > 1:
@@ -126,10 +145,10 @@ def _estimate(request: GenerationRequest, model: ModelSpec) -> CostEstimate:
         notes.append("Price not confirmed by the provider; shown as an estimate. " + price.note)
     total = round(per_run * variations, PLACES)
     return CostEstimate(
-        total_usd=total, per_run_usd=per_run, unit_price=rate,
-        billed_seconds=billed, minimum_applied=minimum, at_least=at_least, drivers=drivers,
-        notes=[n.strip() for n in notes], summary=_summary(model, amount, rate, sound, resolution,
-                                                           variations, total), **fields,
+        total_usd=total, per_run_usd=per_run, max_usd=total, max_per_run_usd=per_run,
+        basis="upper-bound" if bounded else "exact", unit_price=rate, billed_seconds=billed,
+        minimum_applied=minimum, drivers=drivers, notes=[n.strip() for n in notes],
+        summary=_summary(model, amount, rate, sound, resolution, variations, total), **fields,
     )
 
 
@@ -139,7 +158,7 @@ class _Amount(BaseModel):
     units: float
     billed_s: float | None = None
     minimum: bool = False
-    at_least: bool = False
+    bounded: bool = False  # the length is not known: the model's longest billable length is used
     capped: bool = False
     length_s: float | None = None  # the request's own length (measured input or asked duration)
     chars: int | None = None
@@ -159,7 +178,8 @@ def _summary(model: ModelSpec, amount: _Amount, rate: float, sound: bool, resolu
         return f"{chars}: {amount.units:g} × {unit} per 1,000{times} = {format_usd(total)}"
     if price.unit == "per_run":
         return f"1 run × {unit}{times} = {format_usd(total)}"
-    head = _clock(amount.length_s or 0.0) + (f" at {resolution}" if resolution else "")
+    head = ("length not known" if amount.bounded else _clock(amount.length_s or 0.0)) + \
+        (f" at {resolution}" if resolution else "")
     billed = f"{amount.billed_s:g} s"
     if amount.minimum:
         billed += " (the minimum)"
@@ -167,7 +187,7 @@ def _summary(model: ModelSpec, amount: _Amount, rate: float, sound: bool, resolu
         billed += " (the most billed)"
     if price.unit == "per_block":
         billed = f"{amount.units:g} × {price.block_s:g} s"
-    prefix = "at least " if amount.at_least else ""
+    prefix = "up to " if amount.bounded else ""
     return f"{head}: {prefix}{billed} × {unit}{times} = {format_usd(total)}"
 
 
@@ -208,7 +228,7 @@ def _quantity(request: GenerationRequest, model: ModelSpec, drivers: list[Driver
             drivers.append(Driver(label="Minimum", value=f"billed at least {price.min_billed_chars:,} characters"))
         return _Amount(units=billed_chars / 1000.0, minimum=billed_chars > chars, chars=chars,
                        billed_chars=billed_chars)
-    seconds, at_least = _length(request, model, notes)
+    seconds, bounded = _length(request, model, notes)
     billed = float(math.ceil(seconds - 1e-9))
     minimum = billed < price.min_billed_s
     billed = max(billed, price.min_billed_s)
@@ -219,23 +239,24 @@ def _quantity(request: GenerationRequest, model: ModelSpec, drivers: list[Driver
         drivers.append(Driver(label="Minimum", value=f"billed at least {price.min_billed_s:g} s"))
     drivers.append(Driver(label="Billed seconds", value=f"{billed:g} s"))
     units = float(math.ceil(billed / price.block_s - 1e-9)) if price.unit == "per_block" else billed
-    return _Amount(units=units, billed_s=billed, minimum=minimum, at_least=at_least, capped=capped,
-                   length_s=seconds)
+    return _Amount(units=units, billed_s=billed, minimum=minimum, bounded=bounded, capped=capped,
+                   length_s=None if bounded else seconds)
 
 
 def _length(request: GenerationRequest, model: ModelSpec, notes: list[str]) -> tuple[float, bool]:
-    """Seconds of output the formula bills, and whether that is only a lower bound."""
+    """Seconds of output the formula bills, and whether that is an upper bound (length unknown)."""
     caps, price = model.capabilities, model.price
     source = caps.duration_from
     if source in ("audio", "video"):
-        if request.input_duration is not None:
-            return float(request.input_duration), False
-        if price.min_billed_s > 0:
-            notes.append(
-                f"The price follows the length of your {source}; this is the minimum until it is known."
-            )
-            return 0.0, True
-        raise _Unpriceable(f"The price follows the length of your {source}; add it to see the cost.")
+        if request.input_duration is not None and math.isfinite(request.input_duration):
+            return max(float(request.input_duration), 0.0), False
+        longest = price.max_billed_s or getattr(caps, source).max_s
+        if longest:
+            notes.append(f"The price follows the length of your {source}, which is not known yet: this is the "
+                         f"most it can cost ({longest:g} s, the longest {model.name} bills).")
+            return float(longest), True
+        raise _Unpriceable(f"The price follows the length of your {source}, which could not be measured, and "
+                           f"{model.name} has no longest length, so the cost cannot be bounded. Upload the file.")
     if request.duration is not None:
         return float(request.duration), False
     if model.default_duration is not None:

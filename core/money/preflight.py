@@ -1,28 +1,35 @@
-"""Preflight: user -> inputs -> plan limits -> capability guard -> cost -> confirmation.
+"""Preflight: inputs measured -> plan limits -> capability guard -> bounded cost -> confirmation.
 
 Nothing here spends money or writes a row: it answers "may this run, on which model, for how
-much, and what must the user confirm?" The same answer feeds the cost meter and /estimate.
+much at most, and what must the user confirm?" The same answer feeds the cost meter and
+/estimate. Lengths that set a price are measured here from the files the core holds; a link
+the core could not fetch leaves the length unknown, and the price becomes an upper bound.
+Each fallback rung is guarded and priced on its own request and kept only when it can honour
+the request, costs no more than the first choice, and keeps the sound.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.capability import Issue, check, resolve_defaults
+from core.capability import Issue, check, makes_sound, resolve_defaults
 from core.catalog import Catalog
 from core.contracts import GenerationRequest, ModelSpec, Operation
 from core.errors import StudioError
 from core.inputs import check_audio, check_prompt, prepare_image
 from core.media.probe import probe
 from core.media.sources import check_video_source
-from core.plans import Plan, check_plan
-from core.pricing import CostEstimate, estimate
-from core.routing import candidates
+from core.money import confirmation
+from core.money.plans import Plan, check_plan
+from core.money.pricing import CostEstimate, estimate
+from core.routing import candidates, choose
 
 PROMPTLESS_OK = {Operation.IMAGE_TO_VIDEO, Operation.AVATAR, Operation.UPSCALE, Operation.FACE_SWAP,
                  Operation.SOUND, Operation.TRANSLATE, Operation.BACKGROUND_REMOVAL, Operation.OUTPAINT,
                  Operation.CHARACTER_SWAP}
+EPSILON_USD = 1e-6
 
 
 @dataclass
@@ -31,13 +38,25 @@ class Usage:
     month_runs: int
 
 
+@dataclass(frozen=True)
+class Rung:
+    """One model of the ladder with its own request and its own bound (per run)."""
+
+    model: ModelSpec
+    request: GenerationRequest
+    max_per_run_usd: float
+
+    def to_payload(self) -> dict:
+        return {"model": self.model.id, "request": self.request.model_dump(mode="json"),
+                "max_usd": round(self.max_per_run_usd, 4)}
+
+
 @dataclass
 class PreflightResult:
     request: GenerationRequest
     model: ModelSpec | None
     estimate: CostEstimate | None
-    ladder: list[ModelSpec] = field(default_factory=list)
-    ladder_estimates: dict[str, float] = field(default_factory=dict)
+    ladder: list[Rung] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     needs_confirmation: bool = False
@@ -47,6 +66,10 @@ class PreflightResult:
     @property
     def allowed(self) -> bool:
         return self.model is not None and not self.issues
+
+    @property
+    def max_usd(self) -> float:
+        return round(self.estimate.max_usd, 4) if self.estimate else 0.0
 
     def to_dict(self) -> dict:
         est = self.estimate
@@ -59,14 +82,17 @@ class PreflightResult:
             "provider": self.model.provider if self.model else None,
             "offline": bool(self.model and self.model.offline),
             "total_usd": round(est.total_usd, 4) if est else 0.0,
+            "max_usd": self.max_usd,
+            "price_basis": est.basis if est else "exact",
+            "price_label": est.label if est else "",
             "per_run_usd": round(est.per_run_usd, 4) if est else 0.0,
             "variations": self.request.variations,
-            "price_verified": bool(est and est.verified),
+            "price_verified": bool(est and (est.verified or est.basis == "provider-quote")),
             "breakdown": [d.model_dump() for d in est.drivers] if est else [],
             "notes": self.notes + (list(est.notes) if est else []),
             "issues": [i.model_dump() for i in self.issues],
             "needs_confirmation": self.needs_confirmation,
-            "fallbacks": [m.id for m in self.ladder[1:]],
+            "fallbacks": [r.model.id for r in self.ladder[1:]],
             "month_spend_usd": round(spend, 2),
             "budget_usd": budget,
             "budget_left_usd": round(budget - spend, 2) if budget is not None else None,
@@ -76,9 +102,13 @@ class PreflightResult:
 
 
 def run_preflight(request: GenerationRequest, *, catalog: Catalog, configured: set[str], plan: Plan,
-                  usage: Usage, work_dir: Path, confirm_above_usd: float,
-                  platform_defaults=None) -> PreflightResult:
-    """Decide model, cost and issues for `request` without side effects on money or the library."""
+                  usage: Usage, work_dir: Path, confirm_above_usd: float, platform_defaults=None,
+                  accepts_urls=lambda model: False, quote=None) -> PreflightResult:
+    """Decide model, bounded cost and issues for `request` without side effects on money or the library.
+
+    `accepts_urls(model)` says whether a model's provider reads links itself (needed when a link
+    could not be fetched); `quote(model, request, estimate)` may replace a catalog figure with
+    the provider's live one."""
     platform_issues: list[Issue] = []
     if platform_defaults:
         request, platform_issues = platform_defaults(request)
@@ -93,7 +123,7 @@ def run_preflight(request: GenerationRequest, *, catalog: Catalog, configured: s
     if not ladder:
         result.issues = issues + _why_no_model(request, catalog, configured)
         return result
-    if ladder[0].provider not in configured:
+    if ladder[0].provider not in configured and not ladder[0].offline:
         skipped = ladder.pop(0)
         if not ladder:
             result.issues = issues + [Issue(
@@ -104,27 +134,65 @@ def run_preflight(request: GenerationRequest, *, catalog: Catalog, configured: s
             return result
         result.notes.append(f"{skipped.name} is not configured; {ladder[0].name} will be used instead.")
     model = ladder[0]
-    request = resolve_defaults(request, model)
-    result.request = request
-    result.issues = issues + check(request, model)
-    result.model = model
-    result.estimate = estimate(request, model)
-    cap = result.estimate.per_run_usd
-    for m in ladder:
-        per_run = estimate(resolve_defaults(request, m), m).per_run_usd
-        if m.id == model.id or per_run <= cap + 1e-9:
-            result.ladder.append(m)
-            result.ladder_estimates[m.id] = per_run
-    result.issues += check_plan(request, plan, usage.month_runs, usage.month_spend_usd,
-                                result.estimate.total_usd)
-    result.needs_confirmation = result.estimate.total_usd > confirm_above_usd
+    first = resolve_defaults(request, model)
+    result.request, result.model = first, model
+    result.issues = issues + check(first, model) + _links(first, model, accepts_urls)
+    est = estimate(first, model)
+    if quote is not None and est.known and not model.offline:
+        est = quote(model, first, est)
+    result.estimate = est
+    if not est.known and not model.offline:
+        result.issues.append(Issue(field="price", message=f"{model.name} cannot be priced for this request: "
+                                   f"{est.notes[0] if est.notes else 'no price'}", allowed=[]))
+    result.ladder = [Rung(model, first, est.max_per_run_usd)] + _fallbacks(
+        request, first, model, est, ladder[1:], accepts_urls)
+    result.issues += check_plan(first, plan, usage.month_runs, usage.month_spend_usd, est.max_usd)
+    if first.input_duration is None and model.capabilities.duration_from in ("audio", "video") \
+            and est.basis == "upper-bound" and (est.billed_seconds or 0) > plan.max_duration_s:
+        source = model.capabilities.duration_from
+        result.issues.append(Issue(field=source, message=f"The length of your {source} is not known, and "
+                                   f"{model.name} may make up to {est.billed_seconds:g} s; the {plan.name} plan "
+                                   f"allows {plan.max_duration_s:g} s. Upload the file so it can be measured.",
+                                   allowed=[f"≤ {plan.max_duration_s:g} s"]))
+    result.needs_confirmation = confirmation.needs_confirmation(est.max_usd, confirm_above_usd)
     return result
 
 
+def _fallbacks(asked: GenerationRequest, first: GenerationRequest, model: ModelSpec, est: CostEstimate,
+               others: list[ModelSpec], accepts_urls) -> list[Rung]:
+    """Rungs that honour the request on their own terms: guard passed on their own request, a known
+    price no dearer than the first choice, and sound whenever the first choice makes sound."""
+    sound = makes_sound(first, model)
+    rungs = []
+    for other in others:
+        choice = choose(other, asked)
+        if choice is None or _links(choice.request, other, accepts_urls):
+            continue
+        bound = choice.estimate
+        if not other.offline and (not bound.known or bound.max_per_run_usd > est.max_per_run_usd + EPSILON_USD):
+            continue
+        if sound and not makes_sound(choice.request, other):
+            continue
+        rungs.append(Rung(other, choice.request, bound.max_per_run_usd))
+    return rungs
+
+
+def _links(request: GenerationRequest, model: ModelSpec, accepts_urls) -> list[Issue]:
+    """A link the core could not fetch can only go to a provider that reads links itself."""
+    out = []
+    for kind in ("image", "audio", "video"):
+        value = getattr(request, kind)
+        if isinstance(value, str) and value.startswith("https://") and not accepts_urls(model):
+            out.append(Issue(field=kind, message=f"The {kind} link could not be fetched, and {model.name} needs "
+                             "the file itself. Upload the file, or try the link again later.", allowed=[]))
+    return out
+
+
 def _check_inputs(request: GenerationRequest, work_dir: Path) -> tuple[list[Issue], GenerationRequest]:
-    """File and prompt checks that do not depend on the model."""
+    """File and prompt checks that do not depend on the model; lengths are measured, never taken."""
     issues: list[Issue] = []
-    updates: dict = {}
+    updates: dict = {"input_duration": None}
+    lengths: dict[str, float] = {}
     try:
         check_prompt(request.prompt, required=request.operation not in PROMPTLESS_OK)
     except StudioError as exc:
@@ -139,18 +207,18 @@ def _check_inputs(request: GenerationRequest, work_dir: Path) -> tuple[list[Issu
         try:
             info = probe(request.video)
             check_video_source(info)
-            if request.input_duration is None:
-                updates["input_duration"] = round(info.duration_s, 3)
+            lengths["video"] = info.duration_s
         except StudioError as exc:
             issues.append(Issue(field="video", message=str(exc), allowed=[]))
     if request.audio and not request.audio.startswith("https://"):
         try:
-            seconds = check_audio(request.audio)
-            if request.operation == Operation.AVATAR:
-                updates["input_duration"] = seconds
+            lengths["audio"] = check_audio(request.audio)
         except StudioError as exc:
             issues.append(Issue(field="audio", message=str(exc), allowed=[]))
-    return issues, request.model_copy(update=updates) if updates else request
+    measured = lengths.get("video", lengths.get("audio"))
+    if measured is not None and math.isfinite(measured) and measured > 0:
+        updates["input_duration"] = round(measured, 3)
+    return issues, request.model_copy(update=updates)
 
 
 def _why_no_model(request: GenerationRequest, catalog: Catalog, configured: set[str]) -> list[Issue]:
