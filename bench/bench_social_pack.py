@@ -160,7 +160,7 @@ class StudioUnderTest:
         options = {"platforms": PLATFORMS, "preset": PRESET, "crf": CRF, "size": self.size}
         with PeakMemory() as memory:
             started, cpu = time.perf_counter(), cpu_seconds()
-            job_id = self.studio.social.pack(self.asset_id, options, owner=self.owner)
+            job_id = self.studio.social.pack({"asset_id": self.asset_id, **options}, owner=self.owner)
             while not (view := self.studio.job(job_id, owner=self.owner))["terminal"]:
                 time.sleep(POLL_S)
             elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu

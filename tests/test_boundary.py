@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from core.boundary import parse
 from core.boundary.create import CreateRequest
 from core.boundary.edit import AiEditRequest, ChainRequest
-from core.errors import InvalidInput, NotConfigured, ProviderUnavailable
+from core.errors import InvalidInput, NotConfigured, NotFound, ProviderUnavailable
 from providers.fetch import SafeFetcher, is_public
 from tests.helpers import OWNER
 
@@ -53,7 +53,7 @@ def test_random_json_parses_or_is_refused_in_words(data):
 @given(st.dictionaries(st.sampled_from(["asset_id", "ops", "kind", "x"]), json_values, max_size=3)
        | st.builds(lambda ops: {"asset_id": "0123456789abcdef", "ops": ops},
                    st.lists(st.dictionaries(st.sampled_from(["kind", "factor", "start", "end", "clips", "path",
-                                                             "asset_id", "text"]),
+                                                             "cube", "lut_id", "text"]),
                                             json_values | st.sampled_from(["trim", "speed", "lut", "join", "text"]),
                                             max_size=4), max_size=3)))
 def test_random_op_chains_parse_or_are_refused_in_words(data):
@@ -83,10 +83,10 @@ def test_refusals_name_the_field_and_what_to_send(data, field, words):
     assert caught.value.field == field and words in caught.value.message, caught.value.message
 
 
-def test_op_fields_are_typed_and_media_inside_ops_are_asset_ids():
+def test_op_fields_are_typed_and_media_inside_ops_are_ids_or_content():
     good = parse(ChainRequest, {"asset_id": "0123456789abcdef", "ops": [
         {"kind": "trim", "start": 1, "end": 2}, {"kind": "join", "clips": ["fedcba9876543210"]},
-        {"kind": "lut", "asset_id": "fedcba9876543210"}, {"kind": "text", "text": "hi", "safe_zone": [0, 0, 0.1, 0]}]})
+        {"kind": "lut", "cube": "LUT_3D_SIZE 2"}, {"kind": "text", "text": "hi", "safe_zone": [0, 0, 0.1, 0]}]})
     assert [op["kind"] for op in good.op_dicts()] == ["trim", "join", "lut", "text"]
     for op, field in (({"kind": "speed", "factor": "fast"}, "ops.0.factor"),
                       ({"kind": "speed", "factor": True}, "ops.0.factor"),
@@ -111,7 +111,7 @@ def test_someone_elses_asset_reads_like_a_missing_one(studio, clip_factory):
     for asset_id in (theirs["id"], "0123456789abcdef"):
         est = studio.estimate({"operation": "upscale", "video": asset_id}, owner=OWNER)
         answers.append(est["issues"][0]["message"].replace(asset_id, "<id>"))
-        with pytest.raises(InvalidInput) as caught:
+        with pytest.raises(NotFound) as caught:
             studio.edit.apply({"asset_id": mine["id"], "ops": [{"kind": "join", "clips": [asset_id]}]}, owner=OWNER)
         answers.append(caught.value.message.replace(asset_id, "<id>"))
     assert answers[:2] == answers[2:]

@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 
 from core.errors import InvalidInput, NotFound, StudioError
-from tests.helpers import ai_edit, edit_apply, edit_batch, edit_compare, edit_join, edit_outcome, edit_preview, social_pack, wait_for_job
+from tests.helpers import (ai_edit, edit_apply, edit_batch, edit_compare, edit_join, edit_outcome, edit_preview,
+                           social_pack, wait_for_job)
 
 MISSING_ASSET, MISSING_JOB = "0123456789abcdef", "fedcba9876543210"
 TRIM = [{"kind": "trim", "start": 0, "end": 0.5}]

@@ -250,7 +250,7 @@ def test_paid_prompt_help_is_a_job_through_the_budget(vendor, paid_studio):
     charged = entry(paid_studio, answer["job_id"])
     assert (charged.kind, charged.state, charged.actual_usd) == ("prompt", "charged", 0.001)
     assert paid_studio.ledger.month_runs(OWNER) == 0  # a prompt helper call is not a video run
-    budget = paid_studio.plan.monthly_budget_usd
+    budget = paid_studio.plan_for(OWNER).monthly_budget_usd
     paid_studio.ledger.reserve([LedgerEntry(job_id="e" * 16, owner=OWNER, provider="wavespeed", model="x",
                                             month="", estimate_usd=budget - 0.0005)], [])
     refused = paid_studio.enhance_prompt({"prompt": "harbour"}, owner=OWNER)
@@ -271,7 +271,7 @@ def test_final_statuses_end_the_job_and_settle(vendor, paid_studio, final):
 # -- budgets: atomic, per owner and per team ---------------------------------------------------------
 def test_ten_parallel_requests_against_a_budget_that_fits_five_send_exactly_five(vendor, paid_studio):
     _, fake = vendor
-    budget = paid_studio.plan.monthly_budget_usd
+    budget = paid_studio.plan_for(OWNER).monthly_budget_usd
     paid_studio.ledger.reserve([LedgerEntry(job_id="f" * 16, owner=OWNER, provider="wavespeed", model="x",
                                             month="", estimate_usd=budget - 5 * 0.5)], [])
     gate = threading.Barrier(10)

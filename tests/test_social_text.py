@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from tests.helpers import OWNER, wait_for_job
+from tests.helpers import OWNER, edit_apply, social_pack, wait_for_job
 
 SRT = "1\n00:00:00,000 --> 00:00:03,000\nDay one in Lisbon\n"
 
@@ -20,7 +20,7 @@ def vertical(studio, clip_factory):
 
 
 def edited(studio, source, ops) -> dict:
-    job = wait_for_job(studio, studio.edit.apply(source["id"], ops, owner=OWNER))
+    job = wait_for_job(studio, edit_apply(studio, source["id"], ops, owner=OWNER))
     assert job["status"] == "succeeded", job["error"]
     return studio.asset(job["asset_id"], owner=OWNER)
 
@@ -33,7 +33,7 @@ def test_a_caption_under_the_buttons_fails_that_platforms_check(studio, vertical
     assert any("bottom 35%" in w for w in plan["instagram_reels"]["warnings"])
     assert not any("Day one" in w for w in plan["linkedin_square"]["warnings"])  # the square crop drops it
 
-    job = wait_for_job(studio, studio.social.pack(captioned["id"], options, owner=OWNER), timeout=240)
+    job = wait_for_job(studio, social_pack(studio, captioned["id"], options, owner=OWNER), timeout=240)
     assert job["status"] == "succeeded", job["error"]
     result = studio.social.result(job["id"], owner=OWNER)
     with zipfile.ZipFile(result["zip"]) as archive:
@@ -51,7 +51,7 @@ def test_text_clear_of_the_buttons_passes(studio, vertical):
     options = {"platforms": ["instagram_reels", "tiktok"], "size": "source"}
     rows = studio.social.plan(titled["id"], options, owner=OWNER)
     assert not any("Day one" in w for row in rows for w in row["warnings"]), rows
-    job = wait_for_job(studio, studio.social.pack(titled["id"], options, owner=OWNER), timeout=240)
+    job = wait_for_job(studio, social_pack(studio, titled["id"], options, owner=OWNER), timeout=240)
     result = studio.social.result(job["id"], owner=OWNER)
     for entry in result["manifest"]["platforms"]:
         check = {c["name"]: c for c in entry["checks"]}["burned-in text"]

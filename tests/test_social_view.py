@@ -10,7 +10,7 @@ import pytest
 
 from core.platforms import suggested_platforms
 from studios.pack_view import plan_html, results_html
-from tests.helpers import OWNER, wait_for_job
+from tests.helpers import OWNER, edit_apply, social_pack, wait_for_job
 
 ENGINEER_WORDS = ("moov", "mdat", "GOP", "mov,mp4", "m4a", "yuv420p", "pix_fmt", "kbps", "elst", "<=")
 
@@ -33,9 +33,9 @@ def pack(studio, clip_factory):
     source = studio.import_media(clip, title="tall", owner=OWNER)
     platforms = studio.social.suggested(source["id"], owner=OWNER)
     title = [{"kind": "text", "text": "Day one"}]
-    captioned = wait_for_job(studio, studio.edit.apply(source["id"], title, owner=OWNER))
+    captioned = wait_for_job(studio, edit_apply(studio, source["id"], title, owner=OWNER))
     options = {"platforms": [*platforms, "x"], "size": "source"}
-    job = wait_for_job(studio, studio.social.pack(captioned["asset_id"], options, owner=OWNER), timeout=240)
+    job = wait_for_job(studio, social_pack(studio, captioned["asset_id"], options, owner=OWNER), timeout=240)
     assert job["status"] == "succeeded", job["error"]
     result = studio.social.result(job["id"], owner=OWNER)
     files = {p: studio.asset(a, owner=OWNER) for p, a in result["assets"].items()}

@@ -81,6 +81,8 @@ def _spec(kind: str) -> type[BaseModel]:
         default = ... if f.default is dataclasses.MISSING else f.default
         if isinstance(default, SafeZone):
             default = tuple(default)
+        elif hints[f.name] is tuple and default == ():
+            default = []
         fields[f.name] = (_boundary_type(hints[f.name]), default)
     fields.update(MEDIA_FIELDS.get(kind, {}))
     validators = {"one_lut": model_validator(mode="after")(_one_lut)} if kind == "lut" else {}

@@ -51,7 +51,7 @@ class MediaResolver:
             try:
                 return Resolved(self.library.get(ref, owner).path, local=True)
             except NotFound:
-                raise InvalidInput(f"{field}: there is no asset {ref} in your library.",
+                raise InvalidInput(f"{field}: asset {ref} was not found.",
                                    "Use an id from /assets, or upload the file with /import.", field=field) from None
         if ref.startswith("https://"):
             return self._link(ref, field)
