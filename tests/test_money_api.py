@@ -223,8 +223,8 @@ def test_random_json_through_the_launched_app_is_answered_in_words(app):
 
 def test_retry_recovers_a_result_whose_first_download_failed(app):
     """/retry polls and downloads again; the paid task is never submitted twice."""
+    app.vendor.behave("alibaba/wan-2.5/text-to-video", failed_downloads=1)
     before = app.vendor.submits["alibaba/wan-2.5/text-to-video"]
-    app.vendor.download_errors[app.vendor.downloads + 1] = 404
     run = answer(app.base, "create", {**T2V_150, "resolution": "480p", "duration": 5})
     job = wait_job(app.client, run["job_ids"][0], lambda v: v["terminal"])
     assert job["status"] == "needs-attention" and job["task_id"], job
@@ -235,3 +235,4 @@ def test_retry_recovers_a_result_whose_first_download_failed(app):
     assert app.vendor.submits["alibaba/wan-2.5/text-to-video"] == before + 1
     event, data = call(app.base, "retry", job["id"])  # a finished job has nothing to fetch again
     assert event == "error" and "needs attention" in error_message(data)
+    app.vendor.behave("alibaba/wan-2.5/text-to-video")

@@ -18,8 +18,8 @@ M = TypeVar("M", bound=BaseModel)
 
 # Fields the studio measures or knows itself: a client may not declare them.
 REFUSED_FIELDS = {
-    "user": "is not accepted: the studio knows who you are from your session.",
-    "owner": "is not accepted: the studio knows who you are from your session.",
+    "user": "is not a field: every call acts for the signed-in account (the session decides who you are).",
+    "owner": "is not a field: every call acts for the signed-in account (the session decides who you are).",
     "input_duration": "is not accepted: the studio measures the length of your file itself.",
     "path": "is not accepted: a file is never named by a server path (a LUT is sent as its text, `cube`).",
 }
@@ -81,7 +81,7 @@ def _describe(error: dict, field: str | None, model: type[BaseModel] | None) -> 
         last = field.rsplit(".", 1)[-1] if field else ""
         known = sorted(model.model_fields) if model is not None and "." not in (field or "") else []
         reason = REFUSED_FIELDS.get(last, "is not a field of this request.")
-        return f"{name} {reason}", known
+        return f"{'`' + name + '`' if last in REFUSED_FIELDS else name} {reason}", known
     if kind == "missing":
         return f"{name} is required.", []
     if kind in ("literal_error", "enum"):

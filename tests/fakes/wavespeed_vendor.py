@@ -57,6 +57,7 @@ class Behaviour:
     output_body: bytes | None = None  # served instead of the video (e.g. an HTML error page)
     submit_delay_s: float = 0.0  # the submit answer takes this long (the task exists at once)
     download_delay_s: float = 0.0  # each output download takes this long
+    failed_downloads: int = 0  # the first downloads of each task's output answer 404
 
 
 @dataclass
@@ -81,6 +82,7 @@ class Task:
     behaviour: Behaviour
     inputs: dict[str, Any]
     polls: int = 0  # every poll, errors included (poll_errors counts these)
+    downloads: int = 0
     answered: int = 0  # polls that got a state (the task advances one step per answer)
 
 
@@ -277,6 +279,9 @@ class FakeWaveSpeed:
             return httpx.Response(404)
         if ext == "txt":
             return httpx.Response(200, text=task.behaviour.text, headers={"content-type": "text/plain"})
+        task.downloads += 1
+        if task.downloads <= task.behaviour.failed_downloads:
+            return httpx.Response(404)
         if task.behaviour.download_delay_s:
             _sleep_unlocked(self._lock, task.behaviour.download_delay_s)
         if task.behaviour.output_body is not None:
