@@ -10,6 +10,7 @@ from pathlib import Path
 
 from core.accounts import (Accounts, ApiTokens, AuditLog, Identity, ShareLinks, TeamPolicy, event_view,
                            load_or_make_secret)
+from core.accounts.team import TeamAdmin, TeamDeps
 from core.catalog import load_catalog
 from core.contracts import GenerationRequest, Provider
 from core.create import CreateService
@@ -64,6 +65,9 @@ class Studio:
         from core.usage import Ledger
 
         self.ledger = Ledger(self.db)
+        self.team = TeamAdmin(TeamDeps(identity=self.identity, accounts=self.accounts, policy=self.policy,
+                                       audit=self.audit, month_spend=self.ledger.month_spend,
+                                       default_plan=settings.plan))
         self.jobs = JobStore(self.db)
         self.runner = JobRunner(self.jobs, io_workers=settings.workers, render_workers=settings.render_slots)
         self.create_service = CreateService(self)
