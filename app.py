@@ -49,6 +49,9 @@ def build_app(studio: Studio, open_to_network: bool = False) -> gr.Blocks:
                         "show their cost before anything is sent.")
             if studio.identity.mode == AuthMode.HF:
                 gr.LoginButton(scale=0)
+            elif studio.identity.mode == AuthMode.PASSWORD:
+                who = gr.Markdown("", elem_classes="vs-note")
+                demo.load(session.signed_in_line, None, who, api_visibility="private")
         if open_to_network:
             gr.HTML(open_banner())
         gr.HTML(provider_banner(studio.provider_status()))

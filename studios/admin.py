@@ -5,6 +5,8 @@ The tab is shown only to admins, and every action checks again on the server (co
 
 from __future__ import annotations
 
+import json
+
 import gradio as gr
 
 from core.accounts.audit import ACTIONS
@@ -18,8 +20,14 @@ AUDIT_COLUMNS = ["at", "actor", "action", "asset_id", "job_id", "detail"]
 DEFAULT_PLAN = "(the installation's plan)"
 
 
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    return json.dumps(value, sort_keys=True) if isinstance(value, dict) else str(value)
+
+
 def _rows(items: list[dict], columns: list[str]) -> list[list]:
-    return [[("" if item.get(c) is None else str(item.get(c))) for c in columns] for item in items]
+    return [[_cell(item.get(c)) for c in columns] for item in items]
 
 
 def build(studio: Studio, tab: gr.Tab) -> None:
