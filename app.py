@@ -14,7 +14,7 @@ import gradio as gr
 from core.accounts import AuthMode
 from core.settings import Settings
 from core.studio import Studio
-from studios import api, create, edit, enhance, files, library, session, social, transform
+from studios import admin, api, create, edit, enhance, files, library, session, social, transform
 from studios.widgets import CSS, open_banner, provider_banner
 
 TITLE = "Video Studio"
@@ -56,6 +56,9 @@ def build_app(studio: Studio, open_to_network: bool = False) -> gr.Blocks:
                         "show their cost before anything is sent.")
             if studio.identity.mode == AuthMode.HF:
                 gr.LoginButton(scale=0)
+            elif studio.identity.mode == AuthMode.PASSWORD:
+                who = gr.Markdown("", elem_classes="vs-note")
+                demo.load(session.signed_in_line, None, who, api_visibility="private")
         if open_to_network:
             gr.HTML(open_banner())
         gr.HTML(provider_banner(studio.provider_status()))
@@ -72,6 +75,8 @@ def build_app(studio: Studio, open_to_network: bool = False) -> gr.Blocks:
                 social.build(studio, social_tab)
             with gr.Tab("Library", id="library") as library_tab:
                 library.build(studio, library_tab)
+            with gr.Tab("Team", id="team", visible=False) as team_tab:  # shown to admins on page load
+                admin.build(studio, team_tab)
         api.register(studio)
     return demo
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from core.accounts import (Accounts, ApiTokens, AuditLog, Identity, ShareLinks, TeamPolicy, event_view,
                            load_or_make_secret)
+from core.accounts.team import TeamAdmin, TeamDeps
 from core.boundary import parse, parse_value
 from core.boundary.create import CreateRequest, EnhanceRequest
 from core.boundary.library import ASSET_ID, JOB_ID, TITLE, AssetsQuery, ShareRequest
@@ -73,6 +74,9 @@ class Studio:
         self.identity = Identity(settings.auth, self.accounts, local_owner=settings.default_user,
                                  admins=settings.admin_names, hf_org=settings.hf_org)
         self.ledger = Ledger(self.db)
+        self.team = TeamAdmin(TeamDeps(identity=self.identity, accounts=self.accounts, policy=self.policy,
+                                       audit=self.audit, month_spend=self.ledger.month_spend,
+                                       default_plan=settings.plan))
         self.jobs = JobStore(self.db)
         self.runner = JobRunner(self.jobs, io_workers=settings.workers, render_workers=settings.render_slots)
         self.local_jobs = LocalJobs(self.jobs, self.runner, on_input=self._record_input)

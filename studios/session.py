@@ -68,3 +68,12 @@ def owner_or_none(request: gr.Request | None) -> str | None:
 def is_admin(request: gr.Request | None) -> bool:
     owner = owner_or_none(request)
     return owner is not None and identity().is_admin(owner)
+
+
+def signed_in_line(request: gr.Request) -> str:
+    """'Signed in as alice (admin) · Sign out' for the page header (password mode)."""
+    owner = owner_or_none(request)
+    if owner is None:
+        return ""
+    role = " (admin)" if identity().is_admin(owner) else ""
+    return f"Signed in as {owner}{role} · [Sign out](/logout)"

@@ -120,7 +120,7 @@ def links_html(links: list[dict], base: str = "") -> str:
     if not links:
         return "<div class='vs-note'>No live links. A link downloads the file without login until it expires.</div>"
     rows = "".join(f"<tr><td><a href='{escape(link['url'])}' target='_blank'>{escape(base + link['url'][:24])}&hellip;</a>"
-                   f"</td><td>until {escape(link['expires_at'].replace('T', ' '))} UTC</td>"
+                   f"</td><td>until {escape(link['expires_at'][:16].replace('T', ' '))} UTC</td>"
                    f"<td>{link['downloads']} download(s)</td></tr>" for link in links)
     return f"<div class='vs-jobs'><table><tr><th>Link</th><th>Expires</th><th>Used</th></tr>{rows}</table></div>"
 

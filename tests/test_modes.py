@@ -112,3 +112,23 @@ def test_hf_mode_signs_in_with_the_oauth_profile(tmp_path, hub, org):
         assert "hf-alice" in listed.stdout and " hf" in listed.stdout  # made on first sign-in
     finally:
         stop(proc)
+
+
+def test_an_upload_over_the_cap_is_cut_off_and_nothing_is_kept(tmp_path):
+    from gradio_client import handle_file
+
+    temp = tmp_path / "gradio"
+    port = free_port()
+    proc = launch(tmp_path / "home", port, {"VIDEO_STUDIO_MAX_IMPORT_MB": "1", "GRADIO_TEMP_DIR": str(temp)})
+    big = tmp_path / "big.mp4"
+    big.write_bytes(b"\0" * 3_000_000)
+    try:
+        client = connect(port, proc)
+        error = pytest.raises(Exception, client.predict, handle_file(str(big)), "", api_name="/import").value
+        assert "size" in str(error).lower() or "large" in str(error).lower(), error
+        assert client.predict({}, api_name="/assets") == []
+        kept = [p for root in (temp, tmp_path / "home") for p in root.rglob("*") if p.is_file()
+                and p.stat().st_size >= 1_000_000]
+        assert kept == []
+    finally:
+        stop(proc)

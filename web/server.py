@@ -3,6 +3,7 @@
 - `/` the studio (Gradio): no login in solo mode, Gradio's login page in password mode,
   Sign in with Hugging Face in hf mode.
 - `/share/{token}` governed share links (no login; 403 forged or revoked, 410 expired).
+- `/api/video-studio/...` the REST API (web/rest.py), docs at `/api/video-studio/docs`.
 - `/healthz` for container health checks.
 - `/gradio_api/file=` guarded by web/guard.py.
 """
@@ -23,6 +24,7 @@ from core.storage import safe_name
 from core.studio import Studio
 from web.guard import FileGuard
 from web.identity import Callers
+from web.rest import PREFIX, build_rest
 
 STATUS = {Forbidden: 403, Gone: 410}
 
@@ -76,11 +78,12 @@ def build_server(studio: Studio, demo: gr.Blocks, launch: dict) -> FastAPI:
             return problem(STATUS.get(type(exc), 404), str(exc))
         return FileResponse(asset.path, filename=_download_name(asset), content_disposition_type="attachment")
 
+    app.mount(PREFIX, build_rest(studio, callers))
     gr.mount_gradio_app(app, demo, path="/", **launch)
     # launch() sets this; mounting does not, and without it Gradio skips its file checks: a request
     # could name any server file (/etc/passwd, /dev/zero, another user's media) as an "uploaded" input.
     demo.has_launched = True
-    callers.gradio_app = next(r.app for r in app.routes if isinstance(r, Mount))
+    callers.gradio_app = next(r.app for r in app.routes if isinstance(r, Mount) and r.path == "")
     app.add_middleware(FileGuard, callers=callers)
     app.state.callers = callers
     return app

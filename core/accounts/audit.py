@@ -20,7 +20,7 @@ from core.db import Database
 
 # The actions the studio records (others may add their own verbs; these are the shared ones).
 ACTIONS = ("created", "imported", "downloaded", "shared", "unshared", "deleted", "cancelled", "used-as-input",
-           "packed", "signed-in", "account-changed", "policy-changed", "token-issued", "token-revoked")
+           "packed", "signed-in", "account-changed", "policy-changed", "token-issued", "token-revoked", "exported")
 MAX_DETAIL_KEYS = 12
 MAX_DETAIL_TEXT = 300
 CSV_COLUMNS = ["id", "at", "actor", "action", "asset_id", "job_id", "detail"]

@@ -1,0 +1,72 @@
+"""What an admin does for the team, through the facade: plans and budgets, the policy, the audit log."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from core.errors import Forbidden, InvalidInput
+
+
+@pytest.fixture
+def team(studio):
+    """alice (admin) and bob, on a studio whose accounts live in its own database."""
+    studio.identity.mode = studio.identity.mode.__class__("password")
+    studio.accounts.add("alice", "alice-password", admin=True)
+    studio.accounts.add("bob", "bob-password")
+    yield studio
+    studio.identity.mode = studio.identity.mode.__class__("none")
+
+
+def test_only_admins_manage_the_team(team):
+    for call in (lambda: team.team.accounts(owner="bob"), lambda: team.team.policy(owner="bob"),
+                 lambda: team.team.audit(owner="bob"), lambda: team.team.audit_csv(owner="bob"),
+                 lambda: team.team.update_account("bob", owner="bob", budget_usd=999),
+                 lambda: team.team.set_policy(owner="bob", features={"face-swap": True}),
+                 lambda: team.analytics({}, owner="bob", everyone=True)):
+        with pytest.raises(Forbidden):
+            call()
+    assert [a["name"] for a in team.team.accounts(owner="alice")] == ["alice", "bob"]
+    with pytest.raises(InvalidInput):
+        team.team.update_account("alice", owner="alice", admin=False)  # no locking yourself out
+
+
+def test_an_admin_sets_a_plan_and_budget_that_the_meter_uses(team):
+    assert team.ledger_summary(owner="bob")["budget_usd"] == 50.0  # the installation's plan (creator)
+    team.team.update_account("bob", owner="alice", plan="free", budget_usd=1.25)
+    summary = team.ledger_summary(owner="bob")
+    assert summary["plan"] == "free" and summary["budget_usd"] == 1.25
+    estimate = team.estimate({"prompt": "a fox", "quality": "draft"}, owner="bob")
+    assert estimate["plan"] == "free" and estimate["budget_usd"] == 1.25
+    team.team.update_account("bob", owner="alice", plan=None, budget_usd=None)
+    assert team.ledger_summary(owner="bob")["budget_usd"] == 50.0
+
+
+def test_policy_switches_reach_every_request(team):
+    before = team.estimate({"operation": "translate", "video": "https://example.com/a.mp4"}, owner="bob")
+    assert not any("turned off" in i["message"] for i in before["issues"])
+    team.team.set_policy(owner="alice", features={"translation": False}, allowed_providers=["local"],
+                         confirm_above_usd=0.0)
+    refused = team.estimate({"operation": "translate", "video": "https://example.com/a.mp4"}, owner="bob")
+    assert not refused["allowed"] and any("Translation is turned off" in i["message"] for i in refused["issues"])
+    paid = team.estimate({"prompt": "a fox", "model": "wan-2.5-t2v", "duration": 5}, owner="bob")
+    assert not paid["allowed"] and any(i["field"] == "model" and "policy" in i["message"] for i in paid["issues"])
+    draft = team.estimate({"prompt": "a fox", "quality": "draft"}, owner="bob")
+    assert draft["allowed"] and draft["provider"] == "local"
+    assert not team.policy.allows("translation") and team.policy.allows("face-swap")
+
+
+def test_the_audit_log_filters_by_person_and_asset_and_exports_csv(team, clip_factory):
+    clip = team.import_media(clip_factory("b.mp4", seconds=1, size="160x120"), owner="bob")
+    team.share(clip["id"], 600, owner="bob")
+    team.download(clip["id"], owner="bob", via="test")
+    team.team.update_account("bob", owner="alice", budget_usd=3)
+    bob_events = team.team.audit(owner="alice", actor="bob")
+    assert [e["action"] for e in bob_events] == ["downloaded", "shared", "imported"]
+    assert {e["asset_id"] for e in team.team.audit(owner="alice", asset_id=clip["id"])} == {clip["id"]}
+    assert [e["action"] for e in team.team.audit(owner="alice", actor="alice")] == ["account-changed"]
+    rows = list(csv.DictReader(io.StringIO(team.team.audit_csv(owner="alice", asset_id=clip["id"]))))
+    assert [r["action"] for r in rows] == ["downloaded", "shared", "imported"] and rows[0]["actor"] == "bob"
+    assert team.team.audit(owner="alice", action="exported")[0]["actor"] == "alice"  # the export is logged
