@@ -10,7 +10,7 @@ import json
 import gradio as gr
 
 from core.accounts.audit import ACTIONS
-from core.plans import load_plans
+from core.money.plans import load_plans
 from core.studio import Studio
 from studios.files import served
 from studios.session import is_admin, owner_of
