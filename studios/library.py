@@ -90,7 +90,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
             return gr.update(), "Pick an asset first."
         try:
             owner = owner_of(request)
-            link = studio.share(asset_id, SHARE_FOR[period], owner=owner)
+            link = studio.share({"asset_id": asset_id, "expires_in_s": SHARE_FOR[period]}, owner=owner)
         except Exception as exc:
             return gr.update(), f"**Could not share:** {exc}"
         return live(asset_id, owner, request), f"New link (works for {period}): {base_url(request)}{link['url']}"

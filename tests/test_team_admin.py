@@ -60,7 +60,7 @@ def test_policy_switches_reach_every_request(team):
 
 def test_the_audit_log_filters_by_person_and_asset_and_exports_csv(team, clip_factory):
     clip = team.import_media(clip_factory("b.mp4", seconds=1, size="160x120"), owner="bob")
-    team.share(clip["id"], 600, owner="bob")
+    team.share({"asset_id": clip["id"], "expires_in_s": 600}, owner="bob")
     team.download(clip["id"], owner="bob", via="test")
     team.team.update_account("bob", owner="alice", budget_usd=3)
     bob_events = team.team.audit(owner="alice", actor="bob")
