@@ -110,7 +110,7 @@ def test_errors_are_json_with_the_field_and_a_status_that_says_what_kind(rest):
     assert alice.post("/create", json={**PAID, "confirm": "yes"}).status_code == 400
     needs = alice.post("/create", json=PAID)
     assert needs.status_code == 409 and needs.json()["field"] in ("confirm", "confirm_usd"), needs.text
-    over = bob.post("/create", json={**PAID, "confirm": True})
+    over = bob.post("/create", json={**PAID, "confirm_usd": 0.5})
     assert over.status_code == 402 and over.json()["field"] in ("budget", "runs"), over.text
     assert alice.get("/no-such-endpoint").status_code == 404
     assert alice.delete(f"/assets/{MISSING}").json() == bob.delete(f"/assets/{MISSING}").json()

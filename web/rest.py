@@ -55,7 +55,7 @@ def refusal_of(answer: dict) -> Refused:
     if any(i.get("field") in BUDGET_FIELDS for i in issues):
         budget = next(i for i in issues if i.get("field") in BUDGET_FIELDS)
         return Refused(402, budget["message"], budget["field"], answer)
-    if not issues and answer.get("needs_confirmation"):
+    if answer.get("needs_confirmation") and all(i.get("field") in ("confirm", "confirm_usd") for i in issues):
         return Refused(409, answer.get("message") or "This run needs a confirmation.", "confirm_usd", answer)
     if any("not configured" in (i.get("message") or "") for i in issues):
         return Refused(503, first["message"], first.get("field"), answer)
@@ -105,20 +105,16 @@ def build_rest(studio: Studio, callers: Callers) -> FastAPI:
     @api.post("/estimate-cost", summary="Price a request before anything is sent")
     def estimate_cost(body: Any = Body(...), who: str = Depends(owner)) -> dict:
         answer = studio.estimate(body, owner=who)
-        unreadable = [i for i in answer.get("issues", []) if i.get("field") == "request"]
-        if unreadable:
-            raise Refused(400, unreadable[0]["message"], None, answer)
+        if answer.get("request") == {} and answer.get("issues"):  # the request itself could not be read
+            first = answer["issues"][0]
+            raise Refused(400, first["message"], first.get("field"), answer)
         return answer
 
     @api.post("/create", summary="Start a run (one job per variation)")
     def create(body: Any = Body(...), who: str = Depends(owner)) -> dict:
         if not isinstance(body, dict):
             raise Refused(400, "The request must be a JSON object.", None)
-        request = dict(body)
-        confirm = request.pop("confirm", False)
-        if not isinstance(confirm, bool):
-            raise Refused(400, "confirm must be true or false.", "confirm")
-        answer = studio.create(request, owner=who, confirm=confirm)
+        answer = studio.create(body, owner=who)
         if not answer.get("ok"):
             raise refusal_of(answer)
         return answer
@@ -129,7 +125,8 @@ def build_rest(studio: Studio, callers: Callers) -> FastAPI:
 
     @api.get("/assets", summary="Your library, newest first")
     def assets(query: str = "", operation: str | None = None, who: str = Depends(owner)) -> list[dict]:
-        return [public_asset(a) for a in studio.assets(owner=who, query=query, operation=operation)]
+        filters = {"query": query} if operation is None else {"query": query, "operation": operation}
+        return [public_asset(a) for a in studio.assets(filters, owner=who)]
 
     @api.post("/assets/search", summary="Search your library (filters, sorting, pages)")
     def search(body: Any = Body(default=None), who: str = Depends(owner)) -> dict:
