@@ -14,7 +14,9 @@ import gradio as gr
 from core.accounts import AuthMode
 from core.settings import Settings
 from core.studio import Studio
-from studios import admin, api, create, edit, enhance, files, library, session, social, transform
+from studios import admin, api, compare, create, edit, enhance, files, library, session, social, transform
+from studios.compare_view import CSS as COMPARE_CSS
+from studios.compare_view import SYNC_SCRIPT
 from studios.widgets import CSS, open_banner, provider_banner
 
 TITLE = "Video Studio"
@@ -73,6 +75,8 @@ def build_app(studio: Studio, open_to_network: bool = False) -> gr.Blocks:
                 transform.build(studio, transform_tab)
             with gr.Tab("Social", id="social") as social_tab:
                 social.build(studio, social_tab)
+            with gr.Tab("Compare", id="compare") as compare_tab:
+                compare.build(studio, compare_tab)
             with gr.Tab("Library", id="library") as library_tab:
                 library.build(studio, library_tab)
             with gr.Tab("Team", id="team", visible=False) as team_tab:  # shown to admins on page load
@@ -89,7 +93,8 @@ def launch_kwargs(studio: Studio) -> dict:
     s = studio.settings
     kwargs = {
         "allowed_paths": [],
-        "css": CSS,
+        "css": CSS + COMPARE_CSS,
+        "head": SYNC_SCRIPT,
         "footer_links": ["api", "settings"],
         "max_file_size": f"{s.max_import_mb}mb",
         "show_error": True,

@@ -26,6 +26,7 @@ class Database:
         if self.sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         import core.accounts.models  # noqa: F401  (register tables)
+        import core.compare.models  # noqa: F401  (register tables)
         import core.library.models  # noqa: F401
 
         SQLModel.metadata.create_all(self.engine)

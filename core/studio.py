@@ -17,6 +17,11 @@ from core.boundary import parse, parse_value
 from core.boundary.create import CreateRequest, EnhanceRequest
 from core.boundary.library import ASSET_ID, JOB_ID, TITLE, AssetsQuery, ShareRequest
 from core.catalog import load_catalog
+from core.compare.pricing import MoneyDoor
+from core.compare.results import CompareResults, ResultDeps
+from core.compare.runs import CompareDeps, CompareRuns
+from core.compare.service import CompareService
+from core.compare.votes import VoteBook
 from core.contracts import MediaFetcher, Provider
 from core.create import CreateDeps, CreateService
 from core.db import Database
@@ -30,7 +35,7 @@ from core.library.cache import MediaCache
 from core.library.models import Asset, Job, JobStatus, utcnow
 from core.library.refs import MediaResolver
 from core.library.repository import Library
-from core.library.reuse import request_fingerprint
+from core.library.reuse import request_fingerprint, reuse_key
 from core.library.service import LibraryDeps, LibraryService
 from core.money.budgets import Limit, owner_limits
 from core.money.ledger import Ledger
@@ -93,11 +98,27 @@ class Studio:
         self.prompts = PromptEnhancer(PromptDeps(catalog=self.catalog, providers=providers, jobs=self.jobs,
                                                  create=self.create_service.create))
         self.social = SocialService(SocialDeps(library=self.library, store=self.store, local_jobs=self.local_jobs))
+        self.compare = self._compare_service()
         for kind, output in (("generate", "media"), (PROMPT_KIND, "text")):
             self.runner.register(kind, GenerateHandler(GenerateDeps(
                 providers=providers, get_model=self.catalog.get, price=price_of, library=self.library,
                 store=self.store, ledger=self.ledger, limits_for=self.limits, quotes=self.quotes, output=output,
                 min_poll_s=settings.min_poll_s, max_poll_s=settings.max_poll_s)))
+
+    def _compare_service(self) -> CompareService:
+        """Compare Studio over the same preflight, reservations, jobs and library as Create."""
+        votes = VoteBook(self.db)
+        create = self.create_service
+        money = MoneyDoor(preflight=create.check, price_of=price_of, ledger=self.ledger, limits=self.limits,
+                          threshold_usd=create.threshold, media=self.media, audit=self.audit.record)
+        runs = CompareRuns(CompareDeps(
+            db=self.db, catalog=self.catalog, jobs=self.jobs, enqueue=self.runner.enqueue, money=money,
+            fingerprint=self._fingerprint,
+            earlier=lambda fp, model_id, owner: self.library_service.find_reuse(reuse_key(fp, model_id), owner=owner)))
+        results = CompareResults(ResultDeps(db=self.db, catalog=self.catalog, jobs=self.jobs, library=self.library,
+                                            store=self.store, ledger=self.ledger, votes=votes))
+        return CompareService(db=self.db, catalog=self.catalog, runs=runs, results=results, votes=votes,
+                              export_dir=self.settings.work_dir / "exports")
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> Studio:
