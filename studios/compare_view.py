@@ -26,25 +26,35 @@ CSS = """
 """
 
 # Players inside an element with class `vs-sync` play, pause and scrub together. Media events do
-# not bubble, so one capturing listener on the document sees them all; a player moved by the
-# script is ignored for a moment, so its own events are not mirrored back.
+# not bubble, so one capturing listener on the document sees them all. When the script moves a
+# player, it notes the one event that move will cause, and that event is not mirrored back.
 SYNC_SCRIPT = """<script>
 (() => {
   if (window.__vsSync) return; window.__vsSync = true;
-  const driven = new WeakMap();
-  const quiet = (el) => (driven.get(el) || 0) > performance.now();
+  const pending = new WeakMap();
+  const note = (el, type, n) => { const m = pending.get(el) || {}; m[type] = Math.max(0, (m[type] || 0) + n);
+    pending.set(el, m); };
+  const mine = (el, type) => { const m = pending.get(el); if (m && m[type] > 0) { m[type]--; return true; }
+    return false; };
   const peers = (v) => { const box = v.closest('.vs-sync');
     return box ? [...box.querySelectorAll('video')].filter((o) => o !== v) : []; };
-  const mirror = (type, act) => document.addEventListener(type, (e) => {
-    const v = e.target;
-    if (!(v instanceof HTMLVideoElement) || quiet(v)) return;
-    for (const o of peers(v)) { driven.set(o, performance.now() + 500); act(v, o); }
-  }, true);
-  const align = (v, o) => { if (Math.abs(o.currentTime - v.currentTime) > 0.04) o.currentTime = v.currentTime; };
-  mirror('play', (v, o) => { align(v, o); o.play().catch(() => {}); });
-  mirror('pause', (v, o) => { o.pause(); align(v, o); });
-  mirror('seeked', align);
-  mirror('ratechange', (v, o) => { o.playbackRate = v.playbackRate; });
+  const align = (v, o) => { if (Math.abs(o.currentTime - v.currentTime) > 0.04) {
+    note(o, 'seeked', 1); o.currentTime = v.currentTime; } };
+  const acts = {
+    play: (v, o) => { align(v, o); if (o.paused) { note(o, 'play', 1);
+      o.play().catch(() => note(o, 'play', -1)); } },
+    pause: (v, o) => { if (!o.paused) { note(o, 'pause', 1); o.pause(); } align(v, o); },
+    seeked: align,
+    ratechange: (v, o) => { if (o.playbackRate !== v.playbackRate) { note(o, 'ratechange', 1);
+      o.playbackRate = v.playbackRate; } },
+  };
+  for (const [type, act] of Object.entries(acts)) {
+    document.addEventListener(type, (e) => {
+      const v = e.target;
+      if (!(v instanceof HTMLVideoElement) || mine(v, type)) return;
+      for (const o of peers(v)) act(v, o);
+    }, true);
+  }
 })();
 </script>"""
 

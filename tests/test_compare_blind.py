@@ -52,7 +52,7 @@ def test_blind_result_names_no_model_until_a_vote_on_that_pair(paid_studio, vend
         if row["file_path"]:
             name = os.path.basename(row["file_path"]).lower()
             assert not any(w in name for w in words(paid_studio)), name
-            assert os.path.samefile(row["file_path"], paid_studio.asset(row["asset_id"])["path"])
+            assert os.path.samefile(row["file_path"], paid_studio.asset(row["asset_id"], owner="local")["path"])
     failed = [r for r in view["per_model"] if r["status"] == "failed"]
     assert len(failed) == 1 and "the model rejected the prompt" in failed[0]["error"]
 

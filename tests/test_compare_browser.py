@@ -51,9 +51,9 @@ def test_grid_plays_in_sync_and_blind_mode_hides_names_until_the_vote(tmp_path, 
         assert all(not paused and at > 0.3 for at, paused in playing), playing
         assert abs(playing[0][0] - playing[1][0]) < 0.35, playing
         videos.nth(1).evaluate("v => v.pause()")  # pause the other: both pause
-        time.sleep(0.5)
+        time.sleep(0.1)
         assert all(paused for _, paused in page.evaluate(TIMES, "#vs-compare-grid"))
-        videos.first.evaluate("v => { v.currentTime = 2.5; }")  # scrub one: both move
+        videos.first.evaluate("v => { v.currentTime = 2.5; }")  # scrub one right away: both move
         time.sleep(0.8)
         scrubbed = page.evaluate(TIMES, "#vs-compare-grid")
         assert all(abs(at - 2.5) < 0.1 for at, _ in scrubbed), scrubbed

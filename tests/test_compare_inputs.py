@@ -21,8 +21,8 @@ def voice(path, seconds: float):
 def test_an_avatar_compare_takes_a_photo_and_a_voice_by_asset_id(paid_studio, vendor, tmp_path):
     photo = tmp_path / "face.png"
     Image.new("RGB", (480, 640), (180, 140, 120)).save(photo)
-    photo_id = paid_studio.import_media(photo)["id"]
-    audio_id = paid_studio.import_media(voice(tmp_path / "talk.wav", 6.4))["id"]
+    photo_id = paid_studio.import_media(photo, owner="local")["id"]
+    audio_id = paid_studio.import_media(voice(tmp_path / "talk.wav", 6.4), owner="local")["id"]
     body = {"operation": "avatar", "photo_id": photo_id, "audio_id": audio_id,
             "models": ["infinitetalk", "local-avatar-draft"], "settings": {"resolution": "480p", "duration": 5}}
     estimate = paid_studio.compare.compare({**body, "estimate_only": True}, owner="local")
@@ -50,7 +50,7 @@ def test_an_avatar_compare_takes_a_photo_and_a_voice_by_asset_id(paid_studio, ve
 def test_an_image_to_video_compare_prices_each_model_with_the_image(paid_studio, vendor, tmp_path):
     image = tmp_path / "still.jpg"
     Image.new("RGB", (1280, 720), (20, 90, 160)).save(image)
-    image_id = paid_studio.import_media(image)["id"]
+    image_id = paid_studio.import_media(image, owner="local")["id"]
     answer = paid_studio.compare.compare({"operation": "image-to-video", "image_id": image_id, "prompt": "slow pan",
                                           "models": ["wan-2.5-i2v", "hunyuan-1.5-i2v", "local-draft-i2v"],
                                           "settings": {"duration": 5, "resolution": "480p"},
