@@ -16,6 +16,7 @@ RUNS = {
     "bench_jobs.py": ["--jobs", "8", "--target", "studio/hand=0.01"],
     "bench_voice.py": ["--target", "synthesize=0.0001"],
     "bench_library_search.py": ["-n", "2000", "-q", "40", "--target", "search_p95_ms=0.001"],
+    "bench_compare.py": ["--target", "compare_p95_ms=0.001"],
 }
 
 
