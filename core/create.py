@@ -97,16 +97,22 @@ class CreateService:
         return self.d.confirm_above_usd if policy.confirm_above_usd is None else policy.confirm_above_usd
 
     def preflight(self, intake: Intake, owner: str) -> PreflightResult:
+        result = self.check(intake.request, owner)
+        result.issues = intake.issues + result.issues
+        result.notes = intake.notes + result.notes
+        return result
+
+    def check(self, req: GenerationRequest, owner: str) -> PreflightResult:
+        """The money preflight of a request whose media are already files the core holds (the team
+        policy, the owner's plan and month, the guard, the bounded price): what Compare prices with."""
         d = self.d
-        req = intake.request
         catalog, policy_issues = restrict(d.policy(), req.operation.value, req.model, d.catalog)
         usage = Usage(d.ledger.month_spend(owner), d.ledger.month_runs(owner))
         result = run_preflight(req, catalog=catalog, configured=self.configured(), plan=d.plan_for(owner),
                                usage=usage, work_dir=d.work_dir, confirm_above_usd=self.threshold(),
                                platform_defaults=apply_platform, accepts_urls=self._accepts_urls,
                                quote=self._quote if d.quotes else None)
-        result.issues = intake.issues + policy_issues + result.issues
-        result.notes = intake.notes + result.notes
+        result.issues = policy_issues + result.issues
         return result
 
     def _accepts_urls(self, model: ModelSpec) -> bool:

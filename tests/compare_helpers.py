@@ -8,11 +8,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from app import build_studio
-from core.settings import Settings
 from tests.fakes.wavespeed_vendor import FakeWaveSpeed, start_fake_wavespeed
 from tests.test_app_api import connect, free_port, launch, stop
-from tests.test_wavespeed_e2e import vendor  # noqa: F401  (a fixture: the fake vendor on loopback)
 
 PAID = ["wan-2.5-t2v", "hunyuan-1.5-t2v", "ltx-2-fast-t2v"]
 WIRE = {"wan-2.5-t2v": "alibaba/wan-2.5/text-to-video",
@@ -21,21 +18,16 @@ WIRE = {"wan-2.5-t2v": "alibaba/wan-2.5/text-to-video",
 
 
 @pytest.fixture
-def paid_studio(studio_home, vendor, monkeypatch):
-    """A started studio with a WaveSpeed key against the fake vendor, short polls, a $0.50 threshold."""
-    env = {"WAVESPEED_API_KEY": "test-key", "WAVESPEED_BASE_URL": vendor[0], "VIDEO_STUDIO_MIN_POLL_S": "0.05",
-           "VIDEO_STUDIO_MAX_POLL_S": "0.1", "VIDEO_STUDIO_CONFIRM_ABOVE_USD": "0.50"}
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    studio = build_studio(Settings()).start()
-    yield studio
-    studio.stop()
+def compare_studio(vendor, studio_factory):
+    """A started studio with a WaveSpeed key against the fake vendor (conftest), short polls, a $0.50 threshold."""
+    return studio_factory(vendor[0], VIDEO_STUDIO_MIN_POLL_S="0.05", VIDEO_STUDIO_MAX_POLL_S="0.1",
+                          VIDEO_STUDIO_CONFIRM_ABOVE_USD="0.50")
 
 
-def wait_done(studio, group_id: str, timeout: float = 90) -> dict:
+def wait_done(studio, group_id: str, timeout: float = 90, owner: str = "local") -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        view = studio.compare.result({"group_id": group_id}, owner="local")
+        view = studio.compare.result({"group_id": group_id}, owner=owner)
         if view["done"]:
             return view
         time.sleep(0.1)

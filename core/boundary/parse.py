@@ -8,6 +8,7 @@ in plain words and, for a closed set, lists the values that would work. No Pytho
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -23,6 +24,7 @@ REFUSED_FIELDS = {
     "input_duration": "is not accepted: the studio measures the length of your file itself.",
     "path": "is not accepted: a file is never named by a server path (a LUT is sent as its text, `cube`).",
 }
+RULE_FIELD = re.compile(r"([a-z_][a-z0-9_.]*): ")  # "settings.seed: a sweep takes ..."
 TAG = "op:"  # prefix of the union tags of edit ops (core.boundary.edit)
 JSON_KINDS = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null",
               int: "a number", float: "a number"}
@@ -53,13 +55,19 @@ def _invalid(exc: ValidationError, model: type[BaseModel] | None, prefix: tuple 
     issues = []
     for error in exc.errors(include_url=False):
         loc = _clean_loc(prefix + tuple(error.get("loc", ())))
-        field = ".".join(str(part) for part in loc) or None
+        field = ".".join(str(part) for part in loc) or _named_by_rule(error)
         message, allowed = _describe(error, field, model)
         issues.append({"field": field or "request", "message": message, "allowed": allowed})
     issues.sort(key=lambda issue: not issue["message"].endswith(tuple(REFUSED_FIELDS.values())))
     first = issues[0]
     hint = "Fix the field named above; see the README for every field and its values."
     return InvalidInput(first["message"], hint, field=first["field"], allowed=first["allowed"], issues=issues)
+
+
+def _named_by_rule(error: dict) -> str | None:
+    """The field a whole-request rule blames: its message starts with the field's name ("prompt: ...")."""
+    found = RULE_FIELD.match(str(error.get("msg", "")).removeprefix("Value error, "))
+    return found.group(1) if found and error.get("type") == "value_error" else None
 
 
 def _clean_loc(loc: tuple) -> tuple:
@@ -121,7 +129,8 @@ def _describe(error: dict, field: str | None, model: type[BaseModel] | None) -> 
     if "allowed" in ctx:  # our own validators (core.boundary.fields)
         return f"{name}: {error.get('msg', '')}", [str(a) for a in ctx["allowed"]]
     if kind.startswith("value_error") or kind == "assertion_error":
-        return f"{name}: {str(error.get('msg', '')).removeprefix('Value error, ')}", []
+        text = str(error.get("msg", "")).removeprefix("Value error, ").removeprefix(f"{name}: ")
+        return f"{name}: {text}", []
     return f"{name}: {error.get('msg', 'not a valid value')}.", []
 
 

@@ -14,11 +14,12 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.boundary import parse
+from core.boundary.compare import CompareRequest, Inputs, SweepRequest
 from core.catalog import Catalog
 from core.compare.models import CompareGroup, CompareRun
 from core.compare.nearest import Fitted, fit
 from core.compare.pricing import EPSILON_USD, MoneyDoor, Priced
-from core.compare.requests import CompareRequest, Inputs, SweepRequest, parse
 from core.contracts import GenerationRequest
 from core.db import Database
 from core.errors import PlanLimitExceeded
@@ -113,9 +114,9 @@ class CompareRuns:
         if sum(p.allowed for p in plans) < 2:
             return _refused(answer, "A compare needs at least two models that can run this request; "
                                     "see each model's reason.")
-        issue = self.d.money.confirmation_issue(answer["max_usd"], req.confirm_usd)
+        issue = self.d.money.confirmation_issue(answer["max_usd"], req.confirm_usd, req.confirm)
         if issue:
-            return _refused(answer, issue, needs_confirmation=True)
+            return _refused(answer, issue.message, needs_confirmation=issue.field == "confirm_usd")
         ceiling = req.confirm_usd if req.confirm_usd is not None else answer["max_usd"]
         return self._start(req, owner, "compare", [p for p in plans if p.allowed], answer, ceiling, None)
 
@@ -160,7 +161,7 @@ class CompareRuns:
                   "resolution": s.resolution, "aspect": s.aspect, "seed": s.seed,
                   "negative_prompt": s.negative_prompt, "generate_audio": s.generate_audio,
                   "options": dict(s.options)}
-        media = self.d.money.media
+        media = self.d.money.file
         if req.image_id:
             fields["image"] = media(req.image_id, owner, "image_id")
         if req.photo_id:
@@ -221,6 +222,10 @@ class CompareRuns:
         for job, _ in jobs:
             self.d.jobs.create(job)
             self.d.enqueue(job.id)
+        for name in ("image_id", "photo_id", "audio_id"):
+            if getattr(req, name):
+                self.d.money.audit(owner, "used-as-input", asset_id=getattr(req, name), group_id=group.id,
+                                   operation=req.operation, field=name)
         for run in runs:  # rows are in position order; blind mode does not tie a model to its output
             answer["per_model"][run.position]["job_id"] = None if group.blind else run.job_id
         return {**answer, "ok": True, "group_id": group.id, "blind": group.blind,

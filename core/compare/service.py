@@ -12,10 +12,11 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
+from core.boundary import parse
+from core.boundary.compare import ExportRequest, LeaderboardRequest, ResultRequest, VoteRequest
 from core.catalog import Catalog
 from core.compare import exports, leaderboard
 from core.compare.models import CompareGroup, CompareRun
-from core.compare.requests import ExportRequest, LeaderboardRequest, ResultRequest, VoteRequest, parse
 from core.compare.results import CompareResults, _seconds
 from core.compare.runs import CompareRuns
 from core.compare.votes import VoteBook
@@ -59,11 +60,11 @@ class CompareService:
         for name, asset_id in (("a_asset_id", req.a_asset_id), ("b_asset_id", req.b_asset_id)):
             if asset_id not in made:
                 raise InvalidInput(f"{name}: {asset_id} is not a finished output of this compare.",
-                                   "Use the asset ids of /compare_result (its pairs).")
+                                   "Use the asset ids of /compare_result (its pairs).", field=name)
         a, b = made[req.a_asset_id], made[req.b_asset_id]
         if (a.run.prompt, a.run.seed) != (b.run.prompt, b.run.seed):
             raise InvalidInput("b_asset_id: compare two outputs of the same prompt and seed.",
-                               "Use a pair from /compare_result.")
+                               "Use a pair from /compare_result.", field="b_asset_id")
         recorded = self.votes.cast(owner, group, a.output(), b.output(), req.choices())
         return {"recorded": len(recorded), "vote_ids": [v.id for v in recorded], "blind": recorded[0].blind,
                 "winner": req.winner, "criterion": req.criterion,

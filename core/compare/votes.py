@@ -41,10 +41,10 @@ class VoteBook:
              choices: dict[str, str]) -> list[CompareVote]:
         """Record one vote per criterion in `choices` ({criterion or "": winner}) in one transaction."""
         if a.asset_id == b.asset_id:
-            raise InvalidInput("b_asset_id: pick two different outputs to compare.")
+            raise InvalidInput("b_asset_id: pick two different outputs to compare.", field="b_asset_id")
         if "sound" in choices and not (a.has_audio or b.has_audio):
             raise InvalidInput("criterion: neither output has sound, so there is no sound to vote on.",
-                               "Vote overall, or on another criterion.")
+                               "Vote overall, or on another criterion.", field="criterion")
         blind = group.blind and not (self.revealed(group.id) & {a.asset_id, b.asset_id})
         audio = a.has_audio if a.has_audio == b.has_audio else None
         votes = [CompareVote(owner=owner, group_id=group.id, a_asset_id=a.asset_id, b_asset_id=b.asset_id,

@@ -1,43 +1,26 @@
-"""Requests of the Compare studio and its API, parsed strictly: real booleans, finite numbers,
-known values, no unknown fields. Media are named by asset id, never by a server path."""
+"""Requests of the Compare studio and its API: strict like every money-bearing request (real
+booleans, finite numbers, known values, unknown fields refused, no `user`). Media are the
+caller's asset ids, never a server path; `confirm_usd` confirms the group's total bound.
+"""
 
 from __future__ import annotations
 
-import math
-import re
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
-from pydantic import model_validator
+from pydantic import AfterValidator, BaseModel, Field, StrictBool, StrictInt, StrictStr, model_validator
+from pydantic_core import PydanticCustomError
 
-from core.capability import SHORT_SIDE
-from core.errors import InvalidInput
+from core.boundary.create import Confirmation
+from core.boundary.fields import ID_PATTERN, STRICT, AssetId, Money, OptionValue, Resolution, Seconds, Text
 
-STRICT = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False, frozen=True)
-ID = re.compile(r"[0-9a-f]{16}")
 OPERATIONS = ("text-to-video", "image-to-video", "avatar")
-WINNERS = ("a", "b", "tie", "both_bad")
-CRITERIA = ("follows_prompt", "motion", "visual_quality", "sound")
 MAX_CELLS = 64
 
 Operation = Literal["text-to-video", "image-to-video", "avatar"]
 Winner = Literal["a", "b", "tie", "both_bad"]
 Criterion = Literal["follows_prompt", "motion", "visual_quality", "sound"]
-Resolution = Literal[tuple(SHORT_SIDE)]  # type: ignore[valid-type]
-Money = Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
-Prompt = Annotated[StrictStr, Field(max_length=20_000)]
 Seed = Annotated[StrictInt, Field(ge=0, le=2_147_483_647)]
-
-
-def _id(value: str) -> str:
-    if not ID.fullmatch(value):
-        raise ValueError("give an id of 16 letters and digits (from /assets or /compare_models); "
-                         "file paths on the server are not accepted")
-    return value
-
-
-Id = Annotated[StrictStr, AfterValidator(_id)]
 
 
 @cache
@@ -56,17 +39,21 @@ def _same_operation(models: list[str], operation: str) -> None:
 
 def _model(value: str) -> str:
     if value not in _model_ids():
-        raise ValueError(f"there is no video model called \"{value[:60]}\"; use one of: {', '.join(_model_ids())}")
+        allowed = list(_model_ids())
+        raise PydanticCustomError("not_allowed", "there is no video model called \"{value}\"; use one of: {choices}.",
+                                  {"allowed": allowed, "value": value[:60], "choices": ", ".join(allowed)})
+    return value
+
+
+def _group_id(value: str) -> str:
+    if not ID_PATTERN.fullmatch(value):
+        raise PydanticCustomError("group_id", "give a group_id (from /compare_models or /compare_sweep).",
+                                  {"allowed": []})
     return value
 
 
 ModelId = Annotated[StrictStr, AfterValidator(_model)]
-
-
-def _option(value: Any) -> Any:
-    if not (isinstance(value, str | bool | int) or (isinstance(value, float) and math.isfinite(value))):
-        raise ValueError("must be text, a finite number or true/false")
-    return value
+GroupId = Annotated[StrictStr, AfterValidator(_group_id)]
 
 
 class Settings(BaseModel):
@@ -74,13 +61,13 @@ class Settings(BaseModel):
 
     model_config = STRICT
 
-    duration: Annotated[float, Field(gt=0, le=600, allow_inf_nan=False)] | None = None
+    duration: Seconds | None = None
     resolution: Resolution | None = None
     aspect: Literal["16:9", "9:16", "1:1", "4:5", "21:9", "auto"] | None = None
     seed: Seed | None = None
-    negative_prompt: Prompt = ""
+    negative_prompt: Text = ""
     generate_audio: StrictBool | None = None
-    options: dict[StrictStr, Annotated[Any, AfterValidator(_option)]] = Field(default_factory=dict, max_length=20)
+    options: dict[StrictStr, OptionValue] = Field(default_factory=dict, max_length=20)
 
 
 class Inputs(BaseModel):
@@ -89,10 +76,10 @@ class Inputs(BaseModel):
     model_config = STRICT
 
     operation: Operation = "text-to-video"
-    prompt: Prompt = ""
-    image_id: Id | None = None
-    photo_id: Id | None = None
-    audio_id: Id | None = None
+    prompt: Text = ""
+    image_id: AssetId | None = None
+    photo_id: AssetId | None = None
+    audio_id: AssetId | None = None
     settings: Settings = Field(default_factory=Settings)
     blind: StrictBool = False
     estimate_only: StrictBool = False
@@ -115,11 +102,10 @@ class Inputs(BaseModel):
         return self
 
 
-class CompareRequest(Inputs):
-    """/compare_models: one request on 2-4 models."""
+class CompareRequest(Confirmation, Inputs):
+    """/compare_models: one request on 2-4 models, `confirm_usd` covering the group's total `max_usd`."""
 
     models: Annotated[list[ModelId], Field(min_length=2, max_length=4)]
-    confirm_usd: Money | None = None
 
     @model_validator(mode="after")
     def _distinct(self):
@@ -132,7 +118,7 @@ class CompareRequest(Inputs):
 class SweepRequest(Inputs):
     """/compare_sweep: prompts x seeds x models, under a ceiling that is also the confirmation."""
 
-    prompts: Annotated[list[Prompt], Field(min_length=1, max_length=10)] = Field(default_factory=list)
+    prompts: Annotated[list[Text], Field(min_length=1, max_length=10)] = Field(default_factory=list)
     seeds: Annotated[list[Seed], Field(max_length=10)] = Field(default_factory=list)
     models: Annotated[list[ModelId], Field(min_length=1, max_length=4)]
     ceiling_usd: Money
@@ -161,7 +147,7 @@ class SweepRequest(Inputs):
 class ResultRequest(BaseModel):
     model_config = STRICT
 
-    group_id: Id
+    group_id: GroupId
 
 
 class VoteRequest(BaseModel):
@@ -169,9 +155,9 @@ class VoteRequest(BaseModel):
 
     model_config = STRICT
 
-    group_id: Id
-    a_asset_id: Id
-    b_asset_id: Id
+    group_id: GroupId
+    a_asset_id: AssetId
+    b_asset_id: AssetId
     winner: Winner
     criterion: Criterion | None = None
     criteria: dict[Criterion, Winner] = Field(default_factory=dict)
@@ -194,35 +180,3 @@ class ExportRequest(BaseModel):
 
     what: Literal["votes", "prompts", "results"] = "votes"
     format: Literal["csv", "jsonl"] = "csv"
-
-
-def parse(model: type[BaseModel], data: Any):
-    """`data` (JSON from a client) -> `model`, or InvalidInput naming the field and what to send."""
-    if isinstance(data, model):
-        return data
-    if not isinstance(data, dict):
-        raise InvalidInput("The request must be a JSON object.", "See the README for the fields.")
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise _invalid(exc) from None
-
-
-def _invalid(exc: ValidationError) -> InvalidInput:
-    error = exc.errors(include_url=False)[0]
-    field = ".".join(str(p) for p in error.get("loc", ()))
-    kind, message = error.get("type", ""), str(error.get("msg", "")).removeprefix("Value error, ")
-    if kind == "extra_forbidden":
-        message = "is not a field of this request" + (
-            " (the studio knows who you are from your session)" if field in ("user", "owner") else "")
-    elif kind in ("literal_error", "enum"):
-        message = f"must be one of: {error.get('ctx', {}).get('expected', '')}"
-    elif kind in ("bool_type", "bool_parsing"):
-        message = "must be true or false (a JSON boolean)"
-    elif kind == "finite_number":
-        message = "must be a finite number"
-    elif kind == "missing":
-        message = "is required"
-    if not field and ": " in message:  # a whole-request rule names its field first
-        field, message = message.split(": ", 1)
-    return InvalidInput(f"{field or 'request'}: {message}.", "See the README for the Compare fields.")
