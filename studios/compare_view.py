@@ -176,8 +176,8 @@ def reveal(vote: dict, rows: dict[str, dict]) -> str:
         took = "-" if row.get("seconds") is None else f"{row['seconds']:.1f} s"
         parts.append(f"<div><b>{side.upper()}</b> was <b>{escape(named['model_name'])}</b> "
                      f"({escape(named['provider'])}) &middot; {cost} &middot; {took} to result</div>")
-    kind = ("a blind vote: it counts in the leaderboard" if vote["blind"]
-            else "a named vote: kept, but not counted in the leaderboard")
+    kind = ("a blind vote (names unseen when you voted)" if vote["blind"]
+            else "a named vote (it counts, but not on a blind-only leaderboard)")
     return f"<div class='vs-reveal'>{''.join(parts)}<div class='vs-note'>Recorded as {kind}.</div></div>"
 
 
@@ -195,11 +195,11 @@ def leaderboard_table(board: dict) -> str:
     head = ("<tr><th class='num'>#</th><th>Model</th><th class='num'>Score</th><th class='num'>95% interval</th>"
             "<th class='num'>Votes</th><th class='num'>Price / s</th><th class='num'>Median time</th></tr>")
     ranked = "".join(line(r, True) for r in board["rows"]) or (
-        "<tr><td colspan='7' class='vs-note'>No model has enough blind votes yet.</td></tr>")
+        "<tr><td colspan='7' class='vs-note'>No model has enough votes yet.</td></tr>")
     apart = ""
     if board["few_votes"]:
         apart = (f"<h4>Fewer than {board['min_votes']} votes (not ranked yet)</h4><table class='vs-cmp-table'>{head}"
                  + "".join(line(r, False) for r in board["few_votes"]) + "</table>")
-    count = f"{board['votes']} blind vote{'' if board['votes'] == 1 else 's'}"
+    count = f"{board['votes']} {'blind ' if board.get('blind_only') else ''}vote{'' if board['votes'] == 1 else 's'}"
     return (f"<div class='vs-cmp'><div class='vs-note'>{count}. {escape(board['method'])}"
             f"</div><table class='vs-cmp-table'>{head}{ranked}</table>{apart}</div>")

@@ -39,6 +39,7 @@ def build(studio: Studio, group: gr.State) -> None:
             board_op = gr.Radio(list(OPERATIONS), value="Text to video", label="Operation")
             board_sound = gr.Radio(list(POOLS), value="All", label="Sound")
             board_criterion = gr.Dropdown([("Overall", "")] + list(CRITERIA.items()), value="", label="Criterion")
+            board_blind = gr.Checkbox(False, label="Blind votes only")
             board_go = gr.Button("Refresh", size="sm")
         board = gr.HTML("")
     with gr.Tab("Export", id="compare-export"):
@@ -61,7 +62,7 @@ def build(studio: Studio, group: gr.State) -> None:
         rows = {r["asset_id"]: r for r in view["per_model"]}
         left_n = sum(1 for p in view["pairs"] if not p["voted"])
         kind = "Blind: the names show after your vote." if view["blind"] else (
-            "This compare shows names: votes here are kept as named votes, outside the leaderboard.")
+            "This compare shows names: votes here are recorded as named votes.")
         note = f"<div class='vs-note'>{left_n} pair(s) to vote on. Same prompt, same settings. {kind}</div>"
         on = [gr.update(interactive=True)] * len(WINNERS)
         return (nxt, note, served(rows[nxt["a_asset_id"]]["file_path"], owner),
@@ -93,12 +94,13 @@ def build(studio: Studio, group: gr.State) -> None:
         button.click(on_vote(winner), [group, pair, *criteria], [revealed, *buttons, *criteria],
                      api_visibility="private")
 
-    def on_board(op_name, pool, criterion):
+    def on_board(op_name, pool, criterion, blind_only):
         return leaderboard_table(service.leaderboard({"operation": OPERATIONS[op_name], "audio": POOLS[pool],
-                                                      "criterion": criterion or None}))
+                                                      "criterion": criterion or None, "blind_only": blind_only}))
 
-    for event in (board_go.click, board_op.change, board_sound.change, board_criterion.change, board_tab.select):
-        event(on_board, [board_op, board_sound, board_criterion], board, api_visibility="private")
+    for event in (board_go.click, board_op.change, board_sound.change, board_criterion.change, board_blind.change,
+                  board_tab.select):
+        event(on_board, [board_op, board_sound, board_criterion, board_blind], board, api_visibility="private")
 
     def on_export(kind, form_name, request: gr.Request):
         owner = owner_of(request)

@@ -82,7 +82,8 @@ def test_votes_record_who_when_which_and_later_votes_on_revealed_outputs_are_nam
     assert {r.owner for r in records} == {"local"} and all(r.created_at for r in records)
     assert {(r.a_asset_id, r.b_asset_id) for r in records} == {(pairs[0]["a_asset_id"], pairs[0]["b_asset_id"])}
     board = compare_studio.compare.leaderboard({"operation": "text-to-video"})
-    assert board["votes"] == 1  # the named vote is kept out
+    assert board["votes"] == 2  # every vote counts, no de-duplication
+    assert compare_studio.compare.leaderboard({"operation": "text-to-video", "blind_only": True})["votes"] == 1
     assert compare_studio.compare.result(run["group_id"], owner="local")["pairs"][-1]["voted"]
 
 
@@ -124,10 +125,9 @@ def add_votes(studio, count: int, seed: int, truth=TRUE, blind: bool = True, aud
         s.add_all(votes)
 
 
-def test_200_blind_votes_rank_the_known_order_named_votes_and_other_pools_do_not_count(studio):
+def test_200_votes_rank_the_known_order_and_other_pools_or_named_votes_on_a_blind_board_do_not_count(studio):
     add_votes(studio, 200, seed=5)
     reversed_truth = {m: -v for m, v in TRUE.items()}
-    add_votes(studio, 300, seed=6, truth=reversed_truth, blind=False)  # named: recorded, kept out
     add_votes(studio, 300, seed=7, truth=reversed_truth, audio=True)  # another sound pool
     silent = studio.compare.leaderboard({"operation": "text-to-video", "audio": False})
     assert [r["model"] for r in silent["rows"]] == ["veo-3.1-t2v", "wan-2.5-t2v", "hunyuan-1.5-t2v", "local-draft-t2v"]
@@ -139,5 +139,9 @@ def test_200_blind_votes_rank_the_known_order_named_votes_and_other_pools_do_not
     assert [r["model"] for r in sound["rows"]][0] == "local-draft-t2v"
     assert studio.compare.leaderboard({"operation": "avatar"})["rows"] == []
     width = lambda board: sum(r["ci_high"] - r["ci_low"] for r in board["rows"])  # noqa: E731
+    add_votes(studio, 300, seed=6, truth=reversed_truth, blind=False)  # named votes: on the board, not a blind one
+    blind_only = studio.compare.leaderboard({"operation": "text-to-video", "audio": False, "blind_only": True})
+    assert blind_only["votes"] == 200 and [r["model"] for r in blind_only["rows"]] == [r["model"] for r in silent["rows"]]
+    assert studio.compare.leaderboard({"operation": "text-to-video", "audio": False})["votes"] == 500
     add_votes(studio, 600, seed=8)
-    assert width(studio.compare.leaderboard({"operation": "text-to-video", "audio": False})) < width(silent)
+    assert width(studio.compare.leaderboard({"operation": "text-to-video", "audio": False, "blind_only": True})) < width(silent)

@@ -8,6 +8,7 @@ import random
 import pytest
 
 from core.compare.leaderboard import MIN_VOTES, Battle, fit
+from tests.compare_helpers import compare_studio  # noqa: F401
 
 # True strengths (natural log): each model beats the next about 73 % of the time.
 TRUE = {"veo": 1.5, "wan": 0.5, "hunyuan": -0.5, "draft": -1.5}
@@ -83,3 +84,37 @@ def test_same_votes_same_board():
     votes = synthetic(120, seed=11)
     first, second = fit(votes), fit(list(votes))
     assert [r.to_dict() for r in first.rows] == [r.to_dict() for r in second.rows]
+
+
+def test_200_votes_through_vote_give_the_known_order_with_intervals_shrinking(compare_studio):
+    """The held-out check end to end: one compare of three paid models and the draft, 200 votes through
+    /vote drawn from known strengths (every vote a record, repeated pairs included), then /leaderboard."""
+    from tests.compare_helpers import PAID, wait_done
+
+    truth = {PAID[0]: 1.5, PAID[1]: 0.5, PAID[2]: -0.5, "local-draft-t2v": -1.5}
+    run = compare_studio.compare.compare({"prompt": "a paper boat on a puddle", "models": list(truth),
+                                          "settings": {"duration": 5, "resolution": "480p"}, "blind": True,
+                                          "confirm_usd": 10.0}, owner="local")
+    assert run["ok"], run["message"]
+    view = wait_done(compare_studio, run["group_id"])
+    model_of = {r["asset_id"]: compare_studio.asset(r["asset_id"], owner="local")["model"] for r in view["per_model"]}
+    pairs = view["pairs"]
+    assert len(pairs) == 6
+    rng = random.Random(11)
+    widths = []
+    for n in range(200):
+        pair = rng.choice(pairs)
+        a, b = model_of[pair["a_asset_id"]], model_of[pair["b_asset_id"]]
+        winner = "a" if rng.random() < 1.0 / (1.0 + math.exp(truth[b] - truth[a])) else "b"
+        compare_studio.compare.vote({"group_id": run["group_id"], "a_asset_id": pair["a_asset_id"],
+                                     "b_asset_id": pair["b_asset_id"], "winner": winner}, owner="local")
+        if n + 1 in (60, 200):
+            board = compare_studio.compare.leaderboard({"operation": "text-to-video", "audio": None})
+            widths.append({r["model"]: r["ci_high"] - r["ci_low"] for r in board["rows"]})
+    assert board["votes"] == 200 and board["few_votes"] == []
+    assert [r["model"] for r in board["rows"]] == sorted(truth, key=truth.get, reverse=True)
+    lows = [r["ci_low"] for r in board["rows"]]
+    assert lows == sorted(lows, reverse=True) and sum(r["votes"] for r in board["rows"]) == 400
+    assert all(set(r) >= {"model", "score", "ci_low", "ci_high", "votes", "usd_per_second", "median_seconds"}
+               for r in board["rows"])
+    assert all(widths[1][m] < widths[0][m] for m in widths[0])

@@ -173,6 +173,7 @@ class LeaderboardRequest(BaseModel):
     operation: Operation = "text-to-video"
     audio: StrictBool | None = None
     criterion: Criterion | None = None
+    blind_only: StrictBool = False  # count only votes cast before the names were shown
 
 
 class ExportRequest(BaseModel):

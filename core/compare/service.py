@@ -1,7 +1,7 @@
 """The Compare studio's actions for the facade: compare, sweep, result, vote, leaderboard, export.
 
-The leaderboard pools the blind votes of everyone on this studio (the team's own arena); it
-names models, never people or prompts. Groups, results, votes and exports are the caller's own.
+The leaderboard pools the votes of everyone on this studio (the team's own arena); it names
+models, never people or prompts. Groups, results, votes and exports are the caller's own.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from core.db import Database
 from core.errors import InvalidInput
 from core.library.models import Asset, Job, JobStatus
 
-METHOD = ("Bradley-Terry (choix ILSR, lightly regularised) over blind votes; a win counts 1, tie and both_bad "
+METHOD = ("Bradley-Terry (choix ILSR, lightly regularised) over every vote (blind votes only with blind_only); "
+          "a win counts 1, tie and both_bad "
           "half each way; 95% intervals from 200 bootstrap resamples; ranked by ci_low; models with fewer than "
           f"{leaderboard.MIN_VOTES} votes are listed apart without an interval.")
 
@@ -77,7 +78,7 @@ class CompareService:
     # -- leaderboard -------------------------------------------------------------------------
     def leaderboard(self, body=None) -> dict:
         req = parse(LeaderboardRequest, body or {})
-        votes = self.votes.pool(req.operation, req.audio, req.criterion or "")
+        votes = self.votes.pool(req.operation, req.audio, req.criterion or "", req.blind_only)
         board = leaderboard.fit(leaderboard.battles_of({"a_model": v.a_model, "b_model": v.b_model,
                                                         "winner": v.winner} for v in votes))
         stats = self._stats(req.operation, req.audio)
@@ -87,7 +88,8 @@ class CompareService:
             return {**r.to_dict(), "model_name": name,
                     **stats.get(r.model, {"usd_per_second": None, "median_seconds": None, "runs": 0})}
 
-        return {"operation": req.operation, "audio": req.audio, "criterion": req.criterion, "votes": board.battles,
+        return {"operation": req.operation, "audio": req.audio, "criterion": req.criterion,
+                "blind_only": req.blind_only, "votes": board.battles,
                 "min_votes": leaderboard.MIN_VOTES, "rows": [row(r) for r in board.rows],
                 "few_votes": [row(r) for r in board.few_votes], "method": METHOD}
 

@@ -2,9 +2,9 @@
 
 A vote is "a", "b", "tie" or "both_bad", overall or on one criterion. It is recorded as blind
 when the group is blind and neither output's model had been revealed when it was cast (a
-vote reveals the two models it was cast on); named votes are kept but never feed the
-leaderboard, as the public arenas do. Several criteria sent in one call are recorded together,
-so they are all blind when the first is. Every vote is its own record: nothing is merged.
+vote reveals the two models it was cast on). Every vote is its own record and counts on the
+leaderboard (nothing is merged or de-duplicated); a board may be limited to blind votes.
+Several criteria sent in one call are recorded together, so they are all blind when the first is.
 """
 
 from __future__ import annotations
@@ -68,10 +68,12 @@ class VoteBook:
                           .where(CompareVote.group_id == group_id)).all()
         return {frozenset(row) for row in rows}
 
-    def pool(self, operation: str, audio: bool | None, criterion: str = OVERALL) -> list[CompareVote]:
-        """The blind votes of one leaderboard: an operation, a sound pool (None = all), a criterion."""
-        stmt = select(CompareVote).where(CompareVote.operation == operation, CompareVote.criterion == criterion,
-                                         CompareVote.blind == True)  # noqa: E712
+    def pool(self, operation: str, audio: bool | None, criterion: str = OVERALL,
+             blind_only: bool = False) -> list[CompareVote]:
+        """The votes of one leaderboard: an operation, a sound pool (None = all), a criterion."""
+        stmt = select(CompareVote).where(CompareVote.operation == operation, CompareVote.criterion == criterion)
+        if blind_only:
+            stmt = stmt.where(CompareVote.blind == True)  # noqa: E712
         if audio is not None:
             stmt = stmt.where(CompareVote.audio == audio)
         with self.db.session() as s:
