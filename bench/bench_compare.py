@@ -19,6 +19,7 @@ import argparse
 import math
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -39,7 +40,8 @@ def p95(samples: list[float]) -> float:
 
 
 def bench_estimates(count: int) -> float:
-    os.environ["VIDEO_STUDIO_HOME"] = tempfile.mkdtemp(prefix="bench-compare-")
+    home = tempfile.mkdtemp(prefix="bench-compare-")
+    os.environ["VIDEO_STUDIO_HOME"] = home
     os.environ["WAVESPEED_API_KEY"] = "bench-key"  # configured, never called: estimates send nothing
     os.environ["WAVESPEED_BASE_URL"] = "http://127.0.0.1:9"
     from app import build_studio
@@ -64,6 +66,7 @@ def bench_estimates(count: int) -> float:
             floor_ms.append((time.perf_counter() - start) * 1000)
     finally:
         studio.stop()
+        shutil.rmtree(home, ignore_errors=True)
     worst = p95(compare_ms)
     print(f"compare estimate, 4 models: p50 {statistics.median(compare_ms):.1f} ms, p95 {worst:.1f} ms; "
           f"4 x /estimate by hand: p50 {statistics.median(floor_ms):.1f} ms, p95 {p95(floor_ms):.1f} ms; "
