@@ -6,7 +6,7 @@ from __future__ import annotations
 import gradio as gr
 
 from core.studio import Studio
-from studios.api_tools import publish
+from studios.api_tools import download, publish
 from studios.session import owner_of
 
 
@@ -25,9 +25,13 @@ def register(studio: Studio) -> None:
         return service.sweep(body, owner=owner_of(request))
 
     def compare_result(body: dict, request: gr.Request) -> dict:
-        """{group_id} -> per_model (model, status, asset_id, file_path, estimate_usd, actual_usd, seconds, width,
-        height, duration_s, has_audio, error), pairs to vote on, done."""
-        return service.result(body, owner=owner_of(request))
+        """{group_id} -> per_model (model, status, asset_id, file_path, file_url, estimate_usd, actual_usd, seconds,
+        width, height, duration_s, has_audio, error), pairs to vote on, done."""
+        owner = owner_of(request)
+        view = service.result(body, owner=owner)
+        for row in view["per_model"]:
+            row.update(download(row["file_path"], owner))
+        return view
 
     def vote(body: dict, request: gr.Request) -> dict:
         """{group_id, a_asset_id, b_asset_id, winner: a|b|tie|both_bad, criterion} -> recorded, blind, both models."""
@@ -40,7 +44,9 @@ def register(studio: Studio) -> None:
         return service.leaderboard(body)
 
     def compare_export(body: dict | None, request: gr.Request) -> dict:
-        """{what: votes|prompts|results, format: csv|jsonl} -> rows, file_path, content."""
-        return service.export(body, owner=owner_of(request))
+        """{what: votes|prompts|results, format: csv|jsonl} -> rows, file_path, file_url, content."""
+        owner = owner_of(request)
+        answer = service.export(body, owner=owner)
+        return {**answer, **download(answer["file_path"], owner)}
 
     publish((compare_models, compare_sweep, compare_result, vote, leaderboard, compare_export))

@@ -11,6 +11,7 @@ import gradio as gr
 from gradio.utils import get_upload_folder
 
 from core.errors import InvalidInput, StudioError
+from studios.files import served
 
 log = logging.getLogger(__name__)
 UNEXPECTED = "Something went wrong inside the studio (it was logged). Try again, or report it if it keeps happening."
@@ -24,6 +25,14 @@ def json_safe(value):
     if isinstance(value, list):
         return [json_safe(v) for v in value]
     return value
+
+
+def download(path: str | None, owner: str) -> dict:
+    """A file for an API client: `file_url`, a link under this app that only `owner`'s session may
+    load (their served copy, web/guard.py), and `file_path`, that copy as Gradio names its files;
+    never the library's own path on the server."""
+    copy = served(path, owner) if path else None
+    return {"file_path": copy, "file_url": f"/gradio_api/file={copy}" if copy else None}
 
 
 def guard(fn):

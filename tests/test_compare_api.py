@@ -7,6 +7,7 @@ import io
 import json
 import time
 
+import httpx
 import pytest
 
 from tests.compare_helpers import launched_with_vendor
@@ -45,6 +46,12 @@ def test_compare_vote_leaderboard_and_export_through_the_api(tmp_path, clip_fact
         assert run["ok"] and len(run["job_ids"]) == 3
         view = wait_result(client, run["group_id"])
         assert all(r["model"] is None and r["status"] == "succeeded" for r in view["per_model"])
+        home = str((tmp_path / "home").resolve())
+        for row in view["per_model"]:  # a downloadable URL of the caller's own copy, never a library path
+            assert row["file_url"].startswith("/gradio_api/file=") and not row["file_path"].startswith(home)
+            assert "blind-" in row["file_url"] and not any(m in row["file_url"] for m in body["models"])
+            got = httpx.get(f"{client.src.rstrip('/')}{row['file_url']}")
+            assert got.status_code == 200 and got.content[4:8] == b"ftyp"
         pair = view["next_pair"]
         voted = client.predict({"group_id": run["group_id"], "a_asset_id": pair["a_asset_id"],
                                 "b_asset_id": pair["b_asset_id"], "winner": "a", "criterion": None},
@@ -56,6 +63,8 @@ def test_compare_vote_leaderboard_and_export_through_the_api(tmp_path, clip_fact
         assert all(r["ci_low"] is None for r in board["few_votes"])
 
         votes_csv = client.predict({"what": "votes", "format": "csv"}, api_name="/compare_export")
+        assert votes_csv["file_url"].startswith("/gradio_api/file=") and not votes_csv["file_path"].startswith(home)
+        assert httpx.get(f"{client.src.rstrip('/')}{votes_csv['file_url']}").text == votes_csv["content"]
         [row] = list(csv.DictReader(io.StringIO(votes_csv["content"])))
         assert row["voter"] == "local" and row["winner"] == "a" and row["blind"] == "True"
         assert {row["a_asset_id"], row["b_asset_id"]} == {pair["a_asset_id"], pair["b_asset_id"]}
