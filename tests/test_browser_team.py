@@ -4,6 +4,7 @@ in the Library (skipped without chromium)."""
 from __future__ import annotations
 
 import re
+import time
 
 import httpx
 import pytest
@@ -25,6 +26,19 @@ def sign_in(browser, base: str, name: str, password: str):
     return page
 
 
+def up(base: str, timeout: float = 180) -> None:
+    """Wait until the app answers its health check."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"the app at {base} did not start in {timeout:.0f} s")
+
+
 def test_admin_area_and_share_links_in_the_browser(tmp_path, clip_factory):
     sync_api = pytest.importorskip("playwright.sync_api")
     home = tmp_path / "home"
@@ -42,6 +56,7 @@ def test_admin_area_and_share_links_in_the_browser(tmp_path, clip_factory):
     try:
         with pytest.raises(Exception):
             connect(port, proc, timeout=20)  # no anonymous client: the app wants a login
+        up(base)  # on a busy machine the app may take longer than that to start
         with sync_api.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             login_page = browser.new_page()
