@@ -126,6 +126,10 @@ def test_social_pack_for_a_vertical_clip(tmp_path, clip_factory):
         rows.nth(3).wait_for(timeout=180_000)
         assert rows.count() == 4
         assert page.locator(".vs-pack-player video").count() == 4
+        served = page.evaluate("""async () => Promise.all([...document.querySelectorAll('.vs-pack-player video')]
+            .map(async v => { const r = await fetch(v.src, {headers: {Range: 'bytes=0-99'}});
+                              return [r.status, r.headers.get('content-type')]; }))""")
+        assert all(status in (200, 206) and "video" in kind for status, kind in served), served  # they play
         zip_link = page.get_by_text(re.compile(r"social-pack.*\.zip")).first
         players = page.locator(".vs-pack-players")
         assert zip_link.bounding_box()["y"] < players.bounding_box()["y"] < rows.first.bounding_box()["y"]
