@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +52,7 @@ GRAIN = 3
 TARGETS = {"studio/hand": Target(1.10), "naive/studio": Target(2.5, at_most=False),
            "peak_mb": Target(500.0, unit=" MB")}
 SMOKE_TARGETS = {**TARGETS, "studio/hand": Target(3.0), "naive/studio": Target(1.0, at_most=False)}
-POLL_S = 0.1  # how often the bench asks whether the job is done (the UI asks every 1.5 s)
+POLL_S = 0.5  # how often the bench asks whether the job is done (the time is read from the job row)
 
 
 def make_source(smoke: bool) -> Path:
@@ -159,13 +160,16 @@ class StudioUnderTest:
         """(seconds from the /social_pack call to the job's success, CPU seconds, the result, peak MB)."""
         options = {"platforms": PLATFORMS, "preset": PRESET, "crf": CRF, "size": self.size}
         with PeakMemory() as memory:
-            started, cpu = time.perf_counter(), cpu_seconds()
+            started, cpu = datetime.now(UTC), cpu_seconds()
             job_id = self.studio.social.pack({"asset_id": self.asset_id, **options}, owner=self.owner)
             while not (view := self.studio.job(job_id, owner=self.owner))["terminal"]:
                 time.sleep(POLL_S)
-            elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+            cpu = cpu_seconds() - cpu
         if view["status"] != "succeeded":
             raise SystemExit(f"the pack failed: {view['error']}")
+        # to the moment the job was marked succeeded (the row's own clock), not to when this loop saw it
+        finished = self.studio.jobs.get(job_id).finished_at
+        elapsed = (finished.replace(tzinfo=finished.tzinfo or UTC) - started).total_seconds()
         return elapsed, cpu, self.studio.social.result(job_id, owner=self.owner), memory.peak_kb / 1024
 
     def close(self) -> None:

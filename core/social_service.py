@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,8 +171,11 @@ class SocialService:
         try:
             result = render_pack(plan, work, on_progress=report,
                                  should_cancel=at_most_every(CANCEL_CHECK_EVERY_S, ctx.cancel_requested))
-            kept = self._keep_outputs(job, source, result)
-            zip_path = write_zip(result, s.store.new_path(job.owner, ".zip", f"{source.title}-social-pack"))
+            with ThreadPoolExecutor(max_workers=1) as pool:  # the ZIP is written while the library records
+                zipped = pool.submit(write_zip, result,
+                                     s.store.new_path(job.owner, ".zip", f"{source.title}-social-pack"))
+                kept = self._keep_outputs(job, source, result)
+                zip_path = zipped.result()
             ctx.update(payload={**job.payload, "result": {"zip": str(zip_path), "manifest": manifest(result),
                                                           "all_passed": result.all_passed, "assets": kept}})
         finally:

@@ -8,8 +8,11 @@ import re
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
+
+import av
 
 from core.errors import Cancelled, MediaError, StudioError
 from core.media.ffmpeg import CancelFn, run_ffmpeg
@@ -73,8 +76,10 @@ def _render_all(plan: PackPlan, out: Path, work: Path, outputs: dict[str, Platfo
         tap_file = work / "tap.gray"
         samples = (analysis.read_samples(tap_file, tap) if tap_file.exists()
                    else _sample(plan, work, progress, should_cancel))
-    preview = _thumbnails_and_preview(plan, jobs, samples, out, work, outputs, should_cancel)
-    read: dict[tuple[int, int], tuple] = {}  # (device, inode) -> probe and stream facts
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the files are read while ffmpeg draws the stills
+        stills = pool.submit(_thumbnails_and_preview, plan, jobs, samples, out, work, outputs, should_cancel)
+        read = _read_videos(jobs)
+        preview = stills.result()
     for job in jobs:
         try:
             _finish(plan, job, out, outputs[job.plan.id], read)
@@ -82,6 +87,20 @@ def _render_all(plan: PackPlan, out: Path, work: Path, outputs: dict[str, Platfo
             outputs[job.plan.id].error = f"The finished file could not be checked: {exc}"
         progress.report(job.plan.id, 1.0)
     return preview
+
+
+def _read_videos(jobs: list[Job]) -> dict[tuple[int, int], tuple]:
+    """(device, inode) -> probe and stream facts of each distinct rendered file (platforms sharing
+    one encode share one file); a file that cannot be read is left for _finish to report."""
+    read: dict[tuple[int, int], tuple] = {}
+    for job in jobs:
+        try:
+            stat = job.video.stat()
+            if (stat.st_dev, stat.st_ino) not in read:
+                read[(stat.st_dev, stat.st_ino)] = (probe(job.video), stream_facts(job.video))
+        except (StudioError, OSError, av.error.FFmpegError):
+            continue
+    return read
 
 
 def output_stem(plan: PackPlan) -> str:
