@@ -95,11 +95,16 @@ def _card_inputs(plan: RenderPlan, scratch: Path, path: CameraPath) -> Inputs:
     return Inputs(files, graph)
 
 
+def card_title(template) -> str:
+    """The card's heading: the template's name and what the draft is, never the same word twice."""
+    return f"{template.name} \u00b7 storyboard" if template else "Storyboard"
+
+
 def _draw_card(plan: RenderPlan, scratch: Path, canvas: tuple[int, int]) -> list[Path]:
     """Background (canvas size), chrome and prompt layers (output size) as PNG files."""
     style = plan.template.card if plan.template else local_card.DEFAULT_STYLE
     size = (plan.width, plan.height)
-    title = f"{plan.template.name if plan.template else 'Storyboard'} \u00b7 storyboard"
+    title = card_title(plan.template)
     facts = " \u00b7 ".join([f"{plan.duration:g} s", plan.aspect, plan.resolution,
                               "placeholder, not generated"])
     layers = {

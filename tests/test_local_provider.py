@@ -364,3 +364,13 @@ def test_an_overlong_prompt_is_fitted_and_cut_with_an_ellipsis():
     assert all(face.getlength(line) <= 400 for line in lines)
     short_face, short_lines = fit_text("a kite", bold=True, box_w=400, box_h=300, unit=480)
     assert short_lines == ["a kite"] and short_face.size > face.size
+
+
+def test_the_card_title_names_the_template_once_and_never_repeats_storyboard():
+    from core.templates import load_templates
+    from providers.local_render import card_title
+
+    assert card_title(None) == "Storyboard"
+    template = next(iter(load_templates().values()))
+    assert card_title(template) == f"{template.name} \u00b7 storyboard"
+    assert card_title(None).upper().count("STORYBOARD") == 1
