@@ -226,7 +226,7 @@ def _aspect(request: GenerationRequest, model: ModelSpec) -> list[Issue]:
     if not caps.aspects:
         message = (
             f"{model.name} keeps the shape of your input, so it cannot make {asked}. "
-            f"Choose '{AUTO}', or crop your input to {asked} first."
+            f"Keep the input's own shape, or crop your input to {asked} first."
         )
         return [Issue(field="aspect", message=message, allowed=[AUTO])]
     message = f"{model.name} makes {', '.join(caps.aspects)} frames, not {asked}. Pick one of those shapes."

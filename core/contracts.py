@@ -195,7 +195,8 @@ class Provider(Protocol):
 
     submit() is the only call that may spend money: callers never repeat it blindly.
     poll() and fetch() are safe to repeat. A provider may set `accepts_urls = True` when its
-    models can read an https link themselves (the core otherwise sends only files it holds).
+    models can read an https link themselves (the core otherwise sends only files it holds),
+    and `title` / `key_env` to name itself and its key in messages ("WaveSpeed", "WAVESPEED_API_KEY").
     """
 
     name: str

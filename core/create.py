@@ -25,6 +25,7 @@ from core.library.refs import MediaResolver
 from core.money import confirmation
 from core.money.budgets import Limit
 from core.money.ledger import Ledger
+from core.money.meter import KeyHelp
 from core.money.plans import Plan
 from core.money.preflight import PreflightResult, Usage, run_preflight
 from core.money.pricing import CostEstimate
@@ -111,9 +112,14 @@ class CreateService:
         result = run_preflight(req, catalog=catalog, configured=self.configured(), plan=d.plan_for(owner),
                                usage=usage, work_dir=d.work_dir, confirm_above_usd=self.threshold(),
                                platform_defaults=apply_platform, accepts_urls=self._accepts_urls,
-                               quote=self._quote if d.quotes else None)
+                               quote=self._quote if d.quotes else None, keys=self.key_help)
         result.issues = policy_issues + result.issues
         return result
+
+    def key_help(self, name: str) -> KeyHelp:
+        """How the provider `name`'s key is called and set (its adapter says; else generic words)."""
+        provider = self.d.providers.get(name)
+        return KeyHelp(getattr(provider, "title", name), getattr(provider, "key_env", "its API key"))
 
     def _accepts_urls(self, model: ModelSpec) -> bool:
         return bool(getattr(self.d.providers.get(model.provider), "accepts_urls", False))
@@ -212,7 +218,8 @@ def refusal(exc: InvalidInput) -> dict:
     return {"allowed": False, "model": None, "model_name": None, "provider": None, "offline": False,
             "total_usd": 0.0, "max_usd": 0.0, "price_basis": "exact", "per_run_usd": 0.0, "variations": 1,
             "price_verified": False, "breakdown": [], "notes": [], "needs_confirmation": False,
-            "fallbacks": [], "issues": exc.issues, "message": str(exc), "request": {}}
+            "fallbacks": [], "issues": exc.issues, "message": str(exc), "request": {}, "needs_key": None,
+            "expected_s": None}
 
 
 def _single(request: GenerationRequest, index: int) -> dict:

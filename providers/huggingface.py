@@ -49,6 +49,8 @@ class HuggingFaceProvider:
     """The Hugging Face adapter of the Provider port."""
 
     name = "huggingface"
+    title = "Hugging Face"
+    key_env = "HF_TOKEN"
     free = False
 
     def __init__(

@@ -54,6 +54,8 @@ class WaveSpeedProvider:
     """The WaveSpeed adapter of the Provider port."""
 
     name = "wavespeed"
+    title = "WaveSpeed"
+    key_env = "WAVESPEED_API_KEY"
     free = False
     accepts_urls = True  # models read https links themselves
 

@@ -38,13 +38,13 @@ def on_load():
     return gr.context.Context.root_block.load
 
 
-def on_any_change(fields: list, fn, inputs: list, outputs, on_load_too: bool = False) -> None:
+def on_any_change(fields: list, fn, inputs: list, outputs, on_load_too: bool = False, queue: bool = True) -> None:
     """Run `fn` when any of `fields` changes (and when the page loads, with `on_load_too`), as ONE
     listener: its runs are queued one at a time and only the newest pending one runs, so a slow
     earlier answer can never land after (and overwrite) the answer to the user's latest change."""
     triggers = [field.change for field in fields] + ([on_load()] if on_load_too else [])
-    gr.on(triggers, fn, inputs, outputs, trigger_mode="always_last",
-          concurrency_limit=1, show_progress="hidden", api_visibility="private")
+    gr.on(triggers, fn, inputs, outputs, trigger_mode="always_last", queue=queue,
+          concurrency_limit=1 if queue else "default", show_progress="hidden", api_visibility="private")
 
 
 def confirm_update(est: dict | None, previous: float | None = None) -> tuple:

@@ -14,12 +14,15 @@ from core.studio import Studio
 from core.templates import load_motion_presets, load_templates
 from studios.common import confirm_update, job_watch, on_any_change
 from studios.session import owner_of, owner_or_none
+from studios.meter import meter_line
+from studios.meter_js import meter_js
 from studios.widgets import cost_meter, usd
 
 MODES = {"Text to video": "text-to-video", "Image to video": "image-to-video"}
 ASPECTS = ["16:9", "9:16", "1:1", "4:5", "21:9"]
 RESOLUTIONS = ["480p", "720p", "1080p"]
 AUTO = "Auto (recommended)"
+SAME_SHAPE = "Same as the photo"
 # The form's starting values, in build_request's order (the meter prices them on page load).
 DEFAULTS = ("Text to video", "", "", None, None, 5, "720p", "16:9", "", "", "medium", "standard", "auto", -1, 1)
 
@@ -28,8 +31,10 @@ def model_choices(studio: Studio, operation: str) -> list[tuple[str, str]]:
     configured = studio.configured_providers()
     choices = [(AUTO, "auto")]
     for m in studio.catalog.models(operation=operation):
-        suffix = "" if m.provider in configured else " - not configured"
-        choices.append((f"{m.name} [{m.tier.value}, {m.provider}]{suffix}", m.id))
+        title = getattr(studio.providers.get(m.provider), "title", None)
+        where = "free, on this computer" if m.offline else (title or m.provider)
+        suffix = "" if m.offline or m.provider in configured else " (needs a key)"
+        choices.append((f"{m.name} · {m.tier.value} · {where}{suffix}", m.id))
     return choices
 
 
@@ -92,9 +97,11 @@ def build(studio: Studio) -> None:
                     variations = gr.Slider(1, 4, value=1, step=1, label="Variations")
                     seed = gr.Number(value=-1, precision=0, label="Seed (-1 = random)")
         with gr.Column(scale=2):
-            meter = gr.HTML(cost_meter(None), label="Cost")
+            with gr.Row(equal_height=True, elem_classes="vs-go"):
+                line = gr.HTML(meter_line(None), elem_id="vs-create-line")
+                go = gr.Button("Generate", variant="primary", scale=0, min_width=130)
+            meter = gr.HTML(cost_meter(None), label="Cost", elem_id="vs-create-meter")
             confirm = gr.Checkbox(label="Confirm the cost", value=False, interactive=False)
-            go = gr.Button("Create", variant="primary")
             notice = gr.Markdown("")
             job_watch(studio, job_ids, label="Latest result")
 
@@ -105,9 +112,9 @@ def build(studio: Studio) -> None:
         *form, previous = values
         owner = owner_or_none(request)
         if owner is None:
-            return cost_meter(None), *confirm_update(None)
+            return meter_line(None), cost_meter(None), *confirm_update(None)
         est = studio.estimate(build_request(*form), owner=owner)
-        return cost_meter(est), *confirm_update(est, previous)
+        return meter_line(est), cost_meter(est), *confirm_update(est, previous)
 
     def on_file(path, request: gr.Request):
         """Import an uploaded photo or soundtrack; the request names it by asset id."""
@@ -120,8 +127,12 @@ def build(studio: Studio) -> None:
         return asset["id"], ""
 
     def on_mode(selected):
+        """Image to video offers "Same as the photo" (what models that keep the input's shape make)."""
         op = MODES[selected]
-        return gr.update(visible=op == "image-to-video"), gr.update(choices=model_choices(studio, op), value="auto")
+        photo = op == "image-to-video"
+        shapes = gr.update(choices=[(SAME_SHAPE, "auto"), *ASPECTS] if photo else ASPECTS,
+                           value="auto" if photo else "16:9")
+        return (gr.update(visible=photo), gr.update(choices=model_choices(studio, op), value="auto"), shapes)
 
     def on_platform(platform_id, current_aspect, current_duration):
         preset = dict(create_platforms(details=True)).get(platform_id)
@@ -165,26 +176,29 @@ def build(studio: Studio) -> None:
         try:
             answer = studio.create(body, owner=owner_of(request))
         except Exception as exc:  # a StudioError message is written for people
-            return current, f"**Could not start:** {exc}", cost_meter(None), *confirm_update(None)
-        meter_html = cost_meter(answer)
+            return current, f"**Could not start:** {exc}", meter_line(None), cost_meter(None), *confirm_update(None)
+        shown = (meter_line(answer), cost_meter(answer))
         if not answer["ok"]:
             reason = answer.get("message") or "; ".join(i["message"] for i in answer["issues"])
-            return current, f"**Not started.** {reason}", meter_html, *confirm_update(answer)
+            return current, f"**Not started.** {reason}", *shown, *confirm_update(answer)
         ids = answer["job_ids"] + list(current)
         return (ids, f"Started {len(answer['job_ids'])} job(s). They keep running if you close this page.",
-                meter_html, *confirm_update(answer))
+                *shown, *confirm_update(answer))
 
-    on_any_change(fields, on_estimate, [*fields, shown_max], [meter, confirm, shown_max], on_load_too=True)
+    gr.on([f.change for f in fields], None, fields, None, js=meter_js(studio), show_progress="hidden",
+          api_visibility="private")  # repriced in the page at once; the server's answer follows
+    on_any_change(fields, on_estimate, [*fields, shown_max], [line, meter, confirm, shown_max], on_load_too=True,
+                  queue=False)
     image.upload(on_file, image, [image_id, enhance_note], api_visibility="private")
     image.clear(lambda: (None, ""), None, [image_id, enhance_note], api_visibility="private")
     audio.upload(on_file, audio, [audio_id, enhance_note], api_visibility="private")
     audio.clear(lambda: (None, ""), None, [audio_id, enhance_note], api_visibility="private")
-    mode.change(on_mode, mode, [image, model], api_visibility="private")
+    mode.change(on_mode, mode, [image, model, aspect], api_visibility="private")
     platform.change(on_platform, [platform, aspect, duration], [aspect, resolution, duration],
                     api_visibility="private")
     enhance.click(on_enhance, [prompt, template, mode], [prompt, negative, enhance_note, enhancing, enhance_timer],
                   api_visibility="private")
     enhance_timer.tick(on_enhance_tick, enhancing, [prompt, negative, enhance_note, enhancing, enhance_timer],
                        api_visibility="private", show_progress="hidden")
-    go.click(on_create, [*fields, confirm, shown_max, job_ids], [job_ids, notice, meter, confirm, shown_max],
+    go.click(on_create, [*fields, confirm, shown_max, job_ids], [job_ids, notice, line, meter, confirm, shown_max],
              api_visibility="private")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from html import escape
 
 from core.money.pricing import format_usd as usd
+from studios.meter import CSS as METER_CSS
+from studios.meter import cost_meter  # noqa: F401  (tabs import the meter from here)
 
 STATUS_COLOURS = {
     "queued": "#6b7280", "submitting": "#2563eb", "running": "#2563eb", "downloading": "#2563eb",
@@ -42,48 +44,13 @@ CSS = """
 .vs-pack-table details summary {cursor:pointer;}
 .vs-pack-table td:nth-child(n+3):nth-child(-n+5) {white-space:nowrap;}
 .vs-checks {margin:4px 0 0 0; padding-left:16px;}
-"""
+""" + METER_CSS
 
 
 def money(value: float | None) -> str:
     if value is None:
         return "-"
     return "free" if value == 0 else f"${value:,.2f}" if value >= 0.1 else f"${value:,.3f}"
-
-
-def cost_meter(est: dict | None) -> str:
-    """The live cost meter: total, what drives it, month-to-date spend and budget left."""
-    if not est:
-        return "<div class='vs-meter'>Fill in the form to see the cost.</div>"
-    rows = "".join(f"<tr><td>{escape(d['label'])}</td><td>{escape(str(d['value']))}</td></tr>"
-                   for d in est.get("breakdown", []))
-    total, bound, basis = est.get("total_usd", 0.0), est.get("max_usd", 0.0), est.get("price_basis")
-    if est.get("offline") and not bound:
-        total_html = "<span class='total free'>Free</span> <span class='vs-note'>offline draft on this machine</span>"
-    elif basis == "upper-bound":
-        total_html = (f"<span class='total'>up to {usd(bound)}</span> <span class='vs-note'>(the length is not "
-                      "known yet, so this is the most it can cost)</span>")
-    else:
-        total_html = f"<span class='total'>{usd(total)}</span>"
-        if basis == "provider-quote":
-            total_html += " <span class='vs-note'>(live quote from the provider)</span>"
-        elif total and not est.get("price_verified"):
-            total_html += " <span class='vs-note'>(estimate: price not confirmed by the provider)</span>"
-    issues = "".join(f"<div class='vs-issue'>&#9888; {escape(i['message'])}"
-                     + (f" <span class='vs-note'>Allowed: {escape(', '.join(map(str, i['allowed'])))}</span>"
-                        if i.get("allowed") else "") + "</div>" for i in est.get("issues", []))
-    model = escape(est.get("model_name") or "no model available")
-    provider = escape(est.get("provider") or "")
-    budget = est.get("budget_left_usd")
-    budget_line = (f"This month: ${est.get('month_spend_usd') or 0:,.2f} spent"
-                   + (f", {money(budget)} of {money(est.get('budget_usd'))} left" if budget is not None else ""))
-    notes = "".join(f"<div class='vs-note'>{escape(n)}</div>" for n in est.get("notes", []))
-    confirm = (f"<div class='vs-note'><b>Above your confirmation threshold:</b> tick \"I agree to pay up to "
-               f"{usd(bound)}\" to run.</div>" if est.get("needs_confirmation") else "")
-    return (f"<div class='vs-meter'><div>{total_html}</div>"
-            f"<div class='vs-note'>{model} &middot; {provider} &middot; {est.get('variations', 1)} variation(s)</div>"
-            f"<table>{rows}</table>{notes}{issues}{confirm}"
-            f"<div class='vs-note' style='margin-top:6px'>{escape(budget_line)}</div></div>")
 
 
 def job_panel(jobs: list[dict]) -> str:

@@ -76,7 +76,7 @@ def test_create_then_edit_in_the_browser(tmp_path, clip_factory):
         vertical = page.locator("label:visible", has_text="9:16").locator("input")
         page.wait_for_function("el => el.checked", arg=vertical.element_handle(), timeout=30_000)
         page.get_by_text("1080p", exact=True).first.wait_for(timeout=30_000)  # the meter repriced it
-        page.get_by_role("button", name="Create").click()
+        page.get_by_role("button", name="Generate", exact=True).click()
         page.get_by_text("succeeded").wait_for(timeout=90_000)
         page.screenshot(path=str(tmp_path / "create.png"))
 

@@ -116,8 +116,8 @@ def test_unknown_model_and_bad_shape(studio):
 def test_paid_model_without_key_is_refused_not_sent(studio):
     answer = studio.create({"prompt": "a fox", "model": "wan-2.5-t2v", "aspect": "16:9",
                             "resolution": "720p", "duration": 5}, owner=OWNER)
-    assert not answer["ok"]
-    assert any("not configured" in i["message"] for i in answer["issues"]), answer["issues"]
+    assert not answer["ok"] and not answer["job_ids"] and answer["needs_key"] == "wavespeed"
+    assert any("add a WaveSpeed key" in i["message"] for i in answer["issues"]), answer["issues"]
 
 
 def test_offline_prompt_enhancement_is_free_and_labelled(studio):

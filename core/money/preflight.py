@@ -11,6 +11,7 @@ the request, costs no more than the first choice, and keeps the sound.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from core.errors import StudioError
 from core.inputs import check_audio, check_prompt, prepare_image
 from core.media.probe import probe
 from core.media.sources import check_video_source
-from core.money import confirmation
+from core.money import confirmation, meter
+from core.money.meter import KeyHelp
 from core.money.plans import Plan, check_plan
 from core.money.pricing import CostEstimate, estimate
 from core.routing import candidates, choose
@@ -62,10 +64,12 @@ class PreflightResult:
     needs_confirmation: bool = False
     plan: Plan | None = None
     usage: Usage | None = None
+    needs_key: str | None = None  # the provider whose key the priced model still needs
+    message: str = ""
 
     @property
     def allowed(self) -> bool:
-        return self.model is not None and not self.issues
+        return self.model is not None and not self.issues and self.needs_key is None
 
     @property
     def max_usd(self) -> float:
@@ -88,7 +92,10 @@ class PreflightResult:
             "per_run_usd": round(est.per_run_usd, 4) if est else 0.0,
             "variations": self.request.variations,
             "price_verified": bool(est and (est.verified or est.basis == "provider-quote")),
-            "breakdown": [d.model_dump() for d in est.drivers] if est else [],
+            "breakdown": meter.breakdown(self.request, self.model, est) if self.model else [],
+            "expected_s": meter.expected_seconds(self.request, self.model, est) if self.model else None,
+            "needs_key": self.needs_key,
+            "message": self.message,
             "notes": self.notes + (list(est.notes) if est else []),
             "issues": [i.model_dump() for i in self.issues],
             "needs_confirmation": self.needs_confirmation,
@@ -103,20 +110,22 @@ class PreflightResult:
 
 def run_preflight(request: GenerationRequest, *, catalog: Catalog, configured: set[str], plan: Plan,
                   usage: Usage, work_dir: Path, confirm_above_usd: float, platform_defaults=None,
-                  accepts_urls=lambda model: False, quote=None) -> PreflightResult:
+                  accepts_urls=lambda model: False, quote=None,
+                  keys: Callable[[str], KeyHelp] = lambda name: KeyHelp(name, "its API key")) -> PreflightResult:
     """Decide model, bounded cost and issues for `request` without side effects on money or the library.
 
     `accepts_urls(model)` says whether a model's provider reads links itself (needed when a link
     could not be fetched); `quote(model, request, estimate)` may replace a catalog figure with
-    the provider's live one."""
+    the provider's live one. A named model whose provider has no key is still priced, and the
+    answer says which key to add (`needs_key`, `message`); `keys(provider)` names it."""
     platform_issues: list[Issue] = []
     if platform_defaults:
         request, platform_issues = platform_defaults(request)
     issues, request = _check_inputs(request, work_dir)
     issues = platform_issues + issues
     result = PreflightResult(request=request, model=None, estimate=None, plan=plan, usage=usage)
-    try:
-        ladder = candidates(request, catalog, configured)
+    try:  # a missing prompt is said once (above); the meter still shows what a prompt would cost
+        ladder = candidates(_routable(request), catalog, configured)
     except StudioError as exc:
         result.issues = issues + [Issue(field="model", message=str(exc), allowed=catalog.ids())]
         return result
@@ -124,19 +133,11 @@ def run_preflight(request: GenerationRequest, *, catalog: Catalog, configured: s
         result.issues = issues + _why_no_model(request, catalog, configured)
         return result
     if ladder[0].provider not in configured and not ladder[0].offline:
-        skipped = ladder.pop(0)
-        if not ladder:
-            result.issues = issues + [Issue(
-                field="model", message=f"{skipped.name} needs the {skipped.provider} provider, which is not "
-                f"configured (no API key).", allowed=[m.id for m in catalog.models(request.operation)
-                                                      if m.provider in configured])]
-            result.issues += check(resolve_defaults(request, skipped), skipped)
-            return result
-        result.notes.append(f"{skipped.name} is not configured; {ladder[0].name} will be used instead.")
+        return _needs_key(result, issues, ladder[0], catalog, configured, keys)
     model = ladder[0]
     first = resolve_defaults(request, model)
     result.request, result.model = first, model
-    result.issues = issues + check(first, model) + _links(first, model, accepts_urls)
+    result.issues = _without_repeats(issues, check(first, model)) + _links(first, model, accepts_urls)
     est = estimate(first, model)
     if quote is not None and est.known and not model.offline:
         est = quote(model, first, est)
@@ -156,6 +157,34 @@ def run_preflight(request: GenerationRequest, *, catalog: Catalog, configured: s
                                    allowed=[f"≤ {plan.max_duration_s:g} s"]))
     result.needs_confirmation = confirmation.needs_confirmation(est.max_usd, confirm_above_usd)
     return result
+
+
+def _routable(request: GenerationRequest) -> GenerationRequest:
+    """The request as routing sees it: an empty prompt stands in as written, so the model and
+    price a prompt would get are shown next to "the prompt is empty"."""
+    if request.prompt.strip() or request.operation in PROMPTLESS_OK:
+        return request
+    return request.model_copy(update={"prompt": "a prompt"})
+
+
+def _needs_key(result: PreflightResult, issues: list[Issue], model: ModelSpec, catalog: Catalog,
+               configured: set[str], keys: Callable[[str], KeyHelp]) -> PreflightResult:
+    """The named model priced as asked, not allowed until its provider's key is added."""
+    request = resolve_defaults(result.request, model)
+    est = estimate(request, model)
+    result.request, result.model, result.estimate = request, model, est
+    result.needs_key = model.provider
+    result.message = meter.key_message(model, est, keys(model.provider))
+    others = [m.id for m in catalog.models(request.operation) if m.offline or m.provider in configured]
+    result.issues = _without_repeats(issues, check(request, model)) + [
+        Issue(field="model", message=result.message, allowed=["auto", *others])]
+    return result
+
+
+def _without_repeats(first: list[Issue], more: list[Issue]) -> list[Issue]:
+    """`first`, then the issues of `more` about fields `first` has not already spoken about."""
+    said = {i.field for i in first}
+    return first + [i for i in more if i.field not in said]
 
 
 def _fallbacks(asked: GenerationRequest, first: GenerationRequest, model: ModelSpec, est: CostEstimate,
