@@ -6,7 +6,7 @@ import gradio as gr
 from gradio import FileData
 
 from core.studio import Studio
-from studios.api_tools import publish, uploaded_file
+from studios.api_tools import download, publish, uploaded_file
 from studios.session import owner_of
 
 
@@ -24,12 +24,16 @@ def register(studio: Studio) -> None:
         return {"summary": studio.edit.outcome(body, owner=owner_of(request))}
 
     def preview(body: dict, request: gr.Request) -> dict:
-        """{asset_id, ops} -> a short low-resolution render to look at before applying."""
-        return studio.edit.preview(body, owner=owner_of(request))
+        """{asset_id, ops} -> a short low-resolution render to look at before applying: file_url, file_path."""
+        owner = owner_of(request)
+        answer = studio.edit.preview(body, owner=owner)
+        return {**answer, **download(answer.pop("path"), owner)}
 
     def compare(body: dict, request: gr.Request) -> dict:
-        """{original_id, enhanced_id} -> a split frame (left original, right enhanced) to look at."""
-        return studio.edit.compare(body, owner=owner_of(request))
+        """{original_id, enhanced_id} -> a split frame (left original, right enhanced): file_url, file_path."""
+        owner = owner_of(request)
+        answer = studio.edit.compare(body, owner=owner)
+        return {**answer, **download(answer.pop("path"), owner)}
 
     def edit(body: dict, request: gr.Request) -> dict:
         """{asset_id, ops, operation: edit|enhance|transform, title} -> job_id; the result is a new asset."""
@@ -53,8 +57,14 @@ def register(studio: Studio) -> None:
         return {"job_id": studio.social.pack(body, owner=owner_of(request))}
 
     def social_result(job_id: str, request: gr.Request) -> dict:
-        """The finished pack: zip (path on the server), manifest (per platform files, checks), all_passed, assets."""
-        return studio.social.result(job_id, owner=owner_of(request))
+        """The finished pack: zip_url (a link that downloads the ZIP), zip (that copy as Gradio names it), manifest
+        (per platform files, checks), all_passed, assets."""
+        owner = owner_of(request)
+        answer = dict(studio.social.result(job_id, owner=owner))
+        if answer.get("zip"):
+            link = download(answer["zip"], owner)
+            answer.update(zip=link["file_path"], zip_url=link["file_url"])
+        return answer
 
     renders_now = {preview: 1, compare: 1}  # render while the caller waits: one at a time
     publish((import_media, describe, outcome, preview, compare, edit, batch, join, ai_edit, social_pack,
