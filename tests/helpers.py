@@ -7,15 +7,15 @@ import time
 OWNER = "local"  # solo mode's one owner (VIDEO_STUDIO_USER's default)
 
 
-def wait_for_job(studio, job_id: str, timeout: float = 120) -> dict:
+def wait_for_job(studio, job_id: str, timeout: float = 120, owner: str = OWNER) -> dict:
     """Poll the facade until the job reaches a terminal status; return its view."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        view = studio.job(job_id, owner=OWNER)
+        view = studio.job(job_id, owner=owner)
         if view["terminal"]:
             return view
         time.sleep(0.1)
-    raise AssertionError(f"job did not finish in {timeout} s: {studio.job(job_id, owner=OWNER)}")
+    raise AssertionError(f"job did not finish in {timeout} s: {studio.job(job_id, owner=owner)}")
 
 
 # The facade takes each multi-field action as one request (the dict a client sends); these

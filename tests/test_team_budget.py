@@ -4,11 +4,11 @@ the same moment against a cap that fits five send exactly five, whichever five w
 from __future__ import annotations
 
 import threading
-import time
 
 from sqlmodel import select
 
 from core.library.models import LedgerEntry
+from tests.helpers import wait_for_job
 
 T2V = "alibaba/wan-2.5/text-to-video"
 RUN_050 = {"prompt": "a red kite", "model": "wan-2.5-t2v", "aspect": "16:9", "resolution": "720p", "duration": 5}
@@ -35,7 +35,7 @@ def test_ten_accounts_in_parallel_against_a_team_cap_that_fits_five_send_exactly
     assert len(started) == 5, [a.get("message") for a in answers.values()]
     assert all("team" in a["message"] for a in answers.values() if not a["ok"])
     for owner, answer in started.items():
-        job = wait_for_job_of(studio, answer["job_ids"][0], owner)
+        job = wait_for_job(studio, answer["job_ids"][0], owner=owner)
         assert job["status"] == "succeeded", job["error"]
     assert fake.submits[T2V] == 5
     with studio.db.session() as s:
@@ -43,13 +43,3 @@ def test_ten_accounts_in_parallel_against_a_team_cap_that_fits_five_send_exactly
     assert sorted(e.owner for e in held) == sorted(started)
     assert sum(e.actual_usd for e in held) == 2.5
 
-
-def wait_for_job_of(studio, job_id: str, owner: str) -> dict:
-    """tests.helpers.wait_for_job for an owner other than the solo one."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        view = studio.job(job_id, owner=owner)
-        if view["terminal"]:
-            return view
-        time.sleep(0.1)
-    raise AssertionError(f"job {job_id} did not finish")
