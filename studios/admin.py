@@ -122,6 +122,14 @@ def build(studio: Studio, tab: gr.Tab) -> None:
 
     gr.on([gr.context.Context.root_block.load], load, None,
           [tab, accounts, name, actor, providers, models, threshold, features, log], api_visibility="private")
+    def refresh(who, asset_id, what, request: gr.Request):
+        """Opening the tab shows this month's spend and the latest events, not those of the page load."""
+        if not is_admin(request):
+            return gr.update(), gr.update()
+        return _rows(studio.team.accounts(owner=owner_of(request)), ACCOUNT_COLUMNS), on_show(who, asset_id, what,
+                                                                                               request)
+
+    tab.select(refresh, [actor, asset, action], [accounts, log], api_visibility="private")
     name.change(pick, name, [plan, budget, admin, disabled], api_visibility="private")
     save.click(on_save, [name, plan, budget, admin, disabled], [accounts, account_note], api_visibility="private")
     if studio.identity.mode == "password":

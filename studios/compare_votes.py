@@ -65,15 +65,15 @@ def build(studio: Studio, group: gr.State) -> None:
             "This compare shows names: votes here are recorded as named votes.")
         note = f"<div class='vs-note'>{left_n} pair(s) to vote on. Same prompt, same settings. {kind}</div>"
         on = [gr.update(interactive=True)] * len(WINNERS)
-        return (nxt, note, served(rows[nxt["a_asset_id"]]["file_path"], owner),
-                served(rows[nxt["b_asset_id"]]["file_path"], owner), "", *on)
+        return (nxt, note, gr.update(value=served(rows[nxt["a_asset_id"]]["file_path"], owner), label="A"),
+                gr.update(value=served(rows[nxt["b_asset_id"]]["file_path"], owner), label="B"), "", *on)
 
     for event in (next_pair.click, group.change, vote_tab.select):
         event(on_pair, group, [pair, pair_note, left, right, revealed, *buttons], api_visibility="private")
 
     def on_vote(winner):
         def handler(group_id, current, prompt_mark, motion_mark, quality_mark, sound_mark, request: gr.Request):
-            unchanged = [gr.update()] * (len(WINNERS) + len(CRITERIA))
+            unchanged = [gr.update()] * (len(WINNERS) + len(CRITERIA) + 3)
             if not (group_id and current):
                 return "", *unchanged
             marks = (prompt_mark, motion_mark, quality_mark, sound_mark)
@@ -85,13 +85,18 @@ def build(studio: Studio, group: gr.State) -> None:
                                     owner=owner)
             except Exception as exc:  # a StudioError message is written for people
                 return f"<div class='vs-issue'>{exc}</div>", *unchanged
-            rows = {r["asset_id"]: r for r in service.result({"group_id": group_id}, owner=owner)["per_model"]}
+            view = service.result({"group_id": group_id}, owner=owner)
+            rows = {r["asset_id"]: r for r in view["per_model"]}
+            left_n = sum(1 for p in view["pairs"] if not p["voted"])
+            note = (f"<div class='vs-note'>Vote recorded. {left_n} pair(s) left: press Next pair.</div>" if left_n
+                    else "<div class='vs-note'>Vote recorded. Every pair has a vote.</div>")
             return (reveal(vote, rows), *[gr.update(interactive=False)] * len(WINNERS),
-                    *[gr.update(value="skip")] * len(CRITERIA))
+                    *[gr.update(value="skip")] * len(CRITERIA), note,
+                    gr.update(label=f"A: {vote['a']['model_name']}"), gr.update(label=f"B: {vote['b']['model_name']}"))
         return handler
 
     for button, winner in zip(buttons, WINNERS.values()):
-        button.click(on_vote(winner), [group, pair, *criteria], [revealed, *buttons, *criteria],
+        button.click(on_vote(winner), [group, pair, *criteria], [revealed, *buttons, *criteria, pair_note, left, right],
                      api_visibility="private")
 
     def on_board(op_name, pool, criterion, blind_only):
