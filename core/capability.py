@@ -190,7 +190,7 @@ def _input_length(request: GenerationRequest, model: ModelSpec) -> list[Issue]:
         return [
             Issue(
                 field=kind,
-                message=f"Your {kind} is {length:.1f} s; {model.name} takes at most {limits.max_s:g} s. "
+                message=f"Your {kind} is {length:.1f} s; {model.name} takes at most {_span(limits.max_s)}. "
                 f"Trim the {kind} or split it into parts.",
                 allowed=[f"≤ {limits.max_s:g} s"],
             )
@@ -205,6 +205,14 @@ def _input_length(request: GenerationRequest, model: ModelSpec) -> list[Issue]:
             )
         ]
     return []
+
+
+def _span(seconds: float) -> str:
+    """120 -> '120 s (2 minutes)'; shorter limits in seconds only."""
+    if seconds < 60:
+        return f"{seconds:g} s"
+    minutes = seconds / 60
+    return f"{seconds:g} s ({minutes:g} minute{'s' if minutes != 1 else ''})"
 
 
 def _resolution(request: GenerationRequest, model: ModelSpec) -> list[Issue]:

@@ -145,11 +145,19 @@ class ModelSpec(BaseModel):
     offline: bool = False
 
 
+PENDING = "pending:"  # a media field's value while another job of the same request makes the file
+
+
+def pending_job(value: object) -> str | None:
+    """The job id a media field waits for ("pending:<job id>"), or None for a file or a link."""
+    return value[len(PENDING):] if isinstance(value, str) and value.startswith(PENDING) else None
+
+
 class GenerationRequest(BaseModel):
     """A request inside the core, after the boundary (core.boundary) and media resolution.
 
     File fields are local paths the core resolved from asset ids or fetched links (or an https
-    URL the core could not fetch). `input_duration` is the length the core MEASURED of the input
+    URL the core could not fetch, or `pending:<job id>` while another job makes it). `input_duration` is the length the core MEASURED of the input
     that sets the output length; clients never declare it.
     """
 

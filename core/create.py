@@ -33,6 +33,7 @@ from core.money.quotes import Quotes
 from core.platform_presets import apply_platform
 
 MEDIA_FIELDS = ("image", "audio", "video")
+MEDIA_OPTIONS = ("right_audio",)  # options that name a file: resolved like media fields
 FILLED_DEFAULTS = ("duration", "resolution", "aspect", "generate_audio")
 
 
@@ -79,6 +80,7 @@ class CreateService:
         """Parse (InvalidInput on a bad shape) and resolve every media reference to a file."""
         parsed = parse(CreateRequest, request)
         fields, issues, notes = parsed.generation_fields(), [], []
+        fields["options"] = self._media_options(fields["options"], owner, issues, notes)
         for kind in MEDIA_FIELDS:
             if fields.get(kind):
                 try:
@@ -92,18 +94,41 @@ class CreateService:
                     notes.append(resolved.note)
         return Intake(parsed, GenerationRequest.model_validate(fields), issues, notes)
 
+    def _media_options(self, options: dict, owner: str, issues: list[Issue], notes: list[str]) -> dict:
+        """Options that name media (a second voice) resolve like media fields: the caller's asset or
+        a fetched link, never a server path."""
+        out = dict(options)
+        for key in MEDIA_OPTIONS:
+            value = out.get(key)
+            if value in (None, ""):
+                continue
+            field = f"options.{key}"
+            try:
+                if not isinstance(value, str):
+                    raise InvalidInput(f"{field}: give an asset id or an https:// link.", field=field)
+                resolved = self.d.media.resolve(value, owner, field)
+            except InvalidInput as exc:
+                issues.append(Issue(field=field, message=exc.message, allowed=[]))
+                out.pop(key)
+                continue
+            out[key] = resolved.value
+            if resolved.note:
+                notes.append(resolved.note)
+        return out
+
     def threshold(self) -> float:
         """Runs above this `max_usd` need `confirm_usd` (the team policy's, else the setting's)."""
         policy = self.d.policy()
         return self.d.confirm_above_usd if policy.confirm_above_usd is None else policy.confirm_above_usd
 
-    def preflight(self, intake: Intake, owner: str) -> PreflightResult:
-        result = self.check(intake.request, owner)
+    def preflight(self, intake: Intake, owner: str, planned_s: float | None = None) -> PreflightResult:
+        """Model, bounded cost and issues (nothing written); `planned_s` bounds a pending audio's length."""
+        result = self.check(intake.request, owner, planned_s)
         result.issues = intake.issues + result.issues
         result.notes = intake.notes + result.notes
         return result
 
-    def check(self, req: GenerationRequest, owner: str) -> PreflightResult:
+    def check(self, req: GenerationRequest, owner: str, planned_s: float | None = None) -> PreflightResult:
         """The money preflight of a request whose media are already files the core holds (the team
         policy, the owner's plan and month, the guard, the bounded price): what Compare prices with."""
         d = self.d
@@ -112,7 +137,7 @@ class CreateService:
         result = run_preflight(req, catalog=catalog, configured=self.configured(), plan=d.plan_for(owner),
                                usage=usage, work_dir=d.work_dir, confirm_above_usd=self.threshold(),
                                platform_defaults=apply_platform, accepts_urls=self._accepts_urls,
-                               quote=self._quote if d.quotes else None, keys=self.key_help)
+                               quote=self._quote if d.quotes else None, keys=self.key_help, planned_s=planned_s)
         result.issues = policy_issues + result.issues
         return result
 
@@ -179,9 +204,23 @@ class CreateService:
                  kind: str) -> list[str]:
         """One job per variation. The reservations (each run's max_usd) are taken first, in one
         transaction with the budget check; then the jobs are written and queued."""
+        jobs, entries = self.runs(result, owner, parent_id, ceiling, kind, uuid4().hex[:12])
+        return self.queue(jobs, entries, owner)
+
+    def queue(self, jobs: list[Job], entries: list[LedgerEntry], owner: str) -> list[str]:
+        """Reserve every entry in one transaction with the budget check (PlanLimitExceeded and
+        nothing written when they do not fit), then write and queue the jobs in order."""
+        self.d.ledger.reserve(entries, self.d.limits(owner))
+        for job in jobs:
+            self.d.jobs.create(job)
+            self.d.enqueue(job.id)
+        return [job.id for job in jobs]
+
+    def runs(self, result: PreflightResult, owner: str, parent_id: str | None, ceiling: float, kind: str,
+             group_id: str) -> tuple[list[Job], list[LedgerEntry]]:
+        """The jobs (one per variation) and ledger entries of a preflighted request, not yet written."""
         d = self.d
         model, est, req = result.model, result.estimate, result.request
-        group_id = uuid4().hex[:12]
         jobs, entries = [], []
         for index in range(req.variations):
             ladder = [{**rung.to_payload(), "request": _single(rung.request, index)} for rung in result.ladder]
@@ -197,11 +236,7 @@ class CreateService:
                 entries.append(LedgerEntry(job_id=job.id, owner=owner, provider=model.provider, model=model.id,
                                            kind="prompt" if kind == "prompt" else "run",
                                            month="", estimate_usd=est.max_per_run_usd, verified_price=est.verified))
-        d.ledger.reserve(entries, d.limits(owner))
-        for job in jobs:
-            d.jobs.create(job)
-            d.enqueue(job.id)
-        return [job.id for job in jobs]
+        return jobs, entries
 
     def _fingerprint(self, request: GenerationRequest) -> str | None:
         """The request's never-pay-twice fingerprint (input files by content); None if unreadable."""

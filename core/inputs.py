@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import av
+import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.contracts import MediaLimits
@@ -16,6 +18,7 @@ MAX_IMAGE_PIXELS = 40_000_000
 MAX_IMAGE_SIDE = 4096
 MIN_IMAGE_SIDE = 64
 MAX_PROMPT_CHARS = 5000
+SILENCE_PEAK = 0.001  # -60 dBFS: quieter than this everywhere is silence
 
 
 @dataclass(frozen=True)
@@ -120,3 +123,26 @@ def check_audio(source: str | Path, limits: MediaLimits | None = None) -> float:
         raise InvalidInput(f"The audio file is {info.size_bytes / 1e6:.1f} MB; the limit is {limits.max_mb:g} MB.",
                            "Export it at a lower bitrate (e.g. MP3 192 kbps).")
     return info.duration_s
+
+
+def audio_peak(source: str | Path) -> float:
+    """The loudest sample of the first audio track, 0..1 (decoded in chunks, memory stays flat;
+    it stops at the first sound, so only a silent file is read to its end)."""
+    peak = 0.0
+    with av.open(str(source)) as container:
+        for frame in container.decode(audio=0):
+            samples = frame.to_ndarray()
+            if samples.dtype.kind in "iu":
+                samples = samples / float(np.iinfo(samples.dtype).max)
+            peak = max(peak, float(np.max(np.abs(samples), initial=0.0)))
+            if peak >= SILENCE_PEAK:
+                break
+    return peak
+
+
+def check_voice_audio(source: str | Path) -> float:
+    """A voice track's length (check_audio), refused when it has no sound in it."""
+    duration = check_audio(source)
+    if audio_peak(source) < SILENCE_PEAK:
+        raise InvalidInput(f"{Path(source).name} is silent.", "Choose the recording with the voice in it.")
+    return duration

@@ -13,6 +13,8 @@ from pathlib import Path
 from core.accounts import (Accounts, ApiTokens, AuditLog, Identity, ShareLinks, TeamPolicy, event_view,
                            load_or_make_secret)
 from core.accounts.team import TeamAdmin, TeamDeps
+from core.avatar.finish import FINISH_KIND, FinishDeps, FinishHandler
+from core.avatar.service import AvatarDeps, AvatarService
 from core.boundary import parse, parse_value
 from core.boundary.create import CreateRequest, EnhanceRequest
 from core.boundary.library import ASSET_ID, JOB_ID, TITLE, AssetsQuery, ShareRequest
@@ -97,6 +99,14 @@ class Studio:
                                          create=self.create_service.create))
         self.prompts = PromptEnhancer(PromptDeps(catalog=self.catalog, providers=providers, jobs=self.jobs,
                                                  create=self.create_service.create))
+        self.avatars = AvatarService(AvatarDeps(
+            catalog=self.catalog, configured=self.create_service.configured, plan_for=self.plan_for,
+            intake=self.create_service.intake, preflight=self.create_service.preflight,
+            threshold=self.create_service.threshold,
+            runs=self.create_service.runs, queue=self.create_service.queue, create=self.create_service.create,
+            estimate=self.create_service.estimate, media=self.media, library=self.library))
+        self.runner.register(FINISH_KIND, FinishHandler(FinishDeps(jobs=self.jobs, library=self.library,
+                                                                   store=self.store)))
         self.social = SocialService(SocialDeps(library=self.library, store=self.store, local_jobs=self.local_jobs))
         self.compare = self._compare_service()
         for kind, output in (("generate", "media"), (PROMPT_KIND, "text")):
@@ -189,6 +199,15 @@ class Studio:
     def enhanced_prompt(self, job_id: str, request: dict | EnhanceRequest, *, owner: str) -> dict:
         """The paid helper's text once its job ended (the offline enhancement, saying why, if it failed)."""
         return self.prompts.result(job_id, request, owner=owner)
+
+    # -- avatar and voice --------------------------------------------------------------------
+    def speech(self, request: dict, *, owner: str) -> dict:
+        """{text, voice, model, language, speed, confirm_usd, estimate_only} -> like create; an audio asset."""
+        return self.avatars.speech(request, owner=owner)
+
+    def avatar(self, request: dict, *, owner: str) -> dict:
+        """{photo_id, audio_id | script + voice, model, resolution, ...} -> like create, plus scenes."""
+        return self.avatars.avatar(request, owner=owner)
 
     # -- jobs --------------------------------------------------------------------------------
     def owned_job(self, job_id: str, owner: str) -> Job:

@@ -14,13 +14,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import av
-import numpy as np
 import pysubs2
 
 from core.contracts import GenerationRequest
 from core.errors import InvalidInput
-from core.inputs import prepare_image
+from core.inputs import SILENCE_PEAK, audio_peak, prepare_image
 from core.media.encoding import VideoEncoding, browser_mp4_args, even
 from core.media.ffmpeg import CancelFn, ProgressFn, run_ffmpeg, threads_arg
 from core.media.probe import MediaInfo, probe
@@ -37,7 +35,6 @@ COMMENT = "Offline avatar draft - no lip sync, no AI model (Video Studio local p
 FPS = 24
 MAX_AUDIO_S = 600.0
 MAX_PHOTO_SIDE = 2560  # covers a 1080p canvas with the push-in's supersampling
-SILENCE_PEAK = 0.001  # -60 dBFS: quieter than this everywhere is silence
 ASPECTS = ("16:9", "9:16", "1:1", "4:5")
 ENCODING = VideoEncoding(crf=22, preset="veryfast")
 TO_YUV = "scale=out_color_matrix=bt709:out_range=tv,format={fmt}"
@@ -87,7 +84,7 @@ def audio_length(audio: Path, max_s: float = MAX_AUDIO_S) -> float:
     if duration > max_s + 0.05:
         raise InvalidInput(f"The voice is {duration:.1f} s; an avatar draft takes at most {max_s:g} s.",
                            "Split the script into scenes, or trim the audio.")
-    if _peak(audio) < SILENCE_PEAK:
+    if audio_peak(audio) < SILENCE_PEAK:
         raise InvalidInput(f"{audio.name} is silent.", "Choose the recording with the voice in it.")
     return duration
 
@@ -160,17 +157,3 @@ def _script_words(script: object, duration: float):
     if not isinstance(script, str) or not script.strip():
         return None
     return spread_timings(script.strip(), duration)
-
-
-def _peak(audio: Path) -> float:
-    """The loudest sample of the first audio track, 0..1 (decoded in chunks, memory stays flat)."""
-    peak = 0.0
-    with av.open(str(audio)) as container:
-        for frame in container.decode(audio=0):
-            samples = frame.to_ndarray()
-            if samples.dtype.kind in "iu":
-                samples = samples / float(np.iinfo(samples.dtype).max)
-            peak = max(peak, float(np.max(np.abs(samples), initial=0.0)))
-            if peak >= SILENCE_PEAK:
-                break
-    return peak

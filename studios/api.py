@@ -12,7 +12,7 @@ import gradio as gr
 from core.boundary import parse
 from core.boundary.library import UnshareRequest
 from core.studio import Studio
-from studios import api_compare, api_media
+from studios import api_avatar, api_compare, api_media
 from studios.api_tools import json_safe, publish
 from studios.session import owner_of
 
@@ -60,3 +60,4 @@ def register(studio: Studio) -> None:
     publish((estimate, create, job, assets, cancel, retry, enhance_prompt, share, unshare))
     api_media.register(studio)
     api_compare.register(studio)
+    api_avatar.register(studio)

@@ -31,6 +31,8 @@ from core.errors import (
     StudioError,
     SubmitOutcomeUnknown,
 )
+from core.jobs.pending import Waiting, has_pending
+from core.jobs.pending import resolve as resolve_pending
 from core.jobs.results import NotMedia, keep_outputs, read_text
 from core.jobs.runner import JobContext
 from core.jobs.timing import deadline, duration_words, expected_s, finite, is_finite, started, when
@@ -47,6 +49,7 @@ from core.storage import MediaStore
 log = logging.getLogger(__name__)
 MAX_SUBMIT_RATE_LIMITS = 5
 EPSILON_USD = 1e-6
+WAIT_S = 1.0  # how often a job waiting for another job's output looks again
 ACCOUNT_ERRORS = (AuthFailed, InsufficientBalance, NotConfigured)
 
 
@@ -126,6 +129,16 @@ class GenerateHandler:
 
     # -- submit ------------------------------------------------------------------------------
     def _submit(self, job: Job, ctx: JobContext) -> float | None:
+        if has_pending(job):  # an input another job makes (a voice from a script): wait, then use it
+            ready = resolve_pending(job, ctx.store, self.d.library)
+            if isinstance(ready, Waiting):
+                ctx.update(message=ready.message)
+                return WAIT_S
+            if isinstance(ready, StudioError):
+                self.d.ledger.release(job.id, ready.message)
+                ctx.fail(ready)
+                return None
+            job = ctx.update(payload=ready)
         model: ModelSpec = self.d.get_model(job.model)
         provider = self.d.providers.get(model.provider)
         request = GenerationRequest.model_validate(job.payload["request"])

@@ -84,7 +84,7 @@ def check_plan(
             Issue(
                 field="duration",
                 message=f"The {plan.name} plan allows runs up to {plan.max_duration_s:g} s; this one is "
-                f"{length:g} s. Shorten it, or move to a bigger plan.",
+                f"{length:g} s. {_bigger_plan(plan, length)}",
                 allowed=[f"≤ {plan.max_duration_s:g} s"],
             )
         )
@@ -110,6 +110,19 @@ def check_plan(
     if estimate_usd > 0:
         issues += _usage(request, plan, month_runs, month_spend_usd, estimate_usd)
     return issues
+
+
+def _bigger_plan(plan: Plan, length: float) -> str:
+    """What to do about a run longer than the plan allows, naming the smallest plan that allows it."""
+    try:
+        others = sorted(load_plans().values(), key=lambda p: p.max_duration_s)
+    except CatalogError:
+        others = []
+    bigger = next((p for p in others if p.max_duration_s >= length and p.id != plan.id), None)
+    if bigger is None:
+        return "Shorten it, or split it into parts."
+    return (f"The {bigger.name} plan allows up to {bigger.max_duration_s:g} s: move to it, or shorten it "
+            "(or split it into parts).")
 
 
 def _usage(

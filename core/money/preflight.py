@@ -15,11 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.avatar import talk_length
 from core.capability import Issue, check, makes_sound, resolve_defaults
 from core.catalog import Catalog
-from core.contracts import GenerationRequest, ModelSpec, Operation
+from core.contracts import GenerationRequest, ModelSpec, Operation, pending_job
 from core.errors import StudioError
-from core.inputs import check_audio, check_prompt, prepare_image
+from core.inputs import check_audio, check_prompt, check_voice_audio, prepare_image
 from core.media.probe import probe
 from core.media.sources import check_video_source
 from core.money import confirmation, meter
@@ -110,18 +111,20 @@ class PreflightResult:
 
 def run_preflight(request: GenerationRequest, *, catalog: Catalog, configured: set[str], plan: Plan,
                   usage: Usage, work_dir: Path, confirm_above_usd: float, platform_defaults=None,
-                  accepts_urls=lambda model: False, quote=None,
+                  accepts_urls=lambda model: False, quote=None, planned_s: float | None = None,
                   keys: Callable[[str], KeyHelp] = lambda name: KeyHelp(name, "its API key")) -> PreflightResult:
     """Decide model, bounded cost and issues for `request` without side effects on money or the library.
 
     `accepts_urls(model)` says whether a model's provider reads links itself (needed when a link
     could not be fetched); `quote(model, request, estimate)` may replace a catalog figure with
     the provider's live one. A named model whose provider has no key is still priced, and the
-    answer says which key to add (`needs_key`, `message`); `keys(provider)` names it."""
+    answer says which key to add (`needs_key`, `message`); `keys(provider)` names it. `planned_s` bounds the length of an
+    audio another job of the same request will make (a voice from a script): the price is then an
+    upper bound."""
     platform_issues: list[Issue] = []
     if platform_defaults:
         request, platform_issues = platform_defaults(request)
-    issues, request = _check_inputs(request, work_dir)
+    issues, request = _check_inputs(request, work_dir, planned_s)
     issues = platform_issues + issues
     result = PreflightResult(request=request, model=None, estimate=None, plan=plan, usage=usage)
     try:  # a missing prompt is said once (above); the meter still shows what a prompt would cost
@@ -139,8 +142,10 @@ def run_preflight(request: GenerationRequest, *, catalog: Catalog, configured: s
     result.request, result.model = first, model
     result.issues = _without_repeats(issues, check(first, model)) + _links(first, model, accepts_urls)
     est = estimate(first, model)
-    if quote is not None and est.known and not model.offline:
+    if quote is not None and est.known and not model.offline and not pending_job(first.audio):
         est = quote(model, first, est)
+    if pending_job(first.audio) and est.known and est.basis == "exact" and not model.offline:
+        est = est.model_copy(update={"basis": "upper-bound", "summary": "up to " + est.summary})
     result.estimate = est
     if not est.known and not model.offline:
         result.issues.append(Issue(field="price", message=f"{model.name} cannot be priced for this request: "
@@ -217,7 +222,8 @@ def _links(request: GenerationRequest, model: ModelSpec, accepts_urls) -> list[I
     return out
 
 
-def _check_inputs(request: GenerationRequest, work_dir: Path) -> tuple[list[Issue], GenerationRequest]:
+def _check_inputs(request: GenerationRequest, work_dir: Path,
+                  planned_s: float | None = None) -> tuple[list[Issue], GenerationRequest]:
     """File and prompt checks that do not depend on the model; lengths are measured, never taken."""
     issues: list[Issue] = []
     updates: dict = {"input_duration": None}
@@ -239,11 +245,22 @@ def _check_inputs(request: GenerationRequest, work_dir: Path) -> tuple[list[Issu
             lengths["video"] = info.duration_s
         except StudioError as exc:
             issues.append(Issue(field="video", message=str(exc), allowed=[]))
-    if request.audio and not request.audio.startswith("https://"):
+    if pending_job(request.audio):
+        if planned_s is not None and math.isfinite(planned_s) and planned_s > 0:
+            lengths["audio"] = planned_s
+    elif request.audio and not request.audio.startswith("https://"):
         try:
-            lengths["audio"] = check_audio(request.audio)
+            voice = request.operation == Operation.AVATAR
+            lengths["audio"] = (check_voice_audio if voice else check_audio)(request.audio)
         except StudioError as exc:
             issues.append(Issue(field="audio", message=str(exc), allowed=[]))
+    second = request.options.get("right_audio")
+    if "audio" in lengths and isinstance(second, str) and second and not second.startswith("https://"):
+        try:  # two voices: the talk lasts the longer one together, or both one after the other
+            lengths["audio"] = talk_length([lengths["audio"], check_audio(second)],
+                                           str(request.options.get("order") or "meanwhile"))
+        except StudioError as exc:
+            issues.append(Issue(field="options.right_audio", message=str(exc), allowed=[]))
     measured = lengths.get("video", lengths.get("audio"))
     if measured is not None and math.isfinite(measured) and measured > 0:
         updates["input_duration"] = round(measured, 3)
