@@ -14,7 +14,7 @@ import gradio as gr
 from core.accounts import AuthMode
 from core.settings import Settings
 from core.studio import Studio
-from studios import admin, api, compare, create, edit, enhance, files, library, session, social, transform
+from studios import admin, api, avatar, compare, create, edit, enhance, files, library, session, social, transform
 from studios.compare_view import CSS as COMPARE_CSS
 from studios.compare_view import SYNC_SCRIPT
 from studios.widgets import CSS, open_banner, provider_banner
@@ -67,6 +67,8 @@ def build_app(studio: Studio, open_to_network: bool = False) -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("Create", id="create"):
                 create.build(studio)
+            with gr.Tab("Avatar", id="avatar") as avatar_tab:
+                avatar.build(studio, avatar_tab)
             with gr.Tab("Edit", id="edit") as edit_tab:
                 edit.build(studio, edit_tab)
             with gr.Tab("Enhance", id="enhance") as enhance_tab:

@@ -107,12 +107,13 @@ class AvatarService:
             return {**answer, "ok": False, "job_ids": [], "message": issue.message,
                     "issues": answer["issues"] + [issue.model_dump()]}
         try:
-            job_ids, group_id = self._queue(parsed, owner, answer["max_usd"], steps, scenes, captions)
+            job_ids, group_id, roles = self._queue(parsed, owner, answer["max_usd"], steps, scenes, captions)
         except PlanLimitExceeded as exc:
             issue = Issue(field="budget", message=str(exc), allowed=[])
             return {**answer, "ok": False, "allowed": False, "job_ids": [], "message": str(exc),
                     "issues": answer["issues"] + [issue.model_dump()]}
-        return {**answer, "ok": True, "job_ids": job_ids, "group_id": group_id}
+        roles = [{"job_id": job_id, **role} for job_id, role in zip(job_ids, roles)]
+        return {**answer, "ok": True, "job_ids": job_ids, "group_id": group_id, "steps": roles}
 
     def _plan(self, parsed: AvatarRequest, owner: str) -> tuple[list[Step], list[Scene], str]:
         """Every step this request runs, preflighted (nothing written), its scenes and its caption mode."""
@@ -237,12 +238,12 @@ class AvatarService:
                 "per_run_usd": max_usd, "breakdown": breakdown, "issues": issues, "notes": notes,
                 "needs_confirmation": confirmation.needs_confirmation(max_usd, self.d.threshold()),
                 "voice_model": voice.model.id if voice and voice.model else None,
-                "captions": captions, "scenes": [_scene_view(s) for s in scenes],
+                "captions": captions, "scenes": [_scene_view(s) for s in scenes], **_time(steps),
                 "fallbacks": base["fallbacks"], "request": {}}
 
     # -- queueing ----------------------------------------------------------------------------
     def _queue(self, parsed: AvatarRequest, owner: str, max_usd: float, steps: list[Step], scenes: list[Scene],
-               captions: str) -> tuple[list[str], str]:
+               captions: str) -> tuple[list[str], str, list[dict]]:
         """Build every job (voice then avatar per scene, then the finishing job), reserve all paid runs
         in one transaction, then queue them."""
         ratio = 1.0 if parsed.confirm_usd is None or not max_usd else max(parsed.confirm_usd / max_usd, 1.0)
@@ -266,9 +267,11 @@ class AvatarService:
                 voice_jobs[step.scene] = made[0].id
             rows.append((step, made[0].id))
         finish = self._finish_job(parsed, owner, group_id, rows, scenes, captions)
+        roles = [{"role": step.role, "scene": step.scene, "label": step.label} for step, _ in rows]
         if finish is not None:
             jobs.append(finish)
-        return self.d.queue(jobs, entries, owner), group_id
+            roles.append({"role": "finish", "scene": None, "label": "Join and captions"})
+        return self.d.queue(jobs, entries, owner), group_id, roles
 
     def _repoint(self, step: Step, owner: str, pending: str) -> PreflightResult:
         """The avatar step's preflight with its audio naming the voice job that makes it."""
@@ -310,6 +313,20 @@ def _check_voices(parsed: AvatarRequest) -> None:
         raise InvalidInput("Two people are rendered from one photo that shows both of them; a second photo "
                            "is not combined yet.", "Send one photo with both people in `photo_id`.",
                            field="second_photo_id")
+
+
+def _time(steps: list[Step]) -> dict:
+    """How long the runs should take one after another, from each model's latency class: typical
+    and slowest (avatar models take 10-30 s of processing per second of video)."""
+    typical = slowest = 0.0
+    for step in steps:
+        model, request = step.result.model, step.result.request
+        if model is None:
+            continue
+        seconds = request.input_duration or len(request.prompt) / 14.0
+        typical += model.latency.expected_s(seconds)
+        slowest += model.latency.slowest_s(seconds)
+    return {"expected_s": round(typical, 1), "slowest_s": round(slowest, 1)}
 
 
 def _expression(parsed: AvatarRequest) -> str:

@@ -1,0 +1,218 @@
+"""Avatar Studio: a photo and a voice (an upload, a recording, a library audio or a typed script
+spoken by a chosen voice) become a talking presenter with captions.
+
+The cost meter prices what the core measured (the uploaded audio's length) or bounds (a script's
+speech); the confirm box names the amount and clears when it changes. Each scene gets a progress
+line; the result shows the video, the captions as an SRT download and where it came from.
+"""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from core.platform_presets import create_platforms
+from core.studio import Studio
+from studios.avatar_view import lineage_text, progress_html, srt_file, time_text
+from studios.common import confirm_update, on_any_change, on_load
+from studios.result_view import result_view, show
+from studios.session import owner_of, owner_or_none
+from studios.widgets import cost_meter
+
+SOURCES = {"Type a script": "script", "Upload or record audio": "upload", "Audio from my library": "library"}
+EMOTIONS = [("Neutral", "neutral"), ("Happy", "happy"), ("Professional", "professional"), ("Excited", "excited")]
+CAPTIONS = [("Automatic", "auto"), ("Burned in", "burn"), ("SRT file", "srt"),
+            ("Both", "both"), ("None", "off")]
+AUTO = "Auto (cheapest that fits the voice)"
+
+
+def voice_choices(studio: Studio) -> list[tuple[str, str]]:
+    """(label, "model|voice") for every voice of every speech model usable here."""
+    out = []
+    for entry in studio.avatars.voices():
+        for voice in entry["voices"]:
+            name = voice.replace("_", " ").replace("-", " ").capitalize()
+            label = f"{name} (free)" if entry["offline"] else \
+                f"{name} - {entry['name']} (${entry['usd_per_1k_chars']:g} / 1,000 characters)"
+            out.append((label, f"{entry['model']}|{voice}"))
+    return out
+
+
+def languages_of(studio: Studio, choice: str | None) -> list[str]:
+    model = (choice or "").split("|")[0]
+    entry = next((e for e in studio.avatars.voices() if e["model"] == model), None)
+    return entry["languages"] if entry else []
+
+
+def model_choices(studio: Studio) -> list[tuple[str, str]]:
+    configured = studio.configured_providers()
+    out = [(AUTO, "auto")]
+    for m in studio.catalog.models(operation="avatar"):
+        ready = m.offline or m.provider in configured
+        out.append((f"{m.name}{'' if ready else ' (needs its API key)'}", m.id))
+    return out
+
+
+def library_media(studio: Studio, owner: str | None, kind: str) -> list[tuple[str, str]]:
+    """(label, id) of the owner's photos ("image") or voices and other audio files ("audio")."""
+    if owner is None:
+        return []
+    out = []
+    for a in studio.assets(owner=owner):
+        if kind == "image" and a["mime"].startswith("image/"):
+            out.append((a["title"][:60] or "Photo", a["id"]))
+        elif kind == "audio" and a["has_audio"] and not a["width"]:
+            what = "voice" if a["operation"] == "text-to-speech" else "audio"
+            out.append((f"{a['title'][:50] or 'Audio'} ({what}, {a['duration']:.1f} s)", a["id"]))
+    return out
+
+
+def build_request(photo_id, source, script, voice, language, speed, audio_id, library_audio, model, resolution,
+                  emotion, expression, seed, captions, platform) -> dict | None:
+    """Widgets -> the /avatar request (media by asset id); None until a photo and a voice are given."""
+    chosen = SOURCES.get(source, "script")
+    body = {"photo_id": photo_id, "model": model or "auto", "resolution": resolution, "emotion": emotion,
+            "expression_prompt": expression or None, "captions": captions or "auto", "platform": platform or None,
+            "seed": int(seed) if seed not in (None, "") and int(seed) >= 0 else None}
+    if chosen == "script":
+        voice_model, _, voice_id = (voice or "").partition("|")
+        body.update(script=script or "", voice=voice_id or None, voice_model=voice_model or "auto",
+                    language=language or None, speed=float(speed or 1.0))
+    else:
+        body["audio_id"] = audio_id if chosen == "upload" else library_audio
+    if not photo_id or (chosen != "script" and not body.get("audio_id")) or (chosen == "script" and not script):
+        return None
+    return body
+
+
+def build(studio: Studio, tab: gr.Tab | None = None) -> None:
+    """Lay out the Avatar tab inside the current gr.Tab."""
+    voices = voice_choices(studio)
+    photo_id, audio_id, shown_max, run = gr.State(None), gr.State(None), gr.State(None), gr.State(None)
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            with gr.Row():
+                photo = gr.Image(label="Photo of the presenter", type="filepath", height=220, scale=2,
+                                 elem_id="avatar-photo")
+                with gr.Column(scale=2):
+                    library_photo = gr.Dropdown([], value=None, label="Or a photo from your library")
+                    photo_note = gr.Markdown("")
+            source = gr.Radio(list(SOURCES), value="Type a script", label="The voice")
+            with gr.Group() as script_box:
+                script = gr.Textbox(label="Script", lines=4, max_lines=12,
+                                    placeholder="Hi, I'm Sam. In the next minute I'll show you ...")
+                with gr.Row():
+                    voice = gr.Dropdown(voices, value=voices[0][1] if voices else None, label="Voice", scale=2)
+                    language = gr.Dropdown(languages_of(studio, voices[0][1] if voices else None), value="English",
+                                           label="Language")
+                    speed = gr.Slider(0.5, 2.0, value=1.0, step=0.05, label="Speed")
+            audio = gr.Audio(label="Voice recording (upload or record)", type="filepath",
+                             sources=["upload", "microphone"], visible=False, elem_id="avatar-audio")
+            library_audio = gr.Dropdown([], value=None, label="Audio from your library", visible=False)
+            with gr.Row():
+                model = gr.Dropdown(model_choices(studio), value="auto", label="Model", elem_id="avatar-model")
+                resolution = gr.Radio(["480p", "720p"], value="480p", label="Resolution", elem_id="avatar-resolution")
+            with gr.Row():
+                emotion = gr.Radio(EMOTIONS, value="neutral", label="Emotion")
+                expression = gr.Textbox(label="Expression (optional)", placeholder="confident, friendly smile")
+            with gr.Row():
+                captions = gr.Radio(CAPTIONS, value="auto", label="Captions")
+                platform = gr.Dropdown([("None", "")] + create_platforms(), value="", label="Platform (safe zone)")
+                seed = gr.Number(value=-1, precision=0, label="Seed (-1 = random)")
+        with gr.Column(scale=2):
+            meter = gr.HTML(cost_meter(None), label="Cost", elem_id="avatar-meter")
+            timing = gr.Markdown("")
+            confirm = gr.Checkbox(label="Nothing to confirm", value=False, interactive=False)
+            go = gr.Button("Make the talking video", variant="primary")
+            notice = gr.Markdown("")
+            progress = gr.HTML("", elem_id="avatar-progress")
+            view = result_view("Talking presenter")
+            srt = gr.File(label="Captions (SRT)", visible=False, interactive=False, height=60)
+            lineage = gr.Markdown("", elem_id="avatar-lineage")
+
+    fields = [photo_id, source, script, voice, language, speed, audio_id, library_audio, model, resolution,
+              emotion, expression, seed, captions, platform]
+
+    def on_estimate(request: gr.Request, *values):
+        *form, previous = values
+        owner, body = owner_or_none(request), build_request(*form)
+        if owner is None or body is None:
+            return cost_meter(None), "", *confirm_update(None)
+        est = studio.avatar({**body, "estimate_only": True}, owner=owner)
+        return cost_meter(est), time_text(est), *confirm_update(est, previous)
+
+    def on_file(path, request: gr.Request):
+        """Import an upload or a recording; the request names it by asset id."""
+        if not path:
+            return None, ""
+        try:
+            asset = studio.import_media(path, owner=owner_of(request))
+        except Exception as exc:  # a StudioError message is written for people
+            return None, f"**Could not use the file:** {exc}"
+        return asset["id"], ""
+
+    def on_library_photo(asset_id):
+        return (asset_id, gr.update(value=None)) if asset_id else (gr.update(), gr.update())
+
+    def on_source(selected):
+        chosen = SOURCES[selected]
+        return (gr.update(visible=chosen == "script"), gr.update(visible=chosen == "upload"),
+                gr.update(visible=chosen == "library"))
+
+    def on_voice(choice, current):
+        spoken = languages_of(studio, choice)
+        return gr.update(choices=spoken, value=current if current in spoken else (spoken or [None])[0])
+
+    def on_reload(request: gr.Request, photo_value, audio_value):
+        owner = owner_or_none(request)
+        photos, sounds = library_media(studio, owner, "image"), library_media(studio, owner, "audio")
+        keep = lambda value, items: value if value in {v for _, v in items} else None  # noqa: E731
+        return (gr.update(choices=photos, value=keep(photo_value, photos)),
+                gr.update(choices=sounds, value=keep(audio_value, sounds)))
+
+    def on_go(request: gr.Request, *values):
+        *form, confirmed, agreed = values
+        owner = owner_of(request)
+        body = build_request(*form)
+        if body is None:
+            return None, "Add a photo and a voice (a script, an upload or a library audio) first.", \
+                gr.update(), *confirm_update(None)
+        if confirmed and agreed is not None:
+            body["confirm_usd"] = agreed
+        answer = studio.avatar(body, owner=owner)
+        if not answer["ok"]:
+            reason = answer.get("message") or "; ".join(i["message"] for i in answer["issues"])
+            return None, f"**Not started.** {reason}", cost_meter(answer), *confirm_update(answer)
+        return (answer["steps"], "Started. It keeps going if you close this page; the progress of each "
+                "scene is below.", cost_meter(answer), *confirm_update(answer))
+
+    def on_tick(steps, request: gr.Request):
+        owner = owner_or_none(request)
+        if not steps or owner is None:
+            return gr.update(), *[gr.update() for _ in view.components], gr.update(), gr.update(), steps
+        jobs = [studio.job(step["job_id"], owner=owner) for step in steps]
+        html = progress_html(steps, jobs)
+        last = jobs[-1]
+        if not last["terminal"] or last["status"] != "succeeded":
+            keep = None if last["terminal"] else steps  # a failed run stops being watched
+            return html, *[gr.update() for _ in view.components], gr.update(), gr.update(), keep
+        final = studio.asset(last["asset_ids"][-1], owner=owner)
+        text = (last.get("result") or {}).get("srt") or ""
+        chain = studio.lineage(final["id"], owner=owner)
+        return (html, *show(final, owner), srt_file(text, owner), lineage_text(chain), None)
+
+    on_any_change(fields, on_estimate, [*fields, shown_max], [meter, timing, confirm, shown_max])
+    photo.upload(on_file, photo, [photo_id, photo_note], api_visibility="private")
+    photo.clear(lambda: (None, ""), None, [photo_id, photo_note], api_visibility="private")
+    library_photo.change(on_library_photo, library_photo, [photo_id, photo], api_visibility="private")
+    audio.upload(on_file, audio, [audio_id, photo_note], api_visibility="private")
+    audio.stop_recording(on_file, audio, [audio_id, photo_note], api_visibility="private")
+    audio.clear(lambda: (None, ""), None, [audio_id, photo_note], api_visibility="private")
+    source.change(on_source, source, [script_box, audio, library_audio], api_visibility="private")
+    voice.change(on_voice, [voice, language], language, api_visibility="private")
+    triggers = [on_load()] + ([tab.select] if tab is not None else [])
+    gr.on(triggers, on_reload, [library_photo, library_audio], [library_photo, library_audio],
+          api_visibility="private", show_progress="hidden")
+    go.click(on_go, [*fields, confirm, shown_max], [run, notice, meter, confirm, shown_max],
+             api_visibility="private")
+    gr.Timer(1.5).tick(on_tick, run, [progress, *view.components, srt, lineage, run], show_progress="hidden",
+                       api_visibility="private")

@@ -1,0 +1,109 @@
+"""The Avatar tab in Debian's chromium: the offline path from a photo and a typed script to a
+captioned draft, and the cost meter pricing an uploaded voice from its measured length."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from core.media.ffmpeg import ffmpeg_exe
+from tests.fakes.wavespeed_vendor import start_fake_wavespeed
+from tests.test_browser import CHROMIUM, FLAGS, unavailable
+from tests.test_app_api import connect, free_port, launch, stop
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(os.environ.get("VIDEO_STUDIO_SHOTS", "")) if os.environ.get("VIDEO_STUDIO_SHOTS") else None
+
+
+@pytest.fixture(autouse=True)
+def _browser_available():
+    if CHROMIUM is None:
+        unavailable("Debian chromium is not installed (apt-get install chromium)")
+
+
+def shot(page, tmp_path: Path, name: str) -> None:
+    page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+    if SHOTS is not None:
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def open_avatar_tab(port: int, proc, p):
+    connect(port, proc)
+    browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(f"http://127.0.0.1:{port}/")
+    page.get_by_role("tab", name="Avatar").click()
+    return browser, page
+
+
+def face(tmp_path: Path) -> Path:
+    path = tmp_path / "presenter.png"
+    Image.new("RGB", (480, 600), (190, 150, 130)).save(path)
+    return path
+
+
+def test_a_typed_script_becomes_a_captioned_offline_draft(tmp_path):
+    from playwright import sync_api
+
+    port = free_port()
+    proc = launch(tmp_path / "home", port)
+    try:
+        with sync_api.sync_playwright() as p:
+            browser, page = open_avatar_tab(port, proc, p)
+            page.locator("#avatar-photo input[type=file]").set_input_files(str(face(tmp_path)))
+            page.get_by_role("textbox", name="Script").fill("Hello from the avatar tab. The captions follow my words.")
+            meter = page.locator("#avatar-meter")
+            meter.get_by_text("Free", exact=True).wait_for(timeout=60_000)
+            assert "Offline avatar draft" in meter.inner_text()
+            page.get_by_text("Time:").wait_for(timeout=30_000)
+            shot(page, tmp_path, "avatar-form")
+            page.get_by_role("button", name="Make the talking video").click()
+            progress = page.locator("#avatar-progress")
+            progress.get_by_text("Voice", exact=True).wait_for(timeout=30_000)
+            progress.get_by_text("Join and captions").wait_for(timeout=30_000)
+            page.locator("video:visible").first.wait_for(timeout=120_000)
+            assert progress.locator(".vs-pill", has_text="done").count() == 3
+            page.get_by_text("Made from:").wait_for(timeout=60_000)
+            shot(page, tmp_path, "avatar-result")
+            assert page.locator("a[href$='captions.srt']").count() >= 1  # the SRT download
+            assert "your script" in page.locator("#avatar-lineage").inner_text()
+            assert not re.search(r"\b[0-9a-f]{12,16}\b", progress.inner_text())  # words, no raw ids
+            shot(page, tmp_path, "avatar-result")
+            browser.close()
+    finally:
+        stop(proc)
+
+
+def test_the_meter_prices_an_uploaded_voice_from_its_measured_length(tmp_path):
+    from playwright import sync_api
+
+    voice = tmp_path / "voice.wav"
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                    "sine=frequency=200:sample_rate=48000:duration=47", str(voice)], check=True)
+    base_url, vendor, stop_vendor = start_fake_wavespeed(b"")
+    env = {"WAVESPEED_API_KEY": "test-key", "WAVESPEED_BASE_URL": base_url, "VIDEO_STUDIO_PLAN": "studio"}
+    port = free_port()
+    proc = launch(tmp_path / "home", port, env)
+    try:
+        with sync_api.sync_playwright() as p:
+            browser, page = open_avatar_tab(port, proc, p)
+            page.locator("#avatar-photo input[type=file]").set_input_files(str(face(tmp_path)))
+            page.get_by_label("Upload or record audio").check()
+            page.locator("#avatar-audio input[type=file]").set_input_files(str(voice))
+            page.locator("#avatar-model input").click()
+            page.get_by_role("option", name="InfiniteTalk", exact=True).click()
+            page.locator("#avatar-resolution").get_by_label("720p").check()
+            meter = page.locator("#avatar-meter")
+            meter.get_by_text("0:47 at 720p: 47 s × $0.06 = $2.82").wait_for(timeout=60_000)
+            shot(page, tmp_path, "avatar-paid-meter")
+            page.get_by_label("I agree to pay up to $2.82").wait_for(timeout=30_000)
+            assert sum(vendor.submits.values()) == 0  # pricing sends nothing
+            browser.close()
+    finally:
+        stop(proc)
+        stop_vendor()
