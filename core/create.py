@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from uuid import uuid4
 
-from core.accounts.policy import Policy, restrict
+from core.accounts.policy import CONSENT_OPERATIONS, CONSENT_STATEMENT, Policy, consent_issue, restrict
 from core.boundary import parse
 from core.boundary.create import CreateRequest
 from core.boundary.fields import is_asset_id
@@ -124,7 +124,8 @@ class CreateService:
     def preflight(self, intake: Intake, owner: str, planned_s: float | None = None) -> PreflightResult:
         """Model, bounded cost and issues (nothing written); `planned_s` bounds a pending audio's length."""
         result = self.check(intake.request, owner, planned_s)
-        result.issues = intake.issues + result.issues
+        consent = consent_issue(intake.request.operation.value, getattr(intake.parsed, "consent", None))
+        result.issues = intake.issues + ([consent] if consent else []) + result.issues
         result.notes = intake.notes + result.notes
         return result
 
@@ -179,11 +180,16 @@ class CreateService:
                     "issues": answer["issues"] + [issue.model_dump()]}
         ceiling = confirmation.ceiling(answer["max_usd"], parsed.confirm_usd)
         try:
-            job_ids = self._enqueue(result, owner, parent_id, ceiling, kind)
+            consent = {"consent": {"statement": CONSENT_STATEMENT, "given_by": owner}} \
+                if result.request.operation.value in CONSENT_OPERATIONS else {}
+            job_ids = self._enqueue(result, owner, parent_id, ceiling, kind, consent)
         except PlanLimitExceeded as exc:
             issue = Issue(field="budget", message=str(exc), allowed=[])
             return {**answer, "ok": False, "allowed": False, "job_ids": [], "message": str(exc),
                     "issues": answer["issues"] + [issue.model_dump()]}
+        for job_id in job_ids if consent else []:
+            self.d.audit(owner, "consent-given", job_id=job_id, operation=result.request.operation.value,
+                         statement=CONSENT_STATEMENT)
         for field in MEDIA_FIELDS:
             named = getattr(parsed, field)
             if named and is_asset_id(named):
@@ -201,10 +207,13 @@ class CreateService:
         return answer
 
     def _enqueue(self, result: PreflightResult, owner: str, parent_id: str | None, ceiling: float,
-                 kind: str) -> list[str]:
+                 kind: str, extra: dict | None = None) -> list[str]:
         """One job per variation. The reservations (each run's max_usd) are taken first, in one
-        transaction with the budget check; then the jobs are written and queued."""
+        transaction with the budget check; then the jobs are written and queued. `extra` joins
+        each job's payload (e.g. the consent statement)."""
         jobs, entries = self.runs(result, owner, parent_id, ceiling, kind, uuid4().hex[:12])
+        for job in jobs:
+            job.payload = {**job.payload, **(extra or {})}
         return self.queue(jobs, entries, owner)
 
     def queue(self, jobs: list[Job], entries: list[LedgerEntry], owner: str) -> list[str]:

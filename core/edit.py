@@ -223,6 +223,7 @@ class EditService:
         source = self._asset(parsed.asset_id, owner)
         return {"operation": parsed.operation, "video": source.id, "prompt": parsed.prompt,
                 "model": parsed.model, "options": parsed.options, "resolution": parsed.resolution,
+                "image": parsed.image_id, "consent": parsed.consent,
                 "confirm_usd": parsed.confirm_usd, "confirm": parsed.confirm}
 
     def ai_estimate(self, request: dict | AiEditRequest, *, owner: str) -> dict:

@@ -12,6 +12,7 @@ import gradio as gr
 
 from core.platform_presets import create_platforms
 from core.studio import Studio
+from studios import avatar_around
 from studios.avatar_view import lineage_text, progress_html, srt_file, time_text
 from studios.common import confirm_update, on_any_change, on_load
 from studios.result_view import result_view, show
@@ -128,6 +129,9 @@ def build(studio: Studio, tab: gr.Tab | None = None) -> None:
             view = result_view("Talking presenter")
             srt = gr.File(label="Captions (SRT)", visible=False, interactive=False, height=60)
             lineage = gr.Markdown("", elem_id="avatar-lineage")
+
+    with gr.Accordion("Translate, face swap, character swap", open=False):
+        avatar_around.build(studio, tab)
 
     fields = [photo_id, source, script, voice, language, speed, audio_id, library_audio, model, resolution,
               emotion, expression, seed, captions, platform]

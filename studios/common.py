@@ -7,6 +7,7 @@ opens, never at build time (a page must not list others' media).
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 
 import gradio as gr
@@ -176,8 +177,14 @@ def ai_box(studio: Studio, operations: dict[str, str], asset: gr.Dropdown, job_i
         return gr.update(choices=choices, value="auto")
 
     def body(asset_id, operation, model_id, text, *extra) -> dict:
-        """`options_builder(*extra)` returns more fields, e.g. {"options": {...}} or {"resolution": ...}."""
-        more = options_builder(*extra) if options_builder else {}
+        """`options_builder(*extra)` returns more fields, e.g. {"options": {...}} or {"resolution": ...};
+        a builder with an `operation` parameter is also told the chosen operation."""
+        if options_builder is None:
+            more = {}
+        elif "operation" in inspect.signature(options_builder).parameters:
+            more = options_builder(*extra, operation=operation)
+        else:
+            more = options_builder(*extra)
         return {"asset_id": asset_id, "operation": operation, "prompt": text or "", "model": model_id or "auto",
                 **more}
 

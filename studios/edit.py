@@ -14,7 +14,8 @@ from studios.session import owner_of
 GRADES = ["none", "warm", "cool", "teal-orange", "vintage", "bw", "vivid"]
 TRANSITIONS = ["fade", "dissolve", "wipeleft", "wiperight", "slideup", "slidedown", "circleopen", "fadeblack"]
 AI_EDITS = {"Remove background": "background-removal", "Edit by instruction": "instruction-edit",
-            "Retake a span": "retake", "Extend the clip": "extend"}
+            "Retake a span": "retake", "Extend the clip": "extend",
+            "Add sound effects (for a silent clip)": "sound"}
 
 
 def build_ops(start, end, fast_trim, speed, stabilize, grade, brightness, contrast, saturation, gamma, lut,

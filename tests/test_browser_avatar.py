@@ -107,3 +107,41 @@ def test_the_meter_prices_an_uploaded_voice_from_its_measured_length(tmp_path):
     finally:
         stop(proc)
         stop_vendor()
+
+
+def test_face_swap_waits_for_the_consent_statement(tmp_path, clip_factory):
+    from playwright import sync_api
+
+    from tests.test_browser import seed_library
+
+    base_url, vendor, stop_vendor = start_fake_wavespeed(clip_factory("out.mp4", seconds=1).read_bytes())
+    env = {"WAVESPEED_API_KEY": "test-key", "WAVESPEED_BASE_URL": base_url}
+    seed_library(tmp_path / "home", clip_factory("seed.mp4", seconds=4, size="320x240"))
+    port = free_port()
+    proc = launch(tmp_path / "home", port, env)
+    try:
+        with sync_api.sync_playwright() as p:
+            browser, page = open_avatar_tab(port, proc, p)
+            page.get_by_text("Translate, face swap, character swap").click()
+            page.get_by_label("Video to translate or swap").first.click()
+            page.get_by_role("option", name=re.compile("seeded clip")).click()
+            page.get_by_label("AI operation").last.click()
+            page.get_by_role("option", name="Face swap").click()
+            page.locator("#around-face input[type=file]").set_input_files(str(face(tmp_path)))
+            gate = page.locator(".vs-issue", has_text="uses a real person")
+            gate.wait_for(timeout=60_000)
+            shot(page, tmp_path, "avatar-consent-gate")
+            page.get_by_role("button", name="Run AI edit").last.click()
+            page.get_by_text("Not started.").last.wait_for(timeout=30_000)
+            assert sum(vendor.submits.values()) == 0
+            page.locator("#around-consent input").check()
+            gate.wait_for(state="detached", timeout=60_000)
+            page.get_by_text("$0.05").last.wait_for(timeout=30_000)  # 4 s probed, billed at the 5 s minimum
+            page.get_by_role("button", name="Run AI edit").last.click()
+            page.get_by_text("succeeded").last.wait_for(timeout=90_000)
+            assert vendor.submits["wavespeed-ai/video-face-swap"] == 1
+            shot(page, tmp_path, "avatar-consent-given")
+            browser.close()
+    finally:
+        stop(proc)
+        stop_vendor()

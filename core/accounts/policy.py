@@ -16,6 +16,19 @@ from core.library.models import utcnow
 FEATURES = {"face-swap": "Face swap", "voice-cloning": "Voice cloning", "translation": "Translation"}
 OPERATION_FEATURE = {"face-swap": "face-swap", "character-swap": "face-swap", "translate": "translation"}
 _KEY = "team"
+# Operations that use a real person's face or voice: they run only with the creator's consent statement,
+# which is recorded with the job and in the audit log (and a team can switch them off above).
+CONSENT_STATEMENT = "I have the right to use this person's face and voice for this, and they agreed to it."
+CONSENT_OPERATIONS = {"face-swap": "Face swap", "character-swap": "Character swap", "translate": "Translating and dubbing"}
+
+
+def consent_issue(operation: str, consent: bool | None) -> Issue | None:
+    """Why `operation` may not run without consent; None when it needs none or it was given."""
+    what = CONSENT_OPERATIONS.get(str(operation))
+    if what is None or consent is True:
+        return None
+    return Issue(field="consent", message=f"{what} uses a real person's face or voice. Tick the statement "
+                 f"\"{CONSENT_STATEMENT}\" (send \"consent\": true) to run it.", allowed=["true"])
 
 
 class Policy(BaseModel):

@@ -28,7 +28,7 @@ from core.boundary.fields import (
 )
 
 OPTIONAL_WHEN_EMPTY = ("image", "audio", "video", "platform", "template", "motion", "resolution", "aspect",
-                       "duration", "seed", "generate_audio", "confirm_usd", "confirm")
+                       "duration", "seed", "generate_audio", "confirm_usd", "confirm", "consent")
 
 
 def _drop_empty(data: Any) -> Any:
@@ -68,12 +68,13 @@ class CreateRequest(Confirmation):
     variations: StrictInt = Field(default=1, ge=1, le=4)
     generate_audio: StrictBool | None = None
     options: dict[str, OptionValue] = Field(default_factory=dict, max_length=20)
+    consent: StrictBool | None = None  # face swap, character swap, translate: the creator's consent statement
 
     _empty = model_validator(mode="before")(classmethod(lambda cls, data: _drop_empty(data)))
 
     def generation_fields(self) -> dict:
         """The fields of core.contracts.GenerationRequest (media still as the client named them)."""
-        return self.model_dump(exclude={"confirm_usd", "confirm"})
+        return self.model_dump(exclude={"confirm_usd", "confirm", "consent"})
 
 
 class EnhanceRequest(Confirmation):

@@ -19,6 +19,7 @@ from core.boundary.parse import TAG
 from core.boundary.fields import (
     STRICT,
     AssetId,
+    MediaRef,
     Finite,
     ModelName,
     OptionValue,
@@ -33,7 +34,7 @@ from pydantic import model_validator
 
 EditOperation = Literal["edit", "enhance", "transform"]
 AI_OPERATIONS = ("background-removal", "instruction-edit", "retake", "extend", "upscale", "restyle",
-                 "outpaint", "sound", "translate")
+                 "outpaint", "sound", "translate", "face-swap", "character-swap")
 AiOperation = Literal[AI_OPERATIONS]  # type: ignore[valid-type]
 Transition = Literal[tuple(TRANSITIONS)]  # type: ignore[valid-type]
 MAX_OPS = 40
@@ -156,6 +157,8 @@ class AiEditRequest(Confirmation):
     model: ModelName = "auto"
     options: dict[str, OptionValue] = Field(default_factory=dict, max_length=20)
     resolution: Resolution | None = None
+    image_id: MediaRef | None = None  # the face (face swap) or the character (character swap)
+    consent: StrictBool | None = None  # face swap, character swap, translate: the consent statement, ticked
     estimate_only: StrictBool = False
 
     _empty = model_validator(mode="before")(classmethod(lambda cls, data: _drop_empty(data)))
