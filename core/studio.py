@@ -104,7 +104,7 @@ class Studio:
             intake=self.create_service.intake, preflight=self.create_service.preflight,
             threshold=self.create_service.threshold,
             runs=self.create_service.runs, queue=self.create_service.queue, create=self.create_service.create,
-            estimate=self.create_service.estimate, media=self.media, library=self.library))
+            estimate=self.create_service.estimate, media=self.media, library=self.library, jobs=self.jobs))
         self.runner.register(FINISH_KIND, FinishHandler(FinishDeps(jobs=self.jobs, library=self.library,
                                                                    store=self.store)))
         self.social = SocialService(SocialDeps(library=self.library, store=self.store, local_jobs=self.local_jobs))
@@ -208,6 +208,10 @@ class Studio:
     def avatar(self, request: dict, *, owner: str) -> dict:
         """{photo_id, audio_id | script + voice, model, resolution, ...} -> like create, plus scenes."""
         return self.avatars.avatar(request, owner=owner)
+
+    def avatar_scene(self, request: dict, *, owner: str) -> dict:
+        """{job_id (the request's finishing job), scene, confirm_usd, estimate_only} -> like create."""
+        return self.avatars.scene(request, owner=owner)
 
     # -- jobs --------------------------------------------------------------------------------
     def owned_job(self, job_id: str, owner: str) -> Job:

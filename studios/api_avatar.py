@@ -20,9 +20,14 @@ def register(studio: Studio) -> None:
         second_audio_id, order, captions, platform, confirm_usd, estimate_only} -> like /create, plus scenes."""
         return studio.avatar(body, owner=owner_of(request))
 
+    def avatar_scene(body: dict, request: gr.Request) -> dict:
+        """{job_id (the request's "Join and captions" job), scene (1 = first), confirm_usd, estimate_only}
+        -> like /create: one failed scene made again and joined with the others."""
+        return studio.avatar_scene(body, owner=owner_of(request))
+
     def voices(request: gr.Request) -> list:
         """Speech models usable here with their voices, languages, speed setting and price."""
         owner_of(request)
         return studio.avatars.voices()
 
-    publish((speech, avatar, voices))
+    publish((speech, avatar, avatar_scene, voices))

@@ -200,3 +200,36 @@ def test_bad_avatar_inputs_name_the_field_and_write_nothing(studio, tmp_path):
         assert field in [i["field"] for i in answer["issues"]], (ask, answer["issues"])
     assert studio.job_list(owner=OWNER) == []
     assert [a for a in studio.assets(owner=OWNER) if a["operation"] == "avatar"] == []
+
+
+def test_a_failed_scene_is_made_again_alone_without_paying_for_its_voice_again(paid, tmp_path):
+    studio, fake = paid
+    face = imported(studio, photo(tmp_path / "face.png"))
+    fake.behave("wavespeed-ai/infinitetalk", steps=["created", "failed"], error="the GPU fell over")
+    ask = {"photo_id": face, "script": SCRIPT, "voice": "Wise_Woman", "voice_model": "minimax-speech-02-hd",
+           "model": "infinitetalk", "resolution": "480p", "captions": "srt"}
+    est = studio.avatar({**ask, "estimate_only": True}, owner=OWNER)
+    run = studio.avatar({**ask, "confirm_usd": est["max_usd"]}, owner=OWNER)
+    voice_job, avatar_job, finish_job = run["job_ids"]
+    failed = wait_for_job(studio, finish_job)
+    assert failed["status"] == "failed" and "The avatar was not made (" in failed["error"]
+    assert "the GPU fell over" in failed["error"]
+    assert studio.ledger.entry(avatar_job).state == "refunded" and studio.ledger.entry(voice_job).state == "charged"
+    fake.behave("wavespeed-ai/infinitetalk", steps=["created", "processing", "completed"], error="")
+    made = studio.avatar_scene({"job_id": voice_job, "scene": 1}, owner=OWNER)
+    assert not made["ok"] and made["issues"][0]["field"] == "job_id"
+    again = studio.avatar_scene({"job_id": finish_job, "scene": 1, "estimate_only": True}, owner=OWNER)
+    assert again["allowed"] and again["price_basis"] == "exact" and [b["label"] for b in again["breakdown"]] == \
+        ["Avatar, scene 1"]
+    rerun = studio.avatar_scene({"job_id": finish_job, "scene": 1, "confirm_usd": again["max_usd"]}, owner=OWNER)
+    assert rerun["ok"], rerun["issues"]
+    new_avatar, new_finish = rerun["job_ids"]
+    done = wait_for_job(studio, new_finish)
+    assert done["status"] == "succeeded", done["error"]
+    assert "Thanks for watching." in done["result"]["srt"]
+    assert fake.submits["minimax/speech-02-hd"] == 1 and fake.submits["wavespeed-ai/infinitetalk"] == 2
+    voice_asset = studio.job(voice_job, owner=OWNER)["asset_ids"][0]
+    assert studio.library.get(done["asset_ids"][0], OWNER).parent_id == voice_asset
+    assert studio.ledger.entry(new_avatar).state == "charged"
+    made_twice = studio.avatar_scene({"job_id": new_finish, "scene": 1}, owner=OWNER)
+    assert not made_twice["ok"] and "was made" in made_twice["issues"][0]["message"]

@@ -14,30 +14,36 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from uuid import uuid4
 
+from core.avatar.answers import (
+    FIELDS,
+    check_voices,
+    expression,
+    price_label,
+    refused,
+    scene_label,
+    scene_view,
+    run_time,
+    title_of,
+    with_issues,
+)
 from core.avatar.finish import FINISH_KIND, words_for
 from core.avatar.speech import pick_model, refusal_of, speech_models, spoken, voice_list
 from core.boundary import parse
-from core.boundary.avatar import AvatarRequest, SpeechRequest
+from core.boundary.avatar import AvatarRequest, SceneRequest, SpeechRequest
 from core.boundary.fields import is_asset_id
 from core.capability import Issue
 from core.catalog import Catalog
 from core.contracts import PENDING, ModelSpec, Operation
 from core.errors import InvalidInput, PlanLimitExceeded, StudioError
-from core.library.models import Job
+from core.jobs.store import JobStore
+from core.library.models import Job, JobStatus
 from core.library.refs import MediaResolver
 from core.money import confirmation
 from core.money.plans import Plan
 from core.money.preflight import PreflightResult
-from core.voice.script import Scene, plan_scenes
+from core.voice.script import Scene, estimate_seconds, plan_scenes
 
 AVATAR = Operation.AVATAR
-# An emotion preset as words for the avatar model's expression prompt.
-EXPRESSIONS = {"neutral": "calm, natural expression", "happy": "warm, happy smile",
-               "professional": "composed, confident and professional", "excited": "energetic, excited and lively"}
-FIELDS = {"image": "photo_id", "audio": "audio_id", "prompt": "expression_prompt",
-          "options.right_audio": "second_audio_id", "options.order": "order"}
-
-
 @dataclass
 class AvatarDeps:
     """What Avatar Studio needs: the catalog, the owner's plan, Create's priced path, the library."""
@@ -54,6 +60,7 @@ class AvatarDeps:
     estimate: Callable  # CreateService.estimate(request, owner=)
     media: MediaResolver
     library: object  # core.library.repository.Library
+    jobs: JobStore
 
 
 @dataclass
@@ -82,11 +89,11 @@ class AvatarService:
             said = spoken(self.d.catalog, self.d.configured(), text=parsed.text, voice=parsed.voice,
                           model=parsed.model, language=parsed.language, speed=parsed.speed, emotion=parsed.emotion)
         except InvalidInput as exc:
-            return _refused(exc)
+            return refused(exc)
         body = {**said.create, "confirm_usd": parsed.confirm_usd, "confirm": parsed.confirm}
         if said.issues or parsed.estimate_only:
             answer = self.d.estimate(body, owner=owner)
-            return _with_issues(answer, said.issues)
+            return with_issues(answer, said.issues)
         return self.d.create(body, owner=owner)
 
     # -- /avatar -----------------------------------------------------------------------------
@@ -94,10 +101,57 @@ class AvatarService:
         """Estimate (estimate_only) or run an avatar request -> the /create answer plus `scenes`."""
         try:
             parsed = parse(AvatarRequest, request)
-            _check_voices(parsed)
+            check_voices(parsed)
             steps, scenes, captions = self._plan(parsed, owner)
         except InvalidInput as exc:
-            return _refused(exc)
+            return refused(exc)
+        return self._run(parsed, owner, steps, scenes, captions)
+
+    def scene(self, request: dict | SceneRequest, *, owner: str) -> dict:
+        """Make one scene of an avatar request again (estimate_only prices it): its avatar from the
+        voice already made, or its voice and avatar when the voice failed too; then a new finishing
+        job joins it with the scenes that were made. Nothing else is paid again."""
+        try:
+            parsed, steps, finish = self._scene_steps(parse(SceneRequest, request), owner)
+        except InvalidInput as exc:
+            return refused(exc)
+        return self._run(parsed, owner, steps, [], finish.payload["captions"], group_id=finish.group_id,
+                         base_parts=finish.payload["parts"])
+
+    def _scene_steps(self, asked: SceneRequest, owner: str):
+        finish = self.d.jobs.get(asked.job_id, owner)
+        if finish.kind != FINISH_KIND or "request" not in finish.payload:
+            raise InvalidInput("That job is not the last step (join and captions) of an avatar request.",
+                               "Send the job id of the request's \"Join and captions\" step.", field="job_id")
+        parts = finish.payload["parts"]
+        if asked.scene > len(parts):
+            raise InvalidInput(f"This request has {len(parts)} scene(s).", "Pick one of them.", field="scene",
+                               allowed=[str(n) for n in range(1, len(parts) + 1)])
+        part, label = parts[asked.scene - 1], f"scene {asked.scene}"
+        made = self.d.jobs.get(part["avatar_job"], owner)
+        if made.status == JobStatus.SUCCEEDED or not JobStatus(made.status).terminal:
+            state = "was made" if made.status == JobStatus.SUCCEEDED else "is still being made"
+            raise InvalidInput(f"Scene {asked.scene} {state}; only a scene that failed is made again.",
+                               "Pick the scene that failed.", field="scene")
+        original = {**finish.payload["request"], "confirm_usd": asked.confirm_usd, "confirm": asked.confirm,
+                    "estimate_only": asked.estimate_only}
+        voice = self.d.jobs.get(part["voice_job"], owner) if part.get("voice_job") else None
+        if voice is None or (voice.status == JobStatus.SUCCEEDED and voice.asset_ids):
+            if voice is not None:
+                original = {**original, "script": None, "audio_id": voice.asset_ids[0]}
+            parsed = parse(AvatarRequest, original)
+            return parsed, [self._avatar_step(parsed, owner, audio=parsed.audio_id, planned_s=None,
+                                              label=f"Avatar, {label}", scene=part["scene"])], finish
+        parsed = parse(AvatarRequest, original)
+        scene = Scene(part["scene"], part["text"], round(estimate_seconds(part["text"], parsed.speed), 2))
+        voice_step = self._voice_step(parsed, owner, scene, 2)
+        avatar_step = self._avatar_step(parsed, owner, audio=f"{PENDING}voice-{scene.index}",
+                                        planned_s=scene.estimated_s, label=f"Avatar, {label}", scene=scene.index)
+        return parsed, [voice_step, avatar_step], finish
+
+    def _run(self, parsed: AvatarRequest, owner: str, steps: list[Step], scenes: list[Scene], captions: str,
+             group_id: str | None = None, base_parts: list[dict] | None = None) -> dict:
+        """The answer; and, unless only estimating, the confirmation check and the queued jobs."""
         answer = self._answer(steps, scenes, captions)
         if parsed.estimate_only or not answer["allowed"]:
             return {**answer, "ok": False if not parsed.estimate_only else answer["allowed"], "job_ids": []}
@@ -107,7 +161,8 @@ class AvatarService:
             return {**answer, "ok": False, "job_ids": [], "message": issue.message,
                     "issues": answer["issues"] + [issue.model_dump()]}
         try:
-            job_ids, group_id, roles = self._queue(parsed, owner, answer["max_usd"], steps, scenes, captions)
+            job_ids, group_id, roles = self._queue(parsed, owner, answer["max_usd"], steps, scenes, captions,
+                                                   group_id, base_parts)
         except PlanLimitExceeded as exc:
             issue = Issue(field="budget", message=str(exc), allowed=[])
             return {**answer, "ok": False, "allowed": False, "job_ids": [], "message": str(exc),
@@ -128,7 +183,7 @@ class AvatarService:
         for scene in scenes:
             voice = self._voice_step(parsed, owner, scene, len(scenes))
             avatar = self._avatar_step(parsed, owner, audio=f"{PENDING}voice-{scene.index}",
-                                       planned_s=scene.estimated_s, label=_scene_label("Avatar", scene, scenes),
+                                       planned_s=scene.estimated_s, label=scene_label("Avatar", scene, scenes),
                                        scene=scene.index)
             steps += [voice, avatar]
         captions = "burn" if parsed.captions == "auto" else parsed.captions
@@ -160,7 +215,7 @@ class AvatarService:
             body["options"] = {"right_audio": parsed.second_audio_id, "order": parsed.order or "meanwhile"}
         result, intake = self._preflight(body, owner, audio if pending else None, planned_s)
         model = result.model
-        prompt = _expression(parsed)
+        prompt = expression(parsed)
         if model is not None and "prompt" in model.capabilities.inputs_accepted and prompt:
             body = {**body, "model": model.id, "prompt": prompt}
             result, intake = self._preflight(body, owner, audio if pending else None, planned_s)
@@ -233,21 +288,22 @@ class AvatarService:
         return {**base, "allowed": not issues and all(s.result.model for s in steps),
                 "total_usd": total, "max_usd": max_usd,
                 "price_basis": "upper-bound" if bounded else "provider-quote" if quoted else "exact",
-                "price_label": _label(total, max_usd, bounded, all(s.result.model and s.result.model.offline
+                "price_label": price_label(total, max_usd, bounded, all(s.result.model and s.result.model.offline
                                                                    for s in steps)),
                 "per_run_usd": max_usd, "breakdown": breakdown, "issues": issues, "notes": notes,
                 "needs_confirmation": confirmation.needs_confirmation(max_usd, self.d.threshold()),
                 "voice_model": voice.model.id if voice and voice.model else None,
-                "captions": captions, "scenes": [_scene_view(s) for s in scenes], **_time(steps),
+                "captions": captions, "scenes": [scene_view(s) for s in scenes], **run_time(steps),
                 "fallbacks": base["fallbacks"], "request": {}}
 
     # -- queueing ----------------------------------------------------------------------------
     def _queue(self, parsed: AvatarRequest, owner: str, max_usd: float, steps: list[Step], scenes: list[Scene],
-               captions: str) -> tuple[list[str], str, list[dict]]:
+               captions: str, group_id: str | None = None,
+               base_parts: list[dict] | None = None) -> tuple[list[str], str, list[dict]]:
         """Build every job (voice then avatar per scene, then the finishing job), reserve all paid runs
         in one transaction, then queue them."""
         ratio = 1.0 if parsed.confirm_usd is None or not max_usd else max(parsed.confirm_usd / max_usd, 1.0)
-        group_id = uuid4().hex[:12]
+        group_id = group_id or uuid4().hex[:12]
         jobs: list[Job] = []
         entries = []
         voice_jobs: dict[int, str] = {}
@@ -257,16 +313,17 @@ class AvatarService:
             result = step.result
             if step.role == "avatar" and step.scene in voice_jobs:
                 result = self._repoint(step, owner, f"{PENDING}{voice_jobs[step.scene]}")
-            made, owed = self.d.runs(result, owner, None if step.role == "avatar" and scenes else parent,
-                                     result.max_usd * ratio, "generate", group_id)
+            waits = step.role == "avatar" and step.scene in voice_jobs  # its parent is the voice it waits for
+            made, owed = self.d.runs(result, owner, None if waits else parent, result.max_usd * ratio, "generate",
+                                     group_id)
             for job in made:
-                job.payload = {**job.payload, "title": _title(parsed, step), "scene": step.scene, "role": step.role}
+                job.payload = {**job.payload, "title": title_of(parsed, step), "scene": step.scene, "role": step.role}
             jobs += made
             entries += owed
             if step.role == "voice":
                 voice_jobs[step.scene] = made[0].id
             rows.append((step, made[0].id))
-        finish = self._finish_job(parsed, owner, group_id, rows, scenes, captions)
+        finish = self._finish_job(parsed, owner, group_id, rows, scenes, captions, base_parts)
         roles = [{"role": step.role, "scene": step.scene, "label": step.label} for step, _ in rows]
         if finish is not None:
             jobs.append(finish)
@@ -281,94 +338,25 @@ class AvatarService:
         return self.d.preflight(intake, owner, planned_s=planned)
 
     def _finish_job(self, parsed: AvatarRequest, owner: str, group_id: str, rows: list, scenes: list[Scene],
-                    captions: str) -> Job | None:
+                    captions: str, base_parts: list[dict] | None = None) -> Job | None:
         avatars = [(step, job_id) for step, job_id in rows if step.role == "avatar"]
         voices = {step.scene: job_id for step, job_id in rows if step.role == "voice"}
         offline = all(step.result.model and step.result.model.offline for step, _ in avatars)
-        if len(avatars) == 1 and (captions == "off" or (offline and captions == "burn" and not scenes)):
+        if not base_parts and len(avatars) == 1 and (captions == "off" or (offline and captions == "burn"
+                                                                           and not scenes)):
             return None
+        texts = {scene.index: scene.text for scene in scenes}
         parts = [{"scene": step.scene, "avatar_job": job_id, "voice_job": voices.get(step.scene),
-                  "text": scenes[step.scene].text if scenes else self._audio_script(parsed.audio_id, owner)}
+                  "text": texts.get(step.scene) or self._audio_script(parsed.audio_id, owner)}
                  for step, job_id in avatars]
+        if base_parts:  # a scene made again: the other scenes stay as they were
+            again = {p["scene"]: p for p in parts}
+            parts = [again.get(p["scene"], p) for p in base_parts]
+        asked = parsed.model_dump(mode="json", exclude={"confirm_usd", "confirm", "estimate_only"})
         return Job(owner=owner, kind=FINISH_KIND, group_id=group_id, operation="captions", provider="local",
                    model="local-ffmpeg", payload={"parts": parts, "captions": captions, "platform": parsed.platform,
-                                                  "burned": offline, "title": _title(parsed, None)})
-
-
-def _check_voices(parsed: AvatarRequest) -> None:
-    if parsed.audio_id is None and parsed.script is None:
-        raise InvalidInput("Give the voice: `audio_id` (an audio asset from /import or /speech) or `script` "
-                           "(text to speak, with `voice`).", "Add one of them.", field="audio_id")
-    if parsed.audio_id is not None and parsed.script is not None:
-        raise InvalidInput("Give `audio_id` or `script`, not both: a script is spoken into a new voice.",
-                           "Remove one of them.", field="script")
-    if parsed.second_audio_id is None and (parsed.second_photo_id is not None or parsed.order is not None):
-        field = "second_photo_id" if parsed.second_photo_id is not None else "order"
-        raise InvalidInput("A second person needs their voice as well, in `second_audio_id`.",
-                           "Add it, or remove the second person's settings.", field=field)
-    if parsed.second_audio_id is not None and parsed.audio_id is None:
-        raise InvalidInput("Two voices need `audio_id` and `second_audio_id` (a script speaks one voice).",
-                           "Make each voice with /speech first, then send both ids.", field="audio_id")
-    if parsed.second_photo_id is not None:
-        raise InvalidInput("Two people are rendered from one photo that shows both of them; a second photo "
-                           "is not combined yet.", "Send one photo with both people in `photo_id`.",
-                           field="second_photo_id")
-
-
-def _time(steps: list[Step]) -> dict:
-    """How long the runs should take one after another, from each model's latency class: typical
-    and slowest (avatar models take 10-30 s of processing per second of video)."""
-    typical = slowest = 0.0
-    for step in steps:
-        model, request = step.result.model, step.result.request
-        if model is None:
-            continue
-        seconds = request.input_duration or len(request.prompt) / 14.0
-        typical += model.latency.expected_s(seconds)
-        slowest += model.latency.slowest_s(seconds)
-    return {"expected_s": round(typical, 1), "slowest_s": round(slowest, 1)}
-
-
-def _expression(parsed: AvatarRequest) -> str:
-    words = [parsed.expression_prompt.strip()] if parsed.expression_prompt and parsed.expression_prompt.strip() else []
-    if parsed.emotion != "neutral" or not words:
-        words.append(EXPRESSIONS[parsed.emotion])
-    return ", ".join(words)
-
-
-def _scene_label(what: str, scene: Scene, scenes: list[Scene]) -> str:
-    return what if len(scenes) == 1 else f"{what}, scene {scene.index + 1}"
-
-
-def _scene_view(scene: Scene) -> dict:
-    return {"index": scene.index, "text": scene.text, "estimated_s": scene.estimated_s}
-
-
-def _title(parsed: AvatarRequest, step: Step | None) -> str:
-    base = parsed.title or (parsed.script or "Talking presenter").strip().split("\n")[0][:50]
-    return base if step is None else f"{base} ({step.label.lower()})"
-
-
-def _label(total: float, max_usd: float, bounded: bool, free: bool) -> str:
-    from core.money.pricing import format_usd
-
-    if free:
-        return "Free"
-    return f"up to {format_usd(max_usd)}" if bounded else format_usd(total)
-
-
-def _refused(exc: InvalidInput) -> dict:
-    from core.create import refusal
-
-    return {**refusal(exc), "ok": False, "job_ids": [], "issues": [refusal_of(exc)] if not exc.issues else
-            [{**i, "field": FIELDS.get(i.get("field"), i.get("field"))} for i in exc.issues]}
-
-
-def _with_issues(answer: dict, issues: list[Issue]) -> dict:
-    if not issues:
-        return {**answer, "ok": answer.get("allowed", False), "job_ids": answer.get("job_ids", [])}
-    extra = [i.model_dump() for i in issues]
-    return {**answer, "allowed": False, "ok": False, "job_ids": [], "issues": extra + answer["issues"]}
+                                                  "burned": offline, "title": title_of(parsed, None),
+                                                  "request": asked})
 
 
 __all__ = ["AvatarDeps", "AvatarService", "pick_model", "speech_models"]

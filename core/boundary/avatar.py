@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StrictBool, StrictInt, StrictStr, model_validator
 
 from core.boundary.create import Confirmation, _drop_empty
-from core.boundary.fields import CreatePlatform, MediaRef, ModelName, Resolution, ShortText
+from core.boundary.fields import CreatePlatform, JobId, MediaRef, ModelName, Resolution, ShortText
 
 # Long enough that a 100,000-character paste reaches the script check, which says what to do.
 ScriptText = Annotated[StrictStr, Field(max_length=200_000)]
@@ -71,3 +71,11 @@ class AvatarRequest(Confirmation):
     estimate_only: StrictBool = False
 
     _empty = model_validator(mode="before")(classmethod(lambda cls, data: _unset_empty(data)))
+
+
+class SceneRequest(Confirmation):
+    """/avatar_scene: make one scene of an avatar request again (its finishing job names the request)."""
+
+    job_id: JobId  # the finishing job ("Join and captions") of the request
+    scene: Annotated[StrictInt, Field(ge=1, le=500)]  # 1 = the first scene
+    estimate_only: StrictBool = False

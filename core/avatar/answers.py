@@ -1,0 +1,95 @@
+"""What Avatar Studio's answers are made of: request checks, expression words, times, titles and
+the refusal shapes, kept apart from the service that plans and queues the runs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from core.avatar.speech import refusal_of
+from core.boundary.avatar import AvatarRequest
+from core.capability import Issue
+from core.create import refusal
+from core.errors import InvalidInput
+from core.money.pricing import format_usd
+from core.voice.script import Scene
+
+if TYPE_CHECKING:
+    from core.avatar.service import Step
+
+# An emotion preset as words for the avatar model's expression prompt.
+EXPRESSIONS = {"neutral": "calm, natural expression", "happy": "warm, happy smile",
+               "professional": "composed, confident and professional", "excited": "energetic, excited and lively"}
+FIELDS = {"image": "photo_id", "audio": "audio_id", "prompt": "expression_prompt",
+          "options.right_audio": "second_audio_id", "options.order": "order"}
+
+
+def check_voices(parsed: AvatarRequest) -> None:
+    if parsed.audio_id is None and parsed.script is None:
+        raise InvalidInput("Give the voice: `audio_id` (an audio asset from /import or /speech) or `script` "
+                           "(text to speak, with `voice`).", "Add one of them.", field="audio_id")
+    if parsed.audio_id is not None and parsed.script is not None:
+        raise InvalidInput("Give `audio_id` or `script`, not both: a script is spoken into a new voice.",
+                           "Remove one of them.", field="script")
+    if parsed.second_audio_id is None and (parsed.second_photo_id is not None or parsed.order is not None):
+        field = "second_photo_id" if parsed.second_photo_id is not None else "order"
+        raise InvalidInput("A second person needs their voice as well, in `second_audio_id`.",
+                           "Add it, or remove the second person's settings.", field=field)
+    if parsed.second_audio_id is not None and parsed.audio_id is None:
+        raise InvalidInput("Two voices need `audio_id` and `second_audio_id` (a script speaks one voice).",
+                           "Make each voice with /speech first, then send both ids.", field="audio_id")
+    if parsed.second_photo_id is not None:
+        raise InvalidInput("Two people are rendered from one photo that shows both of them; a second photo "
+                           "is not combined yet.", "Send one photo with both people in `photo_id`.",
+                           field="second_photo_id")
+
+
+def run_time(steps: list[Step]) -> dict:
+    """How long the runs should take one after another, from each model's latency class: typical
+    and slowest (avatar models take 10-30 s of processing per second of video)."""
+    typical = slowest = 0.0
+    for step in steps:
+        model, request = step.result.model, step.result.request
+        if model is None:
+            continue
+        seconds = request.input_duration or len(request.prompt) / 14.0
+        typical += model.latency.expected_s(seconds)
+        slowest += model.latency.slowest_s(seconds)
+    return {"expected_s": round(typical, 1), "slowest_s": round(slowest, 1)}
+
+
+def expression(parsed: AvatarRequest) -> str:
+    words = [parsed.expression_prompt.strip()] if parsed.expression_prompt and parsed.expression_prompt.strip() else []
+    if parsed.emotion != "neutral" or not words:
+        words.append(EXPRESSIONS[parsed.emotion])
+    return ", ".join(words)
+
+
+def scene_label(what: str, scene: Scene, scenes: list[Scene]) -> str:
+    return what if len(scenes) == 1 else f"{what}, scene {scene.index + 1}"
+
+
+def scene_view(scene: Scene) -> dict:
+    return {"index": scene.index, "text": scene.text, "estimated_s": scene.estimated_s}
+
+
+def title_of(parsed: AvatarRequest, step: Step | None) -> str:
+    base = parsed.title or (parsed.script or "Talking presenter").strip().split("\n")[0][:50]
+    return base if step is None else f"{base} ({step.label.lower()})"
+
+
+def price_label(total: float, max_usd: float, bounded: bool, free: bool) -> str:
+    if free:
+        return "Free"
+    return f"up to {format_usd(max_usd)}" if bounded else format_usd(total)
+
+
+def refused(exc: InvalidInput) -> dict:
+    return {**refusal(exc), "ok": False, "job_ids": [], "issues": [refusal_of(exc)] if not exc.issues else
+            [{**i, "field": FIELDS.get(i.get("field"), i.get("field"))} for i in exc.issues]}
+
+
+def with_issues(answer: dict, issues: list[Issue]) -> dict:
+    if not issues:
+        return {**answer, "ok": answer.get("allowed", False), "job_ids": answer.get("job_ids", [])}
+    extra = [i.model_dump() for i in issues]
+    return {**answer, "allowed": False, "ok": False, "job_ids": [], "issues": extra + answer["issues"]}
