@@ -104,7 +104,8 @@ class Studio:
             intake=self.create_service.intake, preflight=self.create_service.preflight,
             threshold=self.create_service.threshold,
             runs=self.create_service.runs, queue=self.create_service.queue, create=self.create_service.create,
-            estimate=self.create_service.estimate, media=self.media, library=self.library, jobs=self.jobs))
+            estimate=self.create_service.estimate, media=self.media, library=self.library, jobs=self.jobs,
+            work_dir=settings.work_dir))
         self.runner.register(FINISH_KIND, FinishHandler(FinishDeps(jobs=self.jobs, library=self.library,
                                                                    store=self.store)))
         self.social = SocialService(SocialDeps(library=self.library, store=self.store, local_jobs=self.local_jobs))

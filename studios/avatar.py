@@ -129,6 +129,10 @@ def build(studio: Studio, tab: gr.Tab | None = None) -> None:
             view = result_view("Talking presenter")
             srt = gr.File(label="Captions (SRT)", visible=False, interactive=False, height=60)
             lineage = gr.Markdown("", elem_id="avatar-lineage")
+            with gr.Row(visible=False) as retry_row:
+                retry_confirm = gr.Checkbox(label="Nothing to confirm", value=False, interactive=False)
+                retry = gr.Button("Make the failed scene again", variant="secondary")
+            failed, retry_max = gr.State(None), gr.State(None)
 
     with gr.Accordion("Translate, face swap, character swap", open=False):
         avatar_around.build(studio, tab)
@@ -189,20 +193,49 @@ def build(studio: Studio, tab: gr.Tab | None = None) -> None:
         return (answer["steps"], "Started. It keeps going if you close this page; the progress of each "
                 "scene is below.", cost_meter(answer), *confirm_update(answer))
 
+    unchanged = [gr.update() for _ in view.components]
+    no_retry = (gr.update(visible=False), gr.update(), None, None)
+
     def on_tick(steps, request: gr.Request):
         owner = owner_or_none(request)
         if not steps or owner is None:
-            return gr.update(), *[gr.update() for _ in view.components], gr.update(), gr.update(), steps
+            return gr.update(), *unchanged, gr.update(), gr.update(), steps, *[gr.update()] * 4
         jobs = [studio.job(step["job_id"], owner=owner) for step in steps]
         html = progress_html(steps, jobs)
         last = jobs[-1]
-        if not last["terminal"] or last["status"] != "succeeded":
-            keep = None if last["terminal"] else steps  # a failed run stops being watched
-            return html, *[gr.update() for _ in view.components], gr.update(), gr.update(), keep
+        if not last["terminal"]:
+            return html, *unchanged, gr.update(), gr.update(), steps, *[gr.update()] * 4
+        if last["status"] != "succeeded":  # a failed run stops being watched; a failed scene can be made again
+            return html, *unchanged, gr.update(), gr.update(), None, *retry_offer(steps, jobs, owner)
         final = studio.asset(last["asset_ids"][-1], owner=owner)
         text = (last.get("result") or {}).get("srt") or ""
         chain = studio.lineage(final["id"], owner=owner)
-        return (html, *show(final, owner), srt_file(text, owner), lineage_text(chain), None)
+        return (html, *show(final, owner), srt_file(text, owner), lineage_text(chain), None, *no_retry)
+
+    def retry_offer(steps, jobs, owner):
+        """The button to make the first failed scene again, priced, when the request has a finishing job."""
+        if steps[-1]["role"] != "finish":
+            return no_retry
+        bad = next((s for s, j in zip(steps, jobs) if s["role"] == "avatar" and j["status"] != "succeeded"), None)
+        if bad is None:
+            return no_retry
+        asked = {"job_id": steps[-1]["job_id"], "scene": bad["scene"] + 1}
+        est = studio.avatar_scene({**asked, "estimate_only": True}, owner=owner)
+        if not est["allowed"]:
+            return no_retry
+        box, amount = confirm_update(est)
+        return gr.update(visible=True), box, asked, amount
+
+    def on_retry(asked, confirmed, amount, request: gr.Request):
+        if not asked:
+            return gr.update(), "Nothing failed.", gr.update(visible=False)
+        body = {**asked, **({"confirm_usd": amount} if confirmed and amount is not None else {})}
+        answer = studio.avatar_scene(body, owner=owner_of(request))
+        if not answer["ok"]:
+            reason = answer.get("message") or "; ".join(i["message"] for i in answer["issues"])
+            return gr.update(), f"**Not started.** {reason}", gr.update()
+        return answer["steps"], f"Making scene {asked['scene']} again; the other scenes are kept.", \
+            gr.update(visible=False)
 
     on_any_change(fields, on_estimate, [*fields, shown_max], [meter, timing, confirm, shown_max])
     photo.upload(on_file, photo, [photo_id, photo_note], api_visibility="private")
@@ -218,5 +251,6 @@ def build(studio: Studio, tab: gr.Tab | None = None) -> None:
           api_visibility="private", show_progress="hidden")
     go.click(on_go, [*fields, confirm, shown_max], [run, notice, meter, confirm, shown_max],
              api_visibility="private")
-    gr.Timer(1.5).tick(on_tick, run, [progress, *view.components, srt, lineage, run], show_progress="hidden",
-                       api_visibility="private")
+    gr.Timer(1.5).tick(on_tick, run, [progress, *view.components, srt, lineage, run, retry_row, retry_confirm,
+                                      failed, retry_max], show_progress="hidden", api_visibility="private")
+    retry.click(on_retry, [failed, retry_confirm, retry_max], [run, notice, retry_row], api_visibility="private")

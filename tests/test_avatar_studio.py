@@ -233,3 +233,26 @@ def test_a_failed_scene_is_made_again_alone_without_paying_for_its_voice_again(p
     assert studio.ledger.entry(new_avatar).state == "charged"
     made_twice = studio.avatar_scene({"job_id": new_finish, "scene": 1}, owner=OWNER)
     assert not made_twice["ok"] and "was made" in made_twice["issues"][0]["message"]
+
+
+def test_two_people_from_two_photos_take_turns_and_are_priced_on_both_voices(paid, tmp_path):
+    import io
+
+    studio, fake = paid
+    left = imported(studio, photo(tmp_path / "left.png", size=(300, 400)))
+    right = imported(studio, photo(tmp_path / "right.png", size=(600, 800)))
+    first = imported(studio, tone(tmp_path / "a.wav", 2))
+    second = imported(studio, tone(tmp_path / "b.wav", 3, freq=330))
+    ask = {"photo_id": left, "second_photo_id": right, "audio_id": first, "second_audio_id": second,
+           "order": "left_right", "resolution": "480p"}
+    est = studio.avatar({**ask, "estimate_only": True}, owner=OWNER)
+    assert est["allowed"], est["issues"]
+    assert est["model"] == "infinitetalk-multi" and est["total_usd"] == pytest.approx(0.15)  # 2 s + 3 s
+    run = studio.avatar(ask, owner=OWNER)
+    job = wait_for_job(studio, run["job_ids"][0])
+    assert job["status"] == "succeeded", job["error"]
+    assert probe(studio.library.get(job["asset_ids"][0], OWNER).path).duration_s == pytest.approx(5.0, abs=0.1)
+    [picture] = [Image.open(io.BytesIO(b)) for b in fake.stored.values() if b[:2] == b"\xff\xd8"]
+    assert picture.size == (768 + 768, 1024)  # both portraits side by side at one height
+    orphan = studio.avatar({"photo_id": left, "second_photo_id": right, "audio_id": first}, owner=OWNER)
+    assert "second_photo_id" in [i["field"] for i in orphan["issues"]]

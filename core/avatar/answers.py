@@ -37,10 +37,6 @@ def check_voices(parsed: AvatarRequest) -> None:
     if parsed.second_audio_id is not None and parsed.audio_id is None:
         raise InvalidInput("Two voices need `audio_id` and `second_audio_id` (a script speaks one voice).",
                            "Make each voice with /speech first, then send both ids.", field="audio_id")
-    if parsed.second_photo_id is not None:
-        raise InvalidInput("Two people are rendered from one photo that shows both of them; a second photo "
-                           "is not combined yet.", "Send one photo with both people in `photo_id`.",
-                           field="second_photo_id")
 
 
 def run_time(steps: list[Step]) -> dict:

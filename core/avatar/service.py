@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from uuid import uuid4
 
 from core.avatar.answers import (
@@ -27,6 +28,7 @@ from core.avatar.answers import (
     with_issues,
 )
 from core.avatar.finish import FINISH_KIND, words_for
+from core.avatar.photos import side_by_side
 from core.avatar.speech import pick_model, refusal_of, speech_models, spoken, voice_list
 from core.boundary import parse
 from core.boundary.avatar import AvatarRequest, SceneRequest, SpeechRequest
@@ -61,6 +63,7 @@ class AvatarDeps:
     media: MediaResolver
     library: object  # core.library.repository.Library
     jobs: JobStore
+    work_dir: Path  # scratch files the jobs read (two photos set side by side)
 
 
 @dataclass
@@ -209,29 +212,38 @@ class AvatarService:
         body = {"operation": AVATAR.value, "image": parsed.photo_id, "model": parsed.model,
                 "resolution": parsed.resolution, "seed": parsed.seed, "options": {}}
         pending = audio.startswith(PENDING)
+        waits = audio if pending else None
         if not pending:
             body["audio"] = audio
         if parsed.second_audio_id is not None:
             body["options"] = {"right_audio": parsed.second_audio_id, "order": parsed.order or "meanwhile"}
-        result, intake = self._preflight(body, owner, audio if pending else None, planned_s)
+        result, intake = self._preflight(body, owner, waits, planned_s, parsed.second_photo_id)
         model = result.model
         prompt = expression(parsed)
         if model is not None and "prompt" in model.capabilities.inputs_accepted and prompt:
             body = {**body, "model": model.id, "prompt": prompt}
-            result, intake = self._preflight(body, owner, audio if pending else None, planned_s)
+            result, intake = self._preflight(body, owner, waits, planned_s, parsed.second_photo_id)
         elif model is not None and model.offline:  # the draft burns the captions itself
             draft = {"captions": "off" if parsed.captions in ("off", "srt") else "on"}
             if not pending and parsed.audio_id:
                 draft["script"] = self._audio_script(parsed.audio_id, owner)
             body = {**body, "model": model.id, "platform": parsed.platform,
                     "options": {**body["options"], **{k: v for k, v in draft.items() if v}}}
-            result, intake = self._preflight(body, owner, audio if pending else None, planned_s)
+            result, intake = self._preflight(body, owner, waits, planned_s, parsed.second_photo_id)
         return Step(label=label, intake=intake, result=result, scene=scene, role="avatar")
 
-    def _preflight(self, body: dict, owner: str, pending: str | None, planned_s: float | None):
+    def _preflight(self, body: dict, owner: str, pending: str | None, planned_s: float | None,
+                   second_photo: str | None = None):
         intake = self.d.intake({k: v for k, v in body.items() if v is not None}, owner)
         if pending:
             intake.request = intake.request.model_copy(update={"audio": pending})
+        if second_photo and intake.request.image and not intake.request.image.startswith("https://"):
+            right = self.d.media.resolve(second_photo, owner, "second_photo_id")
+            if not right.local:
+                raise InvalidInput("second_photo_id: the link could not be fetched, so the two photos cannot be "
+                                   "set side by side.", "Upload the photo.", field="second_photo_id")
+            both = side_by_side(Path(intake.request.image), Path(right.value), self.d.work_dir)
+            intake.request = intake.request.model_copy(update={"image": str(both)})
         return self.d.preflight(intake, owner, planned_s=planned_s), intake
 
     def _limit_model(self, parsed: AvatarRequest) -> ModelSpec:
