@@ -14,7 +14,7 @@ from core.platform_presets import create_platforms
 from core.studio import Studio
 from studios import avatar_around
 from studios.avatar_view import lineage_text, progress_html, srt_file, time_text
-from studios.common import confirm_update, on_any_change, on_load
+from studios.common import confirm_update, on_any_change, on_load, upload_importer
 from studios.result_view import result_view, show
 from studios.session import owner_of, owner_or_none
 from studios.widgets import cost_meter
@@ -148,15 +148,7 @@ def build(studio: Studio, tab: gr.Tab | None = None) -> None:
         est = studio.avatar({**body, "estimate_only": True}, owner=owner)
         return cost_meter(est), time_text(est), *confirm_update(est, previous)
 
-    def on_file(path, request: gr.Request):
-        """Import an upload or a recording; the request names it by asset id."""
-        if not path:
-            return None, ""
-        try:
-            asset = studio.import_media(path, owner=owner_of(request))
-        except Exception as exc:  # a StudioError message is written for people
-            return None, f"**Could not use the file:** {exc}"
-        return asset["id"], ""
+    on_file = upload_importer(studio)
 
     def on_library_photo(asset_id):
         return (asset_id, gr.update(value=None)) if asset_id else (gr.update(), gr.update())

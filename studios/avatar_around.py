@@ -11,8 +11,7 @@ import gradio as gr
 
 from core.accounts.policy import CONSENT_STATEMENT
 from core.studio import Studio
-from studios.common import ai_box, asset_picker, job_watch, refresh_on
-from studios.session import owner_of
+from studios.common import ai_box, asset_picker, job_watch, refresh_on, upload_importer
 
 OPERATIONS = {"Translate and dub": "translate", "Face swap": "face-swap", "Character swap": "character-swap"}
 
@@ -40,13 +39,7 @@ def build(studio: Studio, tab: gr.Tab | None) -> None:
         with gr.Column(scale=2):
             job_watch(studio, job_ids, label="Translated or swapped video")
 
-    def on_face(path, request: gr.Request):
-        if not path:
-            return None, ""
-        try:
-            return studio.import_media(path, owner=owner_of(request))["id"], ""
-        except Exception as exc:  # a StudioError message is written for people
-            return None, f"**Could not use the photo:** {exc}"
+    on_face = upload_importer(studio, "photo")
 
     face.upload(on_face, face, [face_id, face_note], api_visibility="private")
     face.clear(lambda: (None, ""), None, [face_id, face_note], api_visibility="private")

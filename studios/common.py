@@ -250,3 +250,18 @@ def wire_apply(studio: Studio, operation: str, build_ops, *, picker: AssetPicker
     apply_btn.click(on_apply, [picker.dropdown, job_ids, *settings], [job_ids, notice], api_visibility="private")
     batch_btn.click(on_batch, [picker.dropdown, batch, job_ids, *settings], [job_ids, notice],
                     api_visibility="private")
+
+
+def upload_importer(studio: Studio, what: str = "file"):
+    """An upload handler: the uploaded (or recorded) file becomes a library asset, named by its id
+    afterwards -> (asset id, note); a file that cannot be used gives (None, the reason)."""
+
+    def on_upload(path, request: gr.Request):
+        if not path:
+            return None, ""
+        try:
+            return studio.import_media(path, owner=owner_of(request))["id"], ""
+        except Exception as exc:  # a StudioError message is written for people
+            return None, f"**Could not use the {what}:** {exc}"
+
+    return on_upload
