@@ -256,3 +256,25 @@ def test_two_people_from_two_photos_take_turns_and_are_priced_on_both_voices(pai
     assert picture.size == (768 + 768, 1024)  # both portraits side by side at one height
     orphan = studio.avatar({"photo_id": left, "second_photo_id": right, "audio_id": first}, owner=OWNER)
     assert "second_photo_id" in [i["field"] for i in orphan["issues"]]
+
+
+def test_a_long_script_is_split_into_scenes_made_one_by_one_and_joined(studio, tmp_path):
+    face = imported(studio, photo(tmp_path / "face.png"))
+    sentences = [f"This is sentence number {n} of a script that is long enough to need two scenes." for n in range(8)]
+    script = " ".join(sentences)
+    est = studio.avatar({"photo_id": face, "script": script, "voice": "offline-male", "resolution": "480p",
+                         "estimate_only": True}, owner=OWNER)
+    assert est["allowed"] and len(est["scenes"]) == 2  # the Creator plan's 30 s per run
+    assert " ".join(s["text"] for s in est["scenes"]) == script  # split at sentence ends, nothing lost
+    assert all(s["text"].endswith(".") for s in est["scenes"])
+    run = studio.avatar({"photo_id": face, "script": script, "voice": "offline-male", "resolution": "480p"},
+                        owner=OWNER)
+    assert [s["label"] for s in run["steps"]] == ["Voice, scene 1", "Avatar, scene 1", "Voice, scene 2",
+                                                  "Avatar, scene 2", "Join and captions"]
+    done = wait_for_job(studio, run["job_ids"][-1], timeout=300)
+    assert done["status"] == "succeeded", done["error"]
+    voices = [studio.library.get(studio.job(j, owner=OWNER)["asset_ids"][0], OWNER) for j in run["job_ids"][0:4:2]]
+    joined = studio.library.get(done["asset_ids"][0], OWNER)
+    assert probe(joined.path).duration_s == pytest.approx(sum(v.duration_s for v in voices), abs=0.3)
+    srt = done["result"]["srt"]
+    assert "number 0" in srt and "number 7" in srt
