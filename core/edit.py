@@ -121,6 +121,8 @@ class EditService:
             if op["kind"] == "join":
                 for clip in op["clips"]:
                     self._asset(clip, owner)
+            elif op["kind"] == "soundtrack":
+                self._asset(op["audio"], owner, "audio")
             elif op["kind"] == "lut":
                 op = self._store_lut(op)
             out.append(op)
@@ -132,6 +134,8 @@ class EditService:
         for op in ops:
             if op.get("kind") == "join":
                 op = {**op, "clips": [self._asset(c, owner).path for c in op.get("clips", [])]}
+            elif op.get("kind") == "soundtrack":
+                op = {**op, "audio": self._asset(op["audio"], owner, "audio").path}
             elif op.get("kind") == "lut":
                 op = {"kind": "lut", "path": str(self._lut_path(op["lut_id"]))}
             out.append(op)
@@ -198,6 +202,7 @@ class EditService:
         payload = {"source_asset_id": source.id, "ops": stored, "operation": operation,
                    "title": title or f"{source.title} ({operation})"}
         clips = [c for op in stored if op.get("kind") == "join" for c in op.get("clips", [])]
+        clips += [op["audio"] for op in stored if op.get("kind") == "soundtrack"]
         return self.d.local_jobs.enqueue(RENDER_KIND, owner, payload, operation=operation, group_id=group_id,
                                          inputs=(source.id, *clips))
 

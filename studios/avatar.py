@@ -14,7 +14,7 @@ from core.platform_presets import create_platforms
 from core.studio import Studio
 from studios import avatar_around
 from studios.avatar_view import lineage_text, progress_html, srt_file, time_text
-from studios.common import confirm_update, on_any_change, on_load, upload_importer
+from studios.common import confirm_update, on_any_change, refresh_media_on, upload_importer
 from studios.result_view import result_view, show
 from studios.session import owner_of, owner_or_none
 from studios.widgets import cost_meter
@@ -50,20 +50,6 @@ def model_choices(studio: Studio) -> list[tuple[str, str]]:
     for m in studio.catalog.models(operation="avatar"):
         ready = m.offline or m.provider in configured
         out.append((f"{m.name}{'' if ready else ' (needs its API key)'}", m.id))
-    return out
-
-
-def library_media(studio: Studio, owner: str | None, kind: str) -> list[tuple[str, str]]:
-    """(label, id) of the owner's photos ("image") or voices and other audio files ("audio")."""
-    if owner is None:
-        return []
-    out = []
-    for a in studio.assets(owner=owner):
-        if kind == "image" and a["mime"].startswith("image/"):
-            out.append((a["title"][:60] or "Photo", a["id"]))
-        elif kind == "audio" and a["has_audio"] and not a["width"]:
-            what = "voice" if a["operation"] == "text-to-speech" else "audio"
-            out.append((f"{a['title'][:50] or 'Audio'} ({what}, {a['duration']:.1f} s)", a["id"]))
     return out
 
 
@@ -162,13 +148,6 @@ def build(studio: Studio, tab: gr.Tab | None = None) -> None:
         spoken = languages_of(studio, choice)
         return gr.update(choices=spoken, value=current if current in spoken else (spoken or [None])[0])
 
-    def on_reload(request: gr.Request, photo_value, audio_value):
-        owner = owner_or_none(request)
-        photos, sounds = library_media(studio, owner, "image"), library_media(studio, owner, "audio")
-        keep = lambda value, items: value if value in {v for _, v in items} else None  # noqa: E731
-        return (gr.update(choices=photos, value=keep(photo_value, photos)),
-                gr.update(choices=sounds, value=keep(audio_value, sounds)))
-
     def on_go(request: gr.Request, *values):
         *form, confirmed, agreed = values
         owner = owner_of(request)
@@ -238,9 +217,8 @@ def build(studio: Studio, tab: gr.Tab | None = None) -> None:
     audio.clear(lambda: (None, ""), None, [audio_id, photo_note], api_visibility="private")
     source.change(on_source, source, [script_box, audio, library_audio], api_visibility="private")
     voice.change(on_voice, [voice, language], language, api_visibility="private")
-    triggers = [on_load()] + ([tab.select] if tab is not None else [])
-    gr.on(triggers, on_reload, [library_photo, library_audio], [library_photo, library_audio],
-          api_visibility="private", show_progress="hidden")
+    refresh_media_on(studio, tab, "image", library_photo)
+    refresh_media_on(studio, tab, "audio", library_audio)
     go.click(on_go, [*fields, confirm, shown_max], [run, notice, meter, confirm, shown_max],
              api_visibility="private")
     gr.Timer(1.5).tick(on_tick, run, [progress, *view.components, srt, lineage, run, retry_row, retry_confirm,

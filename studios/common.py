@@ -265,3 +265,31 @@ def upload_importer(studio: Studio, what: str = "file"):
             return None, f"**Could not use the {what}:** {exc}"
 
     return on_upload
+
+
+def library_media(studio: Studio, owner: str | None, kind: str) -> list[tuple[str, str]]:
+    """(label, id) of the owner's photos ("image") or voices and other audio files ("audio")."""
+    if owner is None:
+        return []
+    out = []
+    for a in studio.assets(owner=owner):
+        if kind == "image" and a["mime"].startswith("image/"):
+            out.append((a["title"][:60] or "Photo", a["id"]))
+        elif kind == "audio" and a["has_audio"] and not a["width"]:
+            what = "voice" if a["operation"] == "text-to-speech" else "audio"
+            out.append((f"{a['title'][:50] or 'Audio'} ({what}, {a['duration']:.1f} s)", a["id"]))
+    return out
+
+
+def refresh_media_on(studio: Studio, tab: gr.Tab | None, kind: str, *dropdowns: gr.Dropdown) -> None:
+    """Reload `dropdowns` with the owner's photos or audio (`library_media`) when the page loads and
+    whenever `tab` is opened (a choice still listed is kept)."""
+
+    def reload(request: gr.Request, *current):
+        choices = library_media(studio, owner_or_none(request), kind)
+        ids = {value for _, value in choices}
+        updates = [gr.update(choices=choices, value=value if value in ids else None) for value in current]
+        return updates if len(updates) > 1 else updates[0]
+
+    triggers = [on_load()] + ([tab.select] if tab is not None else [])
+    gr.on(triggers, reload, list(dropdowns), list(dropdowns), api_visibility="private", show_progress="hidden")

@@ -7,7 +7,7 @@ from pathlib import Path
 import gradio as gr
 
 from core.studio import Studio
-from studios.common import ai_box, asset_picker, job_watch, refresh_on
+from studios.common import ai_box, asset_picker, job_watch, refresh_media_on, refresh_on
 from studios.files import served
 from studios.session import owner_of
 
@@ -19,7 +19,8 @@ AI_EDITS = {"Remove background": "background-removal", "Edit by instruction": "i
 
 
 def build_ops(start, end, fast_trim, speed, stabilize, grade, brightness, contrast, saturation, gamma, lut,
-              text, text_position, srt_file, captions_text, loudness, denoise_audio, volume, interpolate) -> list[dict]:
+              text, text_position, srt_file, captions_text, loudness, denoise_audio, volume, interpolate,
+              soundtrack=None, track_mode="replace") -> list[dict]:
     """Widgets -> an op chain, in the order the engine applies them."""
     ops: list[dict] = []
     if start or end:
@@ -41,6 +42,8 @@ def build_ops(start, end, fast_trim, speed, stabilize, grade, brightness, contra
     srt = Path(srt_file).read_text(encoding="utf-8", errors="replace") if srt_file else (captions_text or "")
     if srt.strip():
         ops.append({"kind": "captions", "srt": srt, "position": "bottom"})
+    if soundtrack:  # a voice or music from the library, by asset id
+        ops.append({"kind": "soundtrack", "audio": soundtrack, "mode": track_mode or "replace"})
     if loudness != "off" or denoise_audio > 0 or volume:
         ops.append({"kind": "audio_cleanup", "loudness_lufs": None if loudness == "off" else float(loudness),
                     "noise_reduction": float(denoise_audio), "volume_db": float(volume)})
@@ -89,6 +92,10 @@ def build(studio: Studio, tab: gr.Tab) -> None:
                     loudness = gr.Dropdown(["off", "-14", "-16", "-23"], value="off", label="Loudness (LUFS)")
                     denoise_audio = gr.Slider(0, 1, value=0, step=0.1, label="Noise reduction")
                     volume = gr.Slider(-20, 20, value=0, step=1, label="Volume (dB)")
+                with gr.Row():
+                    soundtrack = gr.Dropdown([], value=None, label="Voice or music from your library", scale=2)
+                    track_mode = gr.Radio([("Replace the sound", "replace"), ("Mix under it", "mix")],
+                                          value="replace", label="How")
             with gr.Row():
                 preview_btn = gr.Button("Preview 3 s")
                 apply_btn = gr.Button("Apply as new version", variant="primary")
@@ -107,7 +114,8 @@ def build(studio: Studio, tab: gr.Tab) -> None:
             job_watch(studio, job_ids, follow=picker.dropdown, label="Latest version")
 
     edits = [start, end, fast, speed, stabilize, grade, brightness, contrast, saturation, gamma, lut, text,
-             text_position, srt_file, captions_text, loudness, denoise_audio, volume, interpolate]
+             text_position, srt_file, captions_text, loudness, denoise_audio, volume, interpolate, soundtrack,
+             track_mode]
 
     def on_select(asset_id, first, request: gr.Request):
         if not asset_id:
@@ -145,6 +153,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
             return ids, f"**Cannot join:** {exc}"
         return [job_id] + list(ids), "Joining the clips."
 
+    refresh_media_on(studio, tab, "audio", soundtrack)
     picker.dropdown.change(on_select, [picker.dropdown, original],
                            [strip, summary, preview, start, end, original], api_visibility="private")
     preview_btn.click(on_preview, [picker.dropdown, *edits], [preview, notice], api_visibility="private")

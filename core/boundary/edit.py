@@ -46,6 +46,7 @@ _CUE = Annotated[tuple[StrictFloat, StrictFloat, StrictStr], Field(strict=False)
 MEDIA_FIELDS: dict[str, dict[str, Any]] = {
     "join": {"clips": (Annotated[list[AssetId], Field(min_length=1, max_length=20)], ...),
              "transition": (Transition, "fade"), "duration": (Finite, 0.5)},
+    "soundtrack": {"audio": (AssetId, ...)},
     "lut": {"cube": (Annotated[str, Field(min_length=1, max_length=16_000_000)] | None, None),
             "lut_id": (Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None, None)},
 }

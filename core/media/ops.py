@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from core.errors import InvalidInput
 from core.media.op_base import Op, OutputOp, op_from_dict, registered_kinds
-from core.media.ops_audio import AudioCleanup
+from core.media.ops_audio import AudioCleanup, Soundtrack
 from core.media.ops_color import ColorEnhance, ColorGrade, Denoise, Lut, Sharpen
 from core.media.ops_geometry import Reframe, Scale, Upscale
 from core.media.ops_join import TRANSITIONS, Join
@@ -28,7 +28,7 @@ from core.media.text_style import SafeZone
 __all__ = [
     "AudioCleanup", "Captions", "ColorEnhance", "ColorGrade", "Compress", "CutOut", "Denoise",
     "FastTrim", "FormatSpec", "FrameRate", "Interpolate", "Join", "Lut", "Op", "OutputOp",
-    "Reframe", "SafeZone", "Scale", "Sharpen", "Speed", "Stabilize", "TRANSITIONS", "TextOverlay",
+    "Reframe", "SafeZone", "Scale", "Sharpen", "Soundtrack", "Speed", "Stabilize", "TRANSITIONS", "TextOverlay",
     "Trim", "Upscale", "chain_from_dicts", "chain_from_json", "chain_to_dicts", "chain_to_json",
     "op_from_dict", "registered_kinds",
 ]

@@ -1,4 +1,5 @@
-"""Audio clean-up: hum cut, FFT noise reduction, loudness normalisation and volume."""
+"""Audio: clean-up (hum cut, FFT noise reduction, loudness normalisation, volume) and a soundtrack
+(another file, e.g. a voice, replacing or mixed under the clip's own sound)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from dataclasses import dataclass
 
 from core.media.graph import Graph, StreamState, num
 from core.media.op_base import BuildContext, Op, in_range, register, require
+
+SOUNDTRACK_MODES = ("replace", "mix")
+TRACK_FORMAT = "aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo"
 
 
 @register
@@ -42,3 +46,39 @@ class AudioCleanup(Op):
             filters.append(f"volume={num(self.volume_db)}dB")
         graph.af(*filters)
         return state
+
+
+@register
+@dataclass(frozen=True)
+class Soundtrack(Op):
+    """Put another audio file (a voice, music) on the clip: `replace` its sound, or `mix` it under
+    the clip's own sound (lowered by `original_db`). The new track is cut or padded with silence to
+    the clip's length; `volume_db` sets its level."""
+
+    kind = "soundtrack"
+    audio: str
+    mode: str = "replace"
+    volume_db: float = 0.0
+    original_db: float = -6.0
+
+    def __post_init__(self) -> None:
+        require(self.mode in SOUNDTRACK_MODES, f"Unknown soundtrack mode {self.mode!r}.",
+                f"Use one of: {', '.join(SOUNDTRACK_MODES)}.")
+        in_range("soundtrack volume (dB)", self.volume_db, -30.0, 30.0)
+        in_range("original sound level (dB)", self.original_db, -60.0, 0.0)
+
+    def apply(self, graph: Graph, state: StreamState, ctx: BuildContext) -> StreamState:
+        info = ctx.clip_info(self.audio)
+        require(info.has_audio, "The soundtrack file has no sound.", "Pick an audio file or a voice.")
+        index = graph.add_input(["-i", str(self.audio)])
+        track = graph.label("t")
+        graph.chain(f"[{index}:a:0]{TRACK_FORMAT},volume={num(self.volume_db)}dB,apad,"
+                    f"atrim=duration={num(state.duration)},asetpts=PTS-STARTPTS[{track}]")
+        video = graph.take_video()
+        if self.mode == "mix" and state.has_audio:
+            graph.af(TRACK_FORMAT, f"volume={num(self.original_db)}dB")
+            mixed = graph.label("a")
+            graph.chain(f"[{graph.take_audio()}][{track}]amix=inputs=2:duration=first:normalize=0[{mixed}]")
+            track = mixed
+        graph.set_streams(video, track)
+        return state.but(has_audio=True)
