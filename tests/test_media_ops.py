@@ -11,8 +11,8 @@ from core.errors import InvalidInput
 from core.media.graph import escape_value
 from core.media.ops import (
     AudioCleanup, Captions, ColorEnhance, ColorGrade, Compress, CutOut, Denoise, FastTrim, FormatSpec,
-    FrameRate, Interpolate, Join, Lut, Reframe, SafeZone, Scale, Sharpen, Speed, Stabilize, TextOverlay,
-    Trim, Upscale, chain_from_json, chain_to_json, op_from_dict, registered_kinds,
+    FrameRate, Interpolate, Join, Lut, Reframe, SafeZone, Scale, Sharpen, Soundtrack, Speed, Stabilize,
+    TextOverlay, Trim, Upscale, chain_from_json, chain_to_json, op_from_dict, registered_kinds,
 )
 from core.media.ops_time import atempo_chain
 from core.media.plan import build_plan
@@ -26,7 +26,7 @@ EVERY_OP = [
     Captions(srt=SRT), Captions(cues=((0.0, 1.0, "a"),)), AudioCleanup(-16), Interpolate(50), FrameRate(30),
     Upscale(720), Denoise(3), Sharpen(0.4, "cas"), ColorEnhance(0.6, "hdr-look"), Reframe("1:1", "pad_blur"),
     Scale(short_side=480), FormatSpec("webm"), Compress(8), Join(("/tmp/b.mp4",), "wipeleft", 0.4),
-    FastTrim(0, 1),
+    FastTrim(0, 1), Soundtrack("/tmp/voice.m4a", "mix", 3.0, -12.0),
 ]
 
 
