@@ -37,7 +37,8 @@ def media_files(studio) -> list:
 def test_a_link_is_fetched_measured_and_the_measured_bytes_are_sent(vendor, studio_factory, media):
     base, fake = vendor
     studio = studio_factory(base, media)
-    request = {"operation": "translate", "video": url("four.mp4"), "options": {"output_language": "German"}}
+    request = {"operation": "translate", "video": url("four.mp4"), "options": {"output_language": "German"},
+               "consent": True}
     est = studio.estimate(request, owner=OWNER)
     assert est["allowed"], est["issues"]
     assert est["total_usd"] == est["max_usd"] == pytest.approx(0.15) and est["price_basis"] == "exact"
@@ -85,7 +86,7 @@ def test_an_exact_price_is_what_settles_even_when_the_result_runs_longer(clip_fa
     try:
         studio = studio_factory(base, media)
         run = studio.create({"operation": "translate", "video": url("one.mp4"),
-                             "options": {"output_language": "German"}}, owner=OWNER)
+                             "options": {"output_language": "German"}, "consent": True}, owner=OWNER)
         job = wait_for_job(studio, run["job_ids"][0])
         assert job["status"] == "succeeded", job["error"]
         assert run["max_usd"] == pytest.approx(0.0375)
