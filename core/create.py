@@ -22,6 +22,7 @@ from core.errors import InvalidInput, PlanLimitExceeded
 from core.jobs.store import JobStore
 from core.library.models import Job, LedgerEntry
 from core.library.refs import MediaResolver
+from core.library.reuse import offer, reuse_key
 from core.money import confirmation
 from core.money.budgets import Limit
 from core.money.ledger import Ledger
@@ -54,6 +55,7 @@ class CreateDeps:
     limits: Callable[[str], list[Limit]]  # an owner's monthly caps (plan, team)
     quotes: Quotes | None = None
     fingerprint: Callable[[dict], str | None] = lambda request: None  # never-pay-twice key of a run
+    find_reuse: Callable[[str, str], dict | None] = lambda key, owner: None  # (reuse key, owner) -> earlier asset
     audit: Callable[..., None] = lambda owner, action, **facts: None  # the append-only audit log
 
 
@@ -140,6 +142,9 @@ class CreateService:
                                platform_defaults=apply_platform, accepts_urls=self._accepts_urls,
                                quote=self._quote if d.quotes else None, keys=self.key_help, planned_s=planned_s)
         result.issues = policy_issues + result.issues
+        if result.model is not None:  # never pay twice: the owner's asset made by exactly this request
+            fingerprint = d.fingerprint(result.request.model_dump(mode="json"))
+            result.reuse = d.find_reuse(reuse_key(fingerprint, result.model.id), owner) if fingerprint else None
         return result
 
     def key_help(self, name: str) -> KeyHelp:
@@ -173,6 +178,10 @@ class CreateService:
         if not result.allowed:
             return {**answer, "ok": False, "job_ids": []}
         parsed = intake.parsed
+        if result.reuse and not result.model.offline and kind == "generate" and not parsed.run_again:
+            # Never pay twice: the same model, inputs (by content), settings and seed made this before.
+            return {**answer, "ok": False, "job_ids": [],
+                    "message": offer(result.reuse, answer["max_usd"], answer["price_basis"] != "exact")}
         issue = confirmation.check(max_usd=answer["max_usd"], threshold_usd=self.threshold(),
                                    confirm_usd=parsed.confirm_usd, confirm=parsed.confirm)
         if issue is not None:
@@ -246,13 +255,6 @@ class CreateService:
                                            kind="prompt" if kind == "prompt" else "run",
                                            month="", estimate_usd=est.max_per_run_usd, verified_price=est.verified))
         return jobs, entries
-
-    def _fingerprint(self, request: GenerationRequest) -> str | None:
-        """The request's never-pay-twice fingerprint (input files by content); None if unreadable."""
-        try:
-            return request_fingerprint(request.model_dump(mode="json"), self.studio.media_cache.file_hash)
-        except (StudioError, OSError):
-            return None
 
     def _group_of(self, job_ids: list[str]) -> str | None:
         return self.d.jobs.get(job_ids[0]).group_id if job_ids else None

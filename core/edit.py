@@ -229,7 +229,7 @@ class EditService:
         return {"operation": parsed.operation, "video": source.id, "prompt": parsed.prompt,
                 "model": parsed.model, "options": parsed.options, "resolution": parsed.resolution,
                 "image": parsed.image_id, "consent": parsed.consent,
-                "confirm_usd": parsed.confirm_usd, "confirm": parsed.confirm}
+                "confirm_usd": parsed.confirm_usd, "confirm": parsed.confirm, "run_again": parsed.run_again}
 
     def ai_estimate(self, request: dict | AiEditRequest, *, owner: str) -> dict:
         return self.d.estimate(self.ai_request(parse(AiEditRequest, request), owner), owner=owner)

@@ -17,7 +17,7 @@ from core.avatar.finish import FINISH_KIND, FinishDeps, FinishHandler
 from core.avatar.service import AvatarDeps, AvatarService
 from core.boundary import parse, parse_value
 from core.boundary.create import CreateRequest, EnhanceRequest
-from core.boundary.library import ASSET_ID, JOB_ID, TITLE, AssetsQuery, ShareRequest
+from core.boundary.library import ASSET_ID, JOB_ID, TITLE, AssetsQuery, ReuseRequest, ShareRequest
 from core.catalog import load_catalog
 from core.compare.pricing import MoneyDoor
 from core.compare.results import CompareResults, ResultDeps
@@ -93,7 +93,8 @@ class Studio:
             catalog=self.catalog, providers=providers, plan_for=self.plan_for, policy=self.policy.current,
             ledger=self.ledger, jobs=self.jobs, enqueue=self.runner.enqueue, media=self.media,
             work_dir=settings.work_dir, confirm_above_usd=settings.confirm_above_usd, limits=self.limits,
-            quotes=self.quotes, fingerprint=self._fingerprint, audit=self.audit.record))
+            quotes=self.quotes, fingerprint=self._fingerprint, audit=self.audit.record,
+            find_reuse=lambda key, owner: self.library_service.find_reuse(key, owner=owner)))
         self.edit = EditService(EditDeps(library=self.library, store=self.store, local_jobs=self.local_jobs,
                                          cache=self.media_cache, estimate=self.create_service.estimate,
                                          create=self.create_service.create))
@@ -341,6 +342,14 @@ class Studio:
                   remove: list[str] | None = None) -> dict:
         return self.library_service.tag(asset_id, owner=owner, add=add, remove=remove)
 
+    def tag(self, request: dict, *, owner: str) -> dict:
+        """/tag {asset_id, add, remove} -> the asset with its tags."""
+        return self.library_service.tag_request(request, owner=owner)
+
+    def collection_action(self, request: dict, *, owner: str) -> dict | list[dict]:
+        """/collections {action: create|rename|add|remove|list|export, collection_id, name, asset_ids}."""
+        return self.library_service.collections_request(request, owner=owner)
+
     def collections(self, *, owner: str) -> list[dict]:
         return self.library_service.collection_list(owner=owner)
 
@@ -360,17 +369,17 @@ class Studio:
         """A ZIP of the collection's files with manifest.json -> {path, files, bytes, collection}."""
         return self.library_service.collection_export(collection_id, owner=owner)
 
-    def versions(self, asset_id: str, *, owner: str) -> dict:
+    def versions(self, asset_id: str | dict, *, owner: str) -> dict:
         return self.library_service.versions(asset_id, owner=owner)
 
     def find_reuse(self, request: dict | CreateRequest, *, owner: str) -> dict | None:
         """The owner's earlier asset made by exactly this request (as preflight resolves it: model,
         settings, seed, input file contents), or None. Reads only; nothing is sent or reserved."""
-        result = self.create_service.preflight(self.create_service.intake(request, owner), owner)
-        if result.model is None:
-            return None
-        key = self.library_service.reuse_key(result.request.model_dump(mode="json"), result.model.id)
-        return self.library_service.find_reuse(key, owner=owner)
+        return self.create_service.preflight(self.create_service.intake(request, owner), owner).reuse
+
+    def reuse(self, request: dict | ReuseRequest, *, owner: str) -> dict | None:
+        """/reuse {request} -> the earlier asset {asset_id, created_at, cost_usd, ...} or None."""
+        return self.find_reuse(parse(ReuseRequest, request).request, owner=owner)
 
     def delete_asset(self, asset_id: str, *, owner: str, confirm: bool = False) -> dict:
         """Delete files and row (with children or collections only when confirm is True); the asset's
@@ -392,6 +401,11 @@ class Studio:
         if everyone:
             self.identity.require_admin(owner)
         return self.library_service.analytics(request, owner=owner, everyone=everyone)
+
+    def analytics_for(self, request: dict | None = None, *, owner: str) -> dict:
+        """/analytics: grouped by user, an admin sees every person's runs; everyone else their own."""
+        grouped = isinstance(request, dict) and request.get("group_by") == "user"
+        return self.analytics(request, owner=owner, everyone=grouped and self.identity.is_admin(owner))
 
     def analytics_csv(self, request: dict | None = None, *, owner: str, everyone: bool = False) -> dict:
         if everyone:

@@ -12,7 +12,7 @@ import gradio as gr
 from core.boundary import parse
 from core.boundary.library import UnshareRequest
 from core.studio import Studio
-from studios import api_avatar, api_compare, api_media
+from studios import api_avatar, api_compare, api_library, api_media
 from studios.api_tools import json_safe, publish
 from studios.session import owner_of
 
@@ -32,10 +32,6 @@ def register(studio: Studio) -> None:
     def job(job_id: str, request: gr.Request) -> dict:
         """Job id -> status, progress, eta_s, asset_id, error, estimate_usd, actual_usd, task_id, result."""
         return studio.job(job_id, owner=owner_of(request))
-
-    def assets(filters: dict | None, request: gr.Request) -> list:
-        """{query, operation} (optional) -> library assets, newest first."""
-        return studio.assets(filters, owner=owner_of(request))
 
     def cancel(job_id: str, request: gr.Request) -> dict:
         """Cancel a job. A paid job already sent may still be billed by the provider."""
@@ -57,7 +53,8 @@ def register(studio: Studio) -> None:
         """{asset_id} -> revoked: how many of the asset's links stopped working."""
         return studio.unshare(parse(UnshareRequest, body).asset_id, owner=owner_of(request))
 
-    publish((estimate, create, job, assets, cancel, retry, enhance_prompt, share, unshare))
+    publish((estimate, create, job, cancel, retry, enhance_prompt, share, unshare))
     api_media.register(studio)
     api_compare.register(studio)
     api_avatar.register(studio)
+    api_library.register(studio)

@@ -77,7 +77,7 @@ def test_offline_draft_through_the_api(tmp_path):
         assert run["ok"] and len(run["job_ids"]) == 1
         job = wait_job(client, run["job_ids"][0], lambda v: v["terminal"])
         assert job["status"] == "succeeded", job["error"]
-        assets = client.predict({}, api_name="/assets")
+        assets = client.predict({}, api_name="/assets")["items"]
         assert [a["id"] for a in assets] == [job["asset_id"]]
         asset = assets[0]
         assert (asset["width"], asset["height"]) == (1080, 1920)
@@ -107,7 +107,7 @@ def media_studios_through_the_api(client: Client, tmp_path: Path) -> None:
     started = client.predict({"asset_id": source["id"], "ops": ops, "operation": "transform"}, api_name="/edit")
     job = wait_job(client, started["job_id"], lambda v: v["terminal"])
     assert job["status"] == "succeeded", job["error"]
-    version = [a for a in client.predict({}, api_name="/assets") if a["id"] == job["asset_id"]][0]
+    version = [a for a in client.predict({}, api_name="/assets")["items"] if a["id"] == job["asset_id"]][0]
     assert version["parent_id"] == source["id"]
     info = probe(version["file_path"])
     assert info.width * 16 == info.height * 9 and info.duration_s == pytest.approx(2.0, abs=0.1)

@@ -73,3 +73,38 @@ def test_an_identical_request_is_offered_the_earlier_asset(studio, tmp_path):
     assert studio.find_reuse(request, owner=OWNER)["asset_id"] == asset["id"]
     studio.delete_asset(asset["id"], owner=OWNER)
     assert studio.find_reuse(request, owner=OWNER) is None
+
+
+PAID_050 = {"prompt": "a red kite over the dunes", "model": "wan-2.5-t2v", "aspect": "16:9", "resolution": "720p",
+            "duration": 5, "seed": 7}
+
+
+def test_a_repeated_paid_request_is_offered_the_earlier_asset_and_nothing_is_sent(paid_studio, vendor):
+    _base, fake = vendor
+    first = paid_studio.create(PAID_050, owner=OWNER)
+    job = wait_for_job(paid_studio, first["job_ids"][0])
+    assert job["status"] == "succeeded", job["error"]
+    made = paid_studio.asset(job["asset_id"], owner=OWNER)
+    sent, spent = sum(fake.submits.values()), paid_studio.ledger.month_spend(OWNER)
+    entries = len(paid_studio.ledger.entries(OWNER))
+
+    estimate = paid_studio.estimate({**PAID_050, "prompt": "a red kite over the dunes  "}, owner=OWNER)
+    assert estimate["reuse"]["asset_id"] == made["id"]  # the meter can say so before anything is asked
+    again = paid_studio.create({**PAID_050, "confirm_usd": 0.5}, owner=OWNER)
+    assert again["ok"] is False and again["job_ids"] == []
+    assert {k: again["reuse"][k] for k in ("asset_id", "created_at", "cost_usd")} == {
+        "asset_id": made["id"], "created_at": made["created_at"], "cost_usd": made["cost"]}
+    day = made["created_at"][8:10].lstrip("0")
+    assert again["message"].startswith(f"You made this on {day} ") and "run again for $0.50?" in again["message"]
+    assert sum(fake.submits.values()) == sent and paid_studio.ledger.month_spend(OWNER) == spent
+    assert len(paid_studio.ledger.entries(OWNER)) == entries
+    assert paid_studio.job_list(owner=OWNER)[0]["id"] == job["id"]  # no job was even queued
+
+    other_seed = paid_studio.estimate({**PAID_050, "seed": 8}, owner=OWNER)
+    assert other_seed["reuse"] is None
+    refused = paid_studio.create({**PAID_050, "run_again": "yes"}, owner=OWNER)
+    assert refused["ok"] is False and refused["issues"][0]["field"] == "run_again"
+    rerun = paid_studio.create({**PAID_050, "run_again": True}, owner=OWNER)
+    assert rerun["ok"] is True and len(rerun["job_ids"]) == 1
+    assert wait_for_job(paid_studio, rerun["job_ids"][0])["status"] == "succeeded"
+    assert sum(fake.submits.values()) == sent + 1

@@ -158,7 +158,7 @@ def test_any_user_text_is_a_safe_word_query(studio, text, finds):
 def test_bad_search_fields_are_named(studio, request_, field):
     with pytest.raises(InvalidInput) as caught:
         studio.search_assets(request_, owner="local")
-    assert str(caught.value).startswith(field)
+    assert caught.value.field == field and str(caught.value).lstrip("`").startswith(field)
     if field == "sort":
         assert "relevance, newest, oldest, cost, duration" in str(caught.value)
 

@@ -42,7 +42,7 @@ def test_open_on_purpose_starts_with_a_warning_banner(tmp_path):
     proc = launch(tmp_path / "home", port, {"GRADIO_SERVER_NAME": "0.0.0.0", "VIDEO_STUDIO_ALLOW_OPEN": "1"})
     try:
         client = connect(port, proc)  # solo mode: no login needed
-        assert client.predict({}, api_name="/assets") == []
+        assert client.predict({}, api_name="/assets")["items"] == []
         assert "Open to the network with no login" in httpx.get(f"http://127.0.0.1:{port}/config").text
         assert httpx.get(f"http://127.0.0.1:{port}/healthz").json() == {"ok": True}
     finally:
@@ -103,7 +103,7 @@ def test_hf_mode_signs_in_with_the_oauth_profile(tmp_path, hub, org):
             error = pytest.raises(Exception, signed.predict, {}, api_name="/assets").value
             assert "members of the acme organisation" in str(error)
             return
-        assert signed.predict({}, api_name="/assets") == []
+        assert signed.predict({}, api_name="/assets")["items"] == []
         link_refusal = pytest.raises(Exception, signed.predict, {"asset_id": "0123456789abcdef"},
                                      api_name="/unshare").value
         assert "not found" in str(link_refusal)
@@ -126,7 +126,7 @@ def test_an_upload_over_the_cap_is_cut_off_and_nothing_is_kept(tmp_path):
         client = connect(port, proc)
         error = pytest.raises(Exception, client.predict, handle_file(str(big)), "", api_name="/import").value
         assert "size" in str(error).lower() or "large" in str(error).lower(), error
-        assert client.predict({}, api_name="/assets") == []
+        assert client.predict({}, api_name="/assets")["items"] == []
         kept = [p for root in (temp, tmp_path / "home") for p in root.rglob("*") if p.is_file()
                 and p.stat().st_size >= 1_000_000]
         assert kept == []

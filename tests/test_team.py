@@ -118,8 +118,8 @@ def test_other_peoples_ids_answer_like_missing_ones(team):
         refused(bob, {"asset_ids": [bob_clip["id"], MISSING]}, api_name="/join").replace(MISSING, asset)
     answer = bob.predict({"operation": "image-to-video", "image": asset}, api_name="/create")
     assert not answer["ok"] and answer["issues"][0]["field"] == "image"
-    assert [a["id"] for a in bob.predict({}, api_name="/assets")] == [bob_clip["id"]]
-    assert asset not in {a["id"] for a in bob.predict({"query": "alice"}, api_name="/assets")}
+    assert [a["id"] for a in bob.predict({}, api_name="/assets")["items"]] == [bob_clip["id"]]
+    assert asset not in {a["id"] for a in bob.predict({"query": "alice"}, api_name="/assets")["items"]}
     assert "`user` is not a field" in refused(bob, {"user": "alice"}, api_name="/assets")
     assert alice.predict(asset, api_name="/describe")["asset_id"] == asset  # still hers
 
@@ -141,7 +141,7 @@ def test_server_paths_are_refused_by_import_and_every_media_field(team):
     message = {bob.predict({"operation": "image-to-video", field: path}, api_name="/estimate")["issues"][0]["message"]
                for field in ("image", "audio", "video") for path in ("/etc/passwd", "/no/such/file.png")}
     assert len({m.replace("image", "X").replace("audio", "X").replace("video", "X") for m in message}) == 1
-    mine = bob.predict({}, api_name="/assets")[0]["id"]
+    mine = bob.predict({}, api_name="/assets")["items"][0]["id"]
     for op in ({"kind": "lut", "path": "/etc/passwd"}, {"kind": "join", "clips": ["/etc/passwd"]}):
         assert "passwd" not in refused(bob, {"asset_id": mine, "ops": [op]}, api_name="/outcome").replace(
             "/etc/passwd was not found", "")

@@ -2,6 +2,7 @@
 
 `confirm_usd` is the confirmation: the amount the user agreed to. A `confirm` field, where
 sent, must be a JSON boolean; `confirm: true` alone is refused (see core.money.confirmation).
+`run_again: true` runs a request even when an identical earlier paid run made an asset.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from core.boundary.fields import (
 )
 
 OPTIONAL_WHEN_EMPTY = ("image", "audio", "video", "platform", "template", "motion", "resolution", "aspect",
-                       "duration", "seed", "generate_audio", "confirm_usd", "confirm", "consent")
+                       "duration", "seed", "generate_audio", "confirm_usd", "confirm", "consent", "run_again")
 
 
 def _drop_empty(data: Any) -> Any:
@@ -45,6 +46,7 @@ class Confirmation(BaseModel):
 
     confirm_usd: Money | None = None
     confirm: StrictBool | None = None
+    run_again: StrictBool = False  # run even when an identical earlier run's asset exists (never pay twice)
 
 
 class CreateRequest(Confirmation):
@@ -74,7 +76,7 @@ class CreateRequest(Confirmation):
 
     def generation_fields(self) -> dict:
         """The fields of core.contracts.GenerationRequest (media still as the client named them)."""
-        return self.model_dump(exclude={"confirm_usd", "confirm", "consent"})
+        return self.model_dump(exclude={"confirm_usd", "confirm", "consent", "run_again"})
 
 
 class EnhanceRequest(Confirmation):

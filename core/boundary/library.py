@@ -1,12 +1,13 @@
-"""Requests that read the library and jobs: ids, asset queries, imports."""
+"""Requests that read the library and jobs: ids, asset queries, imports, tags, collections, versions, reuse."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StrictInt, TypeAdapter
+from pydantic import BaseModel, Field, StrictInt, StrictStr, TypeAdapter
 
 from core.boundary.fields import STRICT, AssetId, JobId, OperationName, ShortText
+from core.errors import InvalidInput
 
 JOB_ID = TypeAdapter(JobId)
 ASSET_ID = TypeAdapter(AssetId)
@@ -35,3 +36,55 @@ class UnshareRequest(BaseModel):
     model_config = STRICT
 
     asset_id: AssetId
+
+
+TagName = Annotated[StrictStr, Field(max_length=40)]
+CollectionName = Annotated[StrictStr, Field(max_length=120)]
+CollectionAction = Literal["create", "rename", "add", "remove", "list", "export"]
+NEEDS = {"create": ("name",), "rename": ("collection_id", "name"), "add": ("collection_id", "asset_ids"),
+         "remove": ("collection_id", "asset_ids"), "list": (), "export": ("collection_id",)}
+
+
+class TagRequest(BaseModel):
+    """/tag: tags to add to and remove from one of the caller's assets."""
+
+    model_config = STRICT
+
+    asset_id: AssetId
+    add: list[TagName] = Field(default_factory=list, max_length=20)
+    remove: list[TagName] = Field(default_factory=list, max_length=20)
+
+
+class CollectionsRequest(BaseModel):
+    """/collections: one action on the caller's collections; each action names the fields it needs."""
+
+    model_config = STRICT
+
+    action: CollectionAction
+    collection_id: AssetId | None = None
+    name: CollectionName | None = None
+    asset_ids: list[AssetId] | None = Field(default=None, min_length=1, max_length=500)
+
+    def needed(self) -> CollectionsRequest:
+        """Self, when the fields this action needs are there; InvalidInput naming the first missing."""
+        for name in NEEDS[self.action]:
+            if getattr(self, name) is None:
+                raise InvalidInput(f"{name} is required to {self.action} a collection.",
+                                   f"Send {name} with action \"{self.action}\".", field=name)
+        return self
+
+
+class VersionsRequest(BaseModel):
+    """/versions: the tree one of the caller's assets belongs to."""
+
+    model_config = STRICT
+
+    asset_id: AssetId
+
+
+class ReuseRequest(BaseModel):
+    """/reuse: a Create request (as /estimate takes it); its match is looked up, nothing is sent."""
+
+    model_config = STRICT
+
+    request: dict

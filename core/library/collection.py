@@ -131,7 +131,7 @@ class Collections:
         size = s.exec(select(func.coalesce(func.sum(Asset.size_bytes), 0)).join(
             CollectionItem, CollectionItem.asset_id == Asset.id).where(
             CollectionItem.collection_id == item.id)).one()
-        return {"id": item.id, "name": item.name, "asset_ids": list(ids), "count": len(ids),
+        return {"id": item.id, "collection_id": item.id, "name": item.name, "asset_ids": list(ids), "count": len(ids),
                 "bytes": int(size), "created_at": item.created_at.isoformat(timespec="seconds"),
                 "updated_at": item.updated_at.isoformat(timespec="seconds")}
 

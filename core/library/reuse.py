@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from datetime import datetime
 
 from sqlmodel import col, select
 
@@ -41,3 +42,11 @@ def find_reuse(db: Database, owner: str, key: str) -> dict | None:
         return None
     return {"asset_id": asset.id, "created_at": asset.created_at.isoformat(timespec="seconds"),
             "cost_usd": round(asset.actual_usd or 0.0, 4), "title": asset.title, "model": asset.model}
+
+
+def offer(found: dict, max_usd: float, upper_bound: bool) -> str:
+    """"You made this on 12 Nov - use it, or run again for $0.50?" for an earlier asset `found`."""
+    made = datetime.fromisoformat(found["created_at"])
+    price = f"{'up to ' if upper_bound else ''}${max_usd:.2f}"
+    return (f"You made this on {made.day} {made:%b} - use it (asset {found['asset_id']}), or run again for "
+            f"{price}? Nothing was sent. To run it again, send run_again: true.")

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from core.boundary import parse, parse_value
+from core.boundary.library import ASSET_ID, CollectionsRequest, TagRequest, VersionsRequest
 from core.db import Database
 from core.errors import InvalidInput
 from core.library import analytics, removal, reuse, versions
@@ -70,7 +72,28 @@ class LibraryService:
             write_tags(s, asset, add=added, remove=removed)
         return asset_view(self.d.library.get(asset_id, owner))
 
+    def tag_request(self, request: dict | TagRequest, *, owner: str) -> dict:
+        """/tag {asset_id, add, remove} -> the asset."""
+        parsed = parse(TagRequest, request)
+        return self.tag(parsed.asset_id, owner=owner, add=list(parsed.add), remove=list(parsed.remove))
+
     # -- collections ---------------------------------------------------------------------------
+    def collections_request(self, request: dict | CollectionsRequest, *, owner: str) -> dict | list[dict]:
+        """/collections {action, collection_id, name, asset_ids}: `list` answers every collection,
+        `export` {path, files, bytes, collection}, the others the collection as it is now."""
+        p = parse(CollectionsRequest, request).needed()
+        if p.action == "list":
+            return self.collection_list(owner=owner)
+        if p.action == "create":
+            return self.collection_create(p.name, owner=owner)
+        if p.action == "rename":
+            return self.collection_rename(p.collection_id, p.name, owner=owner)
+        if p.action == "add":
+            return self.collection_add(p.collection_id, list(p.asset_ids), owner=owner)
+        if p.action == "remove":
+            return self.collection_remove(p.collection_id, list(p.asset_ids), owner=owner)
+        return self.collection_export(p.collection_id, owner=owner)
+
     def collection_list(self, *, owner: str) -> list[dict]:
         return self.collections.list(owner)
 
@@ -90,12 +113,13 @@ class LibraryService:
         return self.collections.export(owner, collection_id)
 
     # -- versions, reuse, delete ---------------------------------------------------------------
-    def versions(self, asset_id: str, *, owner: str) -> dict:
+    def versions(self, asset_id: str | dict | VersionsRequest, *, owner: str) -> dict:
+        """An asset id, or /versions {asset_id} -> {asset_id, root_id, nodes} (the whole tree from its root)."""
+        if isinstance(asset_id, str):
+            asset_id = parse_value(ASSET_ID, asset_id, "asset_id")
+        else:
+            asset_id = parse(VersionsRequest, asset_id).asset_id
         return versions.version_tree(self.d.db, owner, asset_id)
-
-    def reuse_key(self, request: Mapping, model_id: str) -> str:
-        """The key of one run of `request` on `model_id` (input files hashed by content)."""
-        return reuse.reuse_key(reuse.request_fingerprint(request, self.d.cache.file_hash), model_id)
 
     def find_reuse(self, key: str, *, owner: str) -> dict | None:
         return reuse.find_reuse(self.d.db, owner, key)

@@ -67,6 +67,7 @@ class PreflightResult:
     usage: Usage | None = None
     needs_key: str | None = None  # the provider whose key the priced model still needs
     message: str = ""
+    reuse: dict | None = None  # the owner's earlier asset made by exactly this request (never pay twice)
 
     @property
     def allowed(self) -> bool:
@@ -105,6 +106,7 @@ class PreflightResult:
             "budget_usd": budget,
             "budget_left_usd": round(budget - spend, 2) if budget is not None else None,
             "plan": self.plan.id if self.plan else None,
+            "reuse": self.reuse,
             "request": self.request.model_dump(mode="json"),
         }
 
