@@ -17,7 +17,7 @@ from core.avatar.finish import FINISH_KIND, FinishDeps, FinishHandler
 from core.avatar.service import AvatarDeps, AvatarService
 from core.boundary import parse, parse_value
 from core.boundary.create import CreateRequest, EnhanceRequest
-from core.boundary.library import ASSET_ID, JOB_ID, TITLE, AssetsQuery, ReuseRequest, ShareRequest
+from core.boundary.library import ASSET_ID, JOB_ID, TITLE, AssetsQuery, ReuseRequest, ShareRequest, asset_id_of
 from core.catalog import load_catalog
 from core.compare.pricing import MoneyDoor
 from core.compare.results import CompareResults, ResultDeps
@@ -39,6 +39,7 @@ from core.library.refs import MediaResolver
 from core.library.repository import Library
 from core.library.reuse import request_fingerprint, reuse_key
 from core.library.service import LibraryDeps, LibraryService
+from core.library.usage import usage_summary
 from core.money.budgets import Limit, owner_limits
 from core.money.ledger import Ledger
 from core.money.plans import Plan, get_plan
@@ -72,7 +73,7 @@ class Studio:
         self.library_service = LibraryService(LibraryDeps(
             db=self.db, store=self.store, library=self.library, cache=self.media_cache,
             operations={m.id: m.operation.value for m in self.catalog},
-            tiers={m.id: m.tier.value for m in self.catalog}))
+            tiers={m.id: m.tier.value for m in self.catalog}, audit=self.audit.record))
         self.accounts = Accounts(self.db)
         self.tokens = ApiTokens(self.db)
         self.policy = TeamPolicy(self.db)
@@ -422,8 +423,15 @@ class Studio:
     # -- audit -------------------------------------------------------------------------------
     def asset_history(self, asset_id: str, *, owner: str) -> list[dict]:
         """An asset's events (created, downloads, links, uses as input ...), newest first."""
-        asset = self.library.get(asset_id, owner)
+        asset = self.library.get(parse_value(ASSET_ID, asset_id, "asset_id"), owner)
         return [event_view(e) for e in self.audit.for_asset(asset.id)]
+
+    def asset_usage(self, asset_id: str | dict, *, owner: str) -> dict:
+        """An asset id or {asset_id} -> usage and export history: {downloads, shared, packs, inputs, exports,
+        shared_until, summary, events} ("Used in 3 packs, downloaded 5 times, shared until 30 Nov")."""
+        asset_id = asset_id_of(asset_id)
+        events = self.asset_history(asset_id, owner=owner)
+        return {**usage_summary(events, self.live_links(asset_id, owner=owner)), "events": events[:50]}
 
     def _record_added(self, asset: Asset) -> None:
         action = "imported" if asset.operation == "upload" else "created"

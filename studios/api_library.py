@@ -39,6 +39,11 @@ def register(studio: Studio) -> None:
         model and settings, cost_usd."""
         return studio.versions(body, owner=owner_of(request))
 
+    def usage(body: dict, request: gr.Request) -> dict:
+        """{asset_id} -> its usage and export history: downloads, shared, packs, inputs, exports, shared_until,
+        summary ("Used in 3 packs, downloaded 5 times, shared until 30 Nov") and the events, newest first."""
+        return studio.asset_usage(body, owner=owner_of(request))
+
     def reuse(body: dict, request: gr.Request) -> dict | None:
         """{request} (a /create request) -> the earlier asset made by exactly that request
         {asset_id, created_at, cost_usd, title, model}, or null. Nothing is sent."""
@@ -55,4 +60,4 @@ def register(studio: Studio) -> None:
         answer = studio.analytics_csv(body, owner=owner)
         return {**answer, "path": served(answer["path"], owner)}
 
-    publish((assets, tag, collections, versions, reuse, analytics, analytics_csv))
+    publish((assets, tag, collections, versions, usage, reuse, analytics, analytics_csv))

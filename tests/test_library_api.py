@@ -102,6 +102,9 @@ def test_collections_are_made_filled_renamed_listed_and_exported_as_a_zip(app):
         assert {e["asset_id"] for e in manifest["assets"]} == set(app.clips.values())
         assert all(zf.getinfo(e["file"]).file_size > 0 for e in manifest["assets"])
 
+    usage = app.client.predict({"asset_id": app.clips["portrait"]}, api_name="/usage")
+    assert usage["exports"] == 1 and usage["summary"] == "Exported once" and usage["events"][0]["action"] == "exported"
+
     removed = app.client.predict({"action": "remove", "collection_id": cid, "asset_ids": [app.clips["harbour"]]},
                                  api_name="/collections")
     assert removed["asset_ids"] == [app.clips["portrait"]]

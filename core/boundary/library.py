@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StrictInt, StrictStr, TypeAdapter
 
 from core.boundary.fields import STRICT, AssetId, JobId, OperationName, ShortText
+from core.boundary.parse import parse, parse_value
 from core.errors import InvalidInput
 
 JOB_ID = TypeAdapter(JobId)
@@ -74,12 +75,19 @@ class CollectionsRequest(BaseModel):
         return self
 
 
-class VersionsRequest(BaseModel):
-    """/versions: the tree one of the caller's assets belongs to."""
+class AssetRequest(BaseModel):
+    """/versions, /usage: one of the caller's assets."""
 
     model_config = STRICT
 
     asset_id: AssetId
+
+
+def asset_id_of(value) -> str:
+    """An asset id given alone or as {asset_id} -> the id (InvalidInput naming `asset_id` otherwise)."""
+    if isinstance(value, str):
+        return parse_value(ASSET_ID, value, "asset_id")
+    return parse(AssetRequest, value).asset_id
 
 
 class ReuseRequest(BaseModel):

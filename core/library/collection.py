@@ -89,7 +89,7 @@ class Collections:
 
     def export(self, owner: str, collection_id: str) -> dict:
         """Write a ZIP of every file in the collection with `manifest.json` (title, prompt, model,
-        settings, cost and lineage of each); returns {path, files, bytes, collection}."""
+        settings, cost and lineage of each); returns {path, files, bytes, asset_ids, collection}."""
         with self.db.session() as s:
             found = self._get(s, owner, collection_id)
             assets = s.exec(select(Asset).join(CollectionItem, CollectionItem.asset_id == Asset.id).where(
@@ -116,7 +116,7 @@ class Collections:
         finally:
             scratch.unlink(missing_ok=True)
         return {"path": str(dest), "files": len(entries), "bytes": dest.stat().st_size,
-                "collection": self.view(owner, collection_id)}
+                "asset_ids": [a.id for a, _ in entries], "collection": self.view(owner, collection_id)}
 
     # -- helpers -------------------------------------------------------------------------------
     def _get(self, s, owner: str, collection_id: str) -> Collection:

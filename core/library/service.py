@@ -5,11 +5,11 @@ Answers are plain dicts (asset views as `core.views.asset_view` gives them)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from core.boundary import parse, parse_value
-from core.boundary.library import ASSET_ID, CollectionsRequest, TagRequest, VersionsRequest
+from core.boundary import parse
+from core.boundary.library import CollectionsRequest, TagRequest, asset_id_of
 from core.db import Database
 from core.errors import InvalidInput
 from core.library import analytics, removal, reuse, versions
@@ -31,6 +31,7 @@ class LibraryDeps:
     cache: MediaCache
     operations: Mapping[str, str] = field(default_factory=dict)  # model id -> operation
     tiers: Mapping[str, str] = field(default_factory=dict)  # model id -> quality tier
+    audit: Callable[..., None] = lambda owner, action, **facts: None  # the append-only audit log
 
 
 class LibraryService:
@@ -110,16 +111,16 @@ class LibraryService:
         return self.collections.remove(owner, collection_id, asset_ids)
 
     def collection_export(self, collection_id: str, *, owner: str) -> dict:
-        return self.collections.export(owner, collection_id)
+        """The ZIP; each asset in it gets an "exported" event (its export history)."""
+        exported = self.collections.export(owner, collection_id)
+        for asset_id in exported["asset_ids"]:
+            self.d.audit(owner, "exported", asset_id=asset_id, collection_id=collection_id, files=exported["files"])
+        return exported
 
     # -- versions, reuse, delete ---------------------------------------------------------------
-    def versions(self, asset_id: str | dict | VersionsRequest, *, owner: str) -> dict:
+    def versions(self, asset_id: str | dict, *, owner: str) -> dict:
         """An asset id, or /versions {asset_id} -> {asset_id, root_id, nodes} (the whole tree from its root)."""
-        if isinstance(asset_id, str):
-            asset_id = parse_value(ASSET_ID, asset_id, "asset_id")
-        else:
-            asset_id = parse(VersionsRequest, asset_id).asset_id
-        return versions.version_tree(self.d.db, owner, asset_id)
+        return versions.version_tree(self.d.db, owner, asset_id_of(asset_id))
 
     def find_reuse(self, key: str, *, owner: str) -> dict | None:
         return reuse.find_reuse(self.d.db, owner, key)
