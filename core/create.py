@@ -191,7 +191,8 @@ class CreateService:
         try:
             consent = {"consent": {"statement": CONSENT_STATEMENT, "given_by": owner}} \
                 if result.request.operation.value in CONSENT_OPERATIONS else {}
-            job_ids = self._enqueue(result, owner, parent_id, ceiling, kind, consent)
+            job_ids = self._enqueue(result, owner, parent_id, ceiling, kind,
+                                   {**consent, "asked": answer["request"]})
         except PlanLimitExceeded as exc:
             issue = Issue(field="budget", message=str(exc), allowed=[])
             return {**answer, "ok": False, "allowed": False, "job_ids": [], "message": str(exc),
@@ -223,6 +224,9 @@ class CreateService:
         jobs, entries = self.runs(result, owner, parent_id, ceiling, kind, uuid4().hex[:12])
         for job in jobs:
             job.payload = {**job.payload, **(extra or {})}
+            if "asked" in job.payload:
+                job.payload["asked"] = {**job.payload["asked"], "variations": 1,
+                                        "seed": job.payload["request"].get("seed")}
         return self.queue(jobs, entries, owner)
 
     def queue(self, jobs: list[Job], entries: list[LedgerEntry], owner: str) -> list[str]:

@@ -378,6 +378,11 @@ class Studio:
         settings, seed, input file contents), or None. Reads only; nothing is sent or reserved."""
         return self.create_service.preflight(self.create_service.intake(request, owner), owner).reuse
 
+    def settings_again(self, asset_id: str | dict, *, owner: str) -> dict:
+        """"Use these settings again": {studio: create|api, request} or {studio: edit|enhance|transform,
+        asset_id, ops} -- the exact request that made the asset."""
+        return self.library_service.settings_again(asset_id, owner=owner)
+
     def reuse(self, request: dict | ReuseRequest, *, owner: str) -> dict | None:
         """/reuse {request} -> the earlier asset {asset_id, created_at, cost_usd, ...} or None."""
         return self.find_reuse(parse(ReuseRequest, request).request, owner=owner)

@@ -39,6 +39,11 @@ def register(studio: Studio) -> None:
         model and settings, cost_usd."""
         return studio.versions(body, owner=owner_of(request))
 
+    def settings_again(body: dict, request: gr.Request) -> dict:
+        """{asset_id} -> the exact request that made it: {studio: "create"|"api", request} (send it to /create)
+        or {studio: "edit"|"enhance"|"transform", asset_id (the source), ops} (send it to /edit)."""
+        return studio.settings_again(body, owner=owner_of(request))
+
     def usage(body: dict, request: gr.Request) -> dict:
         """{asset_id} -> its usage and export history: downloads, shared, packs, inputs, exports, shared_until,
         summary ("Used in 3 packs, downloaded 5 times, shared until 30 Nov") and the events, newest first."""
@@ -60,4 +65,4 @@ def register(studio: Studio) -> None:
         answer = studio.analytics_csv(body, owner=owner)
         return {**answer, "path": served(answer["path"], owner)}
 
-    publish((assets, tag, collections, versions, usage, reuse, analytics, analytics_csv))
+    publish((assets, tag, collections, versions, usage, settings_again, reuse, analytics, analytics_csv))

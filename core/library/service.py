@@ -12,7 +12,7 @@ from core.boundary import parse
 from core.boundary.library import CollectionsRequest, TagRequest, asset_id_of
 from core.db import Database
 from core.errors import InvalidInput
-from core.library import analytics, removal, reuse, versions
+from core.library import again, analytics, removal, reuse, versions
 from core.library.cache import MediaCache
 from core.library.collection import Collections
 from core.library.models import Asset
@@ -121,6 +121,10 @@ class LibraryService:
     def versions(self, asset_id: str | dict, *, owner: str) -> dict:
         """An asset id, or /versions {asset_id} -> {asset_id, root_id, nodes} (the whole tree from its root)."""
         return versions.version_tree(self.d.db, owner, asset_id_of(asset_id))
+
+    def settings_again(self, asset_id: str | dict, *, owner: str) -> dict:
+        """The exact request that made an asset (core.library.again), for Create, Edit or /create."""
+        return again.settings_again(self.d.db, owner, asset_id_of(asset_id))
 
     def find_reuse(self, key: str, *, owner: str) -> dict | None:
         return reuse.find_reuse(self.d.db, owner, key)
