@@ -64,9 +64,9 @@ def build_app(studio: Studio, open_to_network: bool = False) -> gr.Blocks:
         if open_to_network:
             gr.HTML(open_banner())
         gr.HTML(provider_banner(studio.provider_status()))
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             with gr.Tab("Create", id="create"):
-                create.build(studio)
+                create_form = create.build(studio)
             with gr.Tab("Avatar", id="avatar") as avatar_tab:
                 avatar.build(studio, avatar_tab)
             with gr.Tab("Edit", id="edit") as edit_tab:
@@ -80,7 +80,7 @@ def build_app(studio: Studio, open_to_network: bool = False) -> gr.Blocks:
             with gr.Tab("Compare", id="compare") as compare_tab:
                 compare.build(studio, compare_tab)
             with gr.Tab("Library", id="library") as library_tab:
-                library.build(studio, library_tab)
+                library.build(studio, library_tab, tabs=tabs, create_form=create_form)
             with gr.Tab("Team", id="team", visible=False) as team_tab:  # shown to admins on page load
                 admin.build(studio, team_tab)
         api.register(studio)

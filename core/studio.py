@@ -336,6 +336,9 @@ class Studio:
         """Full-text search with filters, sorted and paged (pages from 1) -> {items, total, ...}."""
         return self.library_service.search(request, owner=owner)
 
+    def library_facets(self, *, owner: str) -> dict[str, list[str]]:
+        return self.library_service.facets(owner=owner)
+
     def asset_details(self, asset_id: str, *, owner: str) -> dict:
         return self.library_service.details(asset_id, owner=owner)
 

@@ -7,12 +7,15 @@ whenever the estimate changes, so a tick never covers a price the creator has no
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import gradio as gr
 
 from core.platform_presets import create_platforms
 from core.studio import Studio
 from core.templates import load_motion_presets, load_templates
 from studios.common import confirm_update, job_watch, on_any_change
+from studios.files import served
 from studios.session import owner_of, owner_or_none
 from studios.meter import meter_line
 from studios.meter_js import meter_js
@@ -60,7 +63,29 @@ def build_request(mode, prompt, negative, image_id, audio_id, duration, resoluti
     }
 
 
-def build(studio: Studio) -> None:
+@dataclass
+class CreateForm:
+    """The form's widgets another tab may fill ("use these settings again" in the Library)."""
+
+    outputs: list  # build_request's fields, then the photo and soundtrack players
+
+    @staticmethod
+    def fill(studio: Studio, request: dict, owner: str) -> list:
+        """Updates for `outputs` that show `request` (the inverse of build_request; media by asset id)."""
+        mode = next((label for label, op in MODES.items() if op == request.get("operation")), "Text to video")
+        media = {k: request.get(k) for k in ("image", "audio")}
+        files = {k: served(studio.asset(v, owner=owner)["path"], owner) if v else None for k, v in media.items()}
+        seed = request.get("seed")
+        return [mode, request.get("prompt", ""), request.get("negative_prompt", ""), media["image"], media["audio"],
+                request.get("duration", 5), request.get("resolution", "720p"), request.get("aspect", "16:9"),
+                request.get("platform") or "", request.get("template") or "", request.get("motion") or "medium",
+                request.get("quality", "standard"),
+                gr.update(choices=model_choices(studio, MODES[mode]), value=request.get("model", "auto")),
+                -1 if seed is None else seed, request.get("variations", 1),
+                gr.update(value=files["image"], visible=MODES[mode] == "image-to-video"), files["audio"]]
+
+
+def build(studio: Studio) -> CreateForm:
     """Lay out the Create tab inside the current gr.Tab."""
     templates = load_templates()
     motions = load_motion_presets()
@@ -193,8 +218,8 @@ def build(studio: Studio) -> None:
     image.clear(lambda: (None, ""), None, [image_id, enhance_note], api_visibility="private")
     audio.upload(on_file, audio, [audio_id, enhance_note], api_visibility="private")
     audio.clear(lambda: (None, ""), None, [audio_id, enhance_note], api_visibility="private")
-    mode.change(on_mode, mode, [image, model, aspect], api_visibility="private")
-    platform.change(on_platform, [platform, aspect, duration], [aspect, resolution, duration],
+    mode.input(on_mode, mode, [image, model, aspect], api_visibility="private")
+    platform.input(on_platform, [platform, aspect, duration], [aspect, resolution, duration],
                     api_visibility="private")
     enhance.click(on_enhance, [prompt, template, mode], [prompt, negative, enhance_note, enhancing, enhance_timer],
                   api_visibility="private")
@@ -202,3 +227,4 @@ def build(studio: Studio) -> None:
                        api_visibility="private", show_progress="hidden")
     go.click(on_create, [*fields, confirm, shown_max, job_ids], [job_ids, notice, line, meter, confirm, shown_max],
              api_visibility="private")
+    return CreateForm(outputs=[*fields, image, audio])

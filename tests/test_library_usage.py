@@ -34,3 +34,12 @@ def test_an_assets_details_say_how_it_was_used(studio, clip_factory):
 
     studio.unshare(clip, owner=OWNER)
     assert "shared until" not in studio.asset_usage(clip, owner=OWNER)["summary"]
+
+
+def test_the_details_of_a_half_second_clip_open_even_without_a_frame_strip(studio, clip_factory):
+    clip = studio.import_media(clip_factory("c.mp4", seconds=1), owner=OWNER)["id"]
+    job = wait_for_job(studio, edit_apply(studio, clip, [{"kind": "trim", "start": 0, "end": 0.5}]))
+    assert job["status"] == "succeeded", job["error"]
+    details = studio.asset_details(job["asset_id"], owner=OWNER)
+    assert details["asset"]["id"] == job["asset_id"] and details["facts"]["duration_s"] > 0
+    assert details["poster"]

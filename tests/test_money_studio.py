@@ -164,7 +164,8 @@ def test_month_runs_count_only_runs_that_were_sent(vendor, paid_studio):
     ok = wait_for_job(paid_studio, paid_studio.create(RUN_050, owner=OWNER)["job_ids"][0])
     assert ok["status"] == "succeeded"
     fake.behave(T2V, submit_status=400, submit_message="bad input")
-    wait_for_job(paid_studio, paid_studio.create(RUN_050, owner=OWNER)["job_ids"][0])
+    again = {**RUN_050, "run_again": True}  # the same request made an asset: running it again is asked for
+    wait_for_job(paid_studio, paid_studio.create(again, owner=OWNER)["job_ids"][0])
     assert paid_studio.ledger.month_runs(OWNER) == 1
     assert paid_studio.ledger_summary(owner=OWNER)["runs"] == 1
 
@@ -280,7 +281,7 @@ def test_ten_parallel_requests_against_a_budget_that_fits_five_send_exactly_five
 
     def one():
         gate.wait()
-        answers.append(paid_studio.create(RUN_050, owner=OWNER))
+        answers.append(paid_studio.create({**RUN_050, "run_again": True}, owner=OWNER))  # ten runs, not one reused
 
     threads = [threading.Thread(target=one) for _ in range(10)]
     for thread in threads:

@@ -121,3 +121,15 @@ def _order(sort: str, c, score) -> list:
     if sort == "duration":
         return [c["duration_s"].desc(), *newest]
     return newest
+
+
+def facets(db: Database, owner: str) -> dict[str, list[str]]:
+    """The operations, models, aspects and platforms `owner`'s live assets have (for filter choices)."""
+    out: dict[str, list[str]] = {}
+    with db.session() as s:
+        for name in ("operation", "model", "aspect", "platform"):
+            column = getattr(Asset, name)
+            values = s.execute(select(column).where(Asset.owner == owner, Asset.deleted == False)  # noqa: E712
+                               .distinct().order_by(column)).scalars().all()
+            out[name] = [v for v in values if v]
+    return out

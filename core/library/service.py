@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from core.boundary import parse
 from core.boundary.library import CollectionsRequest, TagRequest, asset_id_of
 from core.db import Database
-from core.errors import InvalidInput
+from core.errors import InvalidInput, StudioError
 from core.library import again, analytics, removal, reuse, versions
 from core.library.cache import MediaCache
 from core.library.collection import Collections
 from core.library.models import Asset
 from core.library.repository import Library
-from core.library.search import parse_query, search
+from core.library.search import facets, parse_query, search
 from core.library.tags import normalise_tags, write_tags
 from core.storage import MediaStore
 from core.views import asset_view
@@ -48,6 +48,10 @@ class LibraryService:
         return {"items": [asset_view(a) for a in assets], "total": total, "page": query.page,
                 "page_size": query.page_size}
 
+    def facets(self, *, owner: str) -> dict[str, list[str]]:
+        """{operation, model, aspect, platform}: the values the owner's assets have, for filters."""
+        return facets(self.d.db, owner)
+
     def details(self, asset_id: str, *, owner: str) -> dict:
         """An asset opened: its view, probed facts, a frame strip and poster (all from the derived
         cache when seen before), its collections and how many versions were made from it."""
@@ -56,9 +60,12 @@ class LibraryService:
                "children": len(self.d.library.children(asset.id, owner)), "facts": None, "strip": None, "poster": None}
         if asset.width and asset.duration_s:
             info = self.d.cache.probe(asset.path)
-            out.update(facts={**info.to_dict(), "summary": info.summary()},
-                       strip=str(self.d.cache.frame_strip(asset.path)),
-                       poster=str(self.d.cache.poster(asset.path)))
+            out.update(facts={**info.to_dict(), "summary": info.summary()})
+            for key, make in (("strip", self.d.cache.frame_strip), ("poster", self.d.cache.poster)):
+                try:  # a picture that cannot be drawn (a very short clip) leaves the details readable
+                    out[key] = str(make(asset.path))
+                except StudioError:
+                    out[key] = None
         return out
 
     # -- tags ----------------------------------------------------------------------------------

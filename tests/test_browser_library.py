@@ -1,0 +1,141 @@
+"""The Library tab in Debian's chromium: search, filter, tag, add to a collection, open the version tree,
+"use these settings again" (skipped without chromium, unless VIDEO_STUDIO_REQUIRE_BROWSER=1)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import OWNER, edit_apply, wait_for_job
+from tests.test_app_api import connect, free_port, launch, stop
+from tests.test_browser import CHROMIUM, FLAGS, unavailable
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(os.environ.get("VIDEO_STUDIO_SHOTS", "/work/plan/shots"))
+PROMPT = "A lighthouse in fog at dawn"
+
+
+@pytest.fixture(autouse=True)
+def _browser_available():
+    if CHROMIUM is None:
+        unavailable("Debian chromium is not installed (apt-get install chromium)")
+
+
+def seed(home: Path, clip_factory) -> dict:
+    """Two imports, an offline draft made from settings, and an edit of one import (a version tree)."""
+    from app import build_studio
+    from core.settings import Settings
+
+    studio = build_studio(Settings(VIDEO_STUDIO_HOME=home)).start()
+    try:
+        harbour = studio.import_media(clip_factory("harbour.mp4", seconds=1, size="320x180"), owner=OWNER,
+                                      title="Harbour at noon")["id"]
+        studio.import_media(clip_factory("tower.mp4", seconds=1, size="180x320"), owner=OWNER, title="Tower")
+        draft = studio.create({"prompt": PROMPT, "quality": "draft", "aspect": "16:9", "resolution": "480p",
+                               "duration": 2, "seed": 5}, owner=OWNER)
+        made = wait_for_job(studio, draft["job_ids"][0])
+        trimmed = wait_for_job(studio, edit_apply(studio, harbour, [{"kind": "trim", "start": 0, "end": 0.5}],
+                                                  title="Harbour trimmed"))
+        assert made["status"] == trimmed["status"] == "succeeded"
+        return {"harbour": harbour, "draft": made["asset_id"], "trimmed": trimmed["asset_id"]}
+    finally:
+        studio.stop()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"library-{name}.png"), full_page=True)
+
+
+def open_item(page, title: str) -> None:
+    """Click the grid item captioned `title` (waiting for the grid to show it), then wait for its details."""
+    page.locator(".thumbnail-item, .gallery-item", has_text=title).first.click(timeout=30_000)
+    page.locator(".vs-details", has_text=title).wait_for(timeout=30_000)
+
+
+def pick(page, label: str, option: str) -> None:
+    page.get_by_label(label, exact=True).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_search_filter_tag_collect_versions_and_use_again(tmp_path, clip_factory):
+    try:
+        from playwright import sync_api
+    except ImportError:
+        unavailable("Playwright is not installed (pip install -r requirements.txt)")
+    home = tmp_path / "home"
+    seed(home, clip_factory)
+    port = free_port()
+    proc = launch(home, port)
+    try:
+        connect(port, proc)
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1200})
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.get_by_role("tab", name="Library").click()
+            page.get_by_text("4 asset(s) · showing").wait_for(timeout=60_000)
+            shot(page, "grid")
+
+            page.get_by_label("Search", exact=True).fill("lighthouse")
+            page.get_by_label("Search", exact=True).press("Enter")
+            page.get_by_text("1 asset(s) · showing").wait_for(timeout=30_000)
+
+            page.get_by_label("Search", exact=True).fill("")
+            page.get_by_text("Filters").click()
+            pick(page, "Operation", "upload")
+            page.get_by_text("2 asset(s) · showing").wait_for(timeout=30_000)
+            pick(page, "Aspect", "9:16")
+            page.get_by_text("1 asset(s) · showing").wait_for(timeout=30_000)
+            page.get_by_label("Search", exact=True).fill("lighthouse")
+            page.get_by_label("Search", exact=True).press("Enter")
+            page.get_by_text("Nothing matches.").wait_for(timeout=30_000)
+            shot(page, "nothing-matches")
+            page.get_by_role("button", name="Clear filters").click()
+            page.get_by_text("1 asset(s) · showing").wait_for(timeout=30_000)  # the words stay, the filters go
+
+            open_item(page, "A lighthouse in fog")
+            page.get_by_text("Tags", exact=True).click()
+            tags = page.get_by_label("Tags (type a new one and press Enter)")
+            tags.fill("hero shot")
+            tags.press("Enter")
+            page.get_by_role("button", name="Save tags").click()
+            page.get_by_text("Tags saved.").wait_for(timeout=30_000)
+            page.locator(".vs-details .vs-tag", has_text="hero shot").wait_for(timeout=30_000)
+
+            page.get_by_text("Collections", exact=True).click()
+            page.get_by_label("Name", exact=True).fill("Launch week")
+            page.get_by_role("button", name="New collection").click()
+            page.get_by_text("Launch week: 0 asset(s)").wait_for(timeout=30_000)
+            page.get_by_role("button", name="Add this asset").click()
+            page.get_by_text("Launch week: 1 asset(s)").wait_for(timeout=30_000)
+            shot(page, "tag-collection")
+
+            page.get_by_label("Search", exact=True).fill("harbour trimmed")
+            page.get_by_label("Search", exact=True).press("Enter")
+            page.get_by_text("1 asset(s) · showing").wait_for(timeout=30_000)
+            open_item(page, "Harbour trimmed")
+            page.get_by_text("Versions", exact=True).click()
+            tree = page.locator(".vs-tree")
+            tree.locator(".vs-node", has_text="Harbour at noon").wait_for(timeout=30_000)
+            assert "trim (start 0, end 0.5)" in tree.locator(".vs-here").inner_text()
+            page.get_by_role("button", name="Show side by side").click()
+            page.locator("video").nth(2).wait_for(timeout=30_000)
+            shot(page, "versions")
+
+            page.get_by_label("Search", exact=True).fill("lighthouse")
+            page.get_by_label("Search", exact=True).press("Enter")
+            page.get_by_text("1 asset(s) · showing").wait_for(timeout=30_000)
+            open_item(page, "A lighthouse in fog")
+            page.get_by_role("button", name="Use these settings again").click()
+            prompt = page.get_by_label("Prompt", exact=True)
+            page.wait_for_function(f"() => [...document.querySelectorAll('textarea')].some(t => t.value === {PROMPT!r})",
+                                   timeout=30_000)
+            assert prompt.is_visible()
+            page.get_by_text("Free", exact=True).wait_for(timeout=30_000)  # the meter priced the request
+            shot(page, "use-again")
+            browser.close()
+    finally:
+        stop(proc)
