@@ -70,7 +70,7 @@ def build_app(studio: Studio, open_to_network: bool = False) -> gr.Blocks:
             with gr.Tab("Avatar", id="avatar") as avatar_tab:
                 avatar.build(studio, avatar_tab)
             with gr.Tab("Edit", id="edit") as edit_tab:
-                edit.build(studio, edit_tab)
+                edit_form = edit.build(studio, edit_tab)
             with gr.Tab("Enhance", id="enhance") as enhance_tab:
                 enhance.build(studio, enhance_tab)
             with gr.Tab("Transform", id="transform") as transform_tab:
@@ -80,7 +80,7 @@ def build_app(studio: Studio, open_to_network: bool = False) -> gr.Blocks:
             with gr.Tab("Compare", id="compare") as compare_tab:
                 compare.build(studio, compare_tab)
             with gr.Tab("Library", id="library") as library_tab:
-                library.build(studio, library_tab, tabs=tabs, create_form=create_form)
+                library.build(studio, library_tab, tabs=tabs, create_form=create_form, edit_form=edit_form)
             with gr.Tab("Team", id="team", visible=False) as team_tab:  # shown to admins on page load
                 admin.build(studio, team_tab)
         api.register(studio)

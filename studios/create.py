@@ -8,6 +8,7 @@ whenever the estimate changes, so a tick never covers a price the creator has no
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import gradio as gr
 
@@ -127,6 +128,7 @@ def build(studio: Studio) -> CreateForm:
                 go = gr.Button("Generate", variant="primary", scale=0, min_width=130)
             meter = gr.HTML(cost_meter(None), label="Cost", elem_id="vs-create-meter")
             confirm = gr.Checkbox(label="Confirm the cost", value=False, interactive=False)
+            run_again = gr.Checkbox(label="Run it again anyway (a new paid run)", value=False, visible=False)
             notice = gr.Markdown("")
             job_watch(studio, job_ids, label="Latest result")
 
@@ -194,21 +196,31 @@ def build(studio: Studio) -> CreateForm:
         return *enhanced(result), None, gr.Timer(active=False)
 
     def on_create(request: gr.Request, *values):
-        *request_values, confirmed, agreed, current = values
+        *request_values, confirmed, agreed, current, again = values
         body = build_request(*request_values)
         if confirmed and agreed is not None:
             body["confirm_usd"] = agreed
+        if again:
+            body["run_again"] = True
+        hidden = gr.update(value=False, visible=False)
         try:
             answer = studio.create(body, owner=owner_of(request))
         except Exception as exc:  # a StudioError message is written for people
-            return current, f"**Could not start:** {exc}", meter_line(None), cost_meter(None), *confirm_update(None)
+            return (current, f"**Could not start:** {exc}", meter_line(None), cost_meter(None), *confirm_update(None),
+                    hidden)
         shown = (meter_line(answer), cost_meter(answer))
+        if not answer["ok"] and answer.get("reuse") and answer["allowed"]:  # never pay twice: offered at $0
+            found, made = answer["reuse"], datetime.fromisoformat(answer["reuse"]["created_at"])
+            return (current, f"**You made this on {made.day} {made:%b}** - it is in the Library as "
+                    f"*{found.get('title') or found['asset_id']}*. Use it, or tick \"Run it again anyway\" and "
+                    f"press Generate to pay {usd(answer['max_usd'])} again. Nothing was sent.", *shown,
+                    *confirm_update(answer), gr.update(value=False, visible=True))
         if not answer["ok"]:
             reason = answer.get("message") or "; ".join(i["message"] for i in answer["issues"])
-            return current, f"**Not started.** {reason}", *shown, *confirm_update(answer)
+            return current, f"**Not started.** {reason}", *shown, *confirm_update(answer), hidden
         ids = answer["job_ids"] + list(current)
         return (ids, f"Started {len(answer['job_ids'])} job(s). They keep running if you close this page.",
-                *shown, *confirm_update(answer))
+                *shown, *confirm_update(answer), hidden)
 
     gr.on([f.change for f in fields], None, fields, None, js=meter_js(studio), show_progress="hidden",
           api_visibility="private")  # repriced in the page at once; the server's answer follows
@@ -225,6 +237,6 @@ def build(studio: Studio) -> CreateForm:
                   api_visibility="private")
     enhance_timer.tick(on_enhance_tick, enhancing, [prompt, negative, enhance_note, enhancing, enhance_timer],
                        api_visibility="private", show_progress="hidden")
-    go.click(on_create, [*fields, confirm, shown_max, job_ids], [job_ids, notice, line, meter, confirm, shown_max],
-             api_visibility="private")
+    go.click(on_create, [*fields, confirm, shown_max, job_ids, run_again],
+             [job_ids, notice, line, meter, confirm, shown_max, run_again], api_visibility="private")
     return CreateForm(outputs=[*fields, image, audio])

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
 
+from core.errors import StudioError
 from core.studio import Studio
-from studios.common import ai_box, asset_picker, job_watch, refresh_media_on, refresh_on
+from studios.common import ai_box, asset_choices, asset_picker, job_watch, refresh_media_on, refresh_on
 from studios.files import served
 from studios.session import owner_of
 
@@ -52,10 +54,55 @@ def build_ops(start, end, fast_trim, speed, stabilize, grade, brightness, contra
     return ops
 
 
-def build(studio: Studio, tab: gr.Tab) -> None:
+def ops_values(ops: list[dict]) -> list:
+    """An op chain -> the widgets' values in build_ops' order (its inverse; a LUT file is not refilled)."""
+    v = dict(start=0, end=0, fast=False, speed=1.0, stabilize=False, grade="none", brightness=0.0, contrast=1.0,
+             saturation=1.0, gamma=1.0, lut=None, text="", text_position="bottom", srt_file=None, captions_text="",
+             loudness="off", denoise_audio=0.0, volume=0.0, interpolate="off", soundtrack=None, track_mode="replace")
+    for op in ops:
+        kind = op.get("kind")
+        if kind in ("trim", "fast_trim"):
+            v.update(start=op.get("start") or 0, end=op.get("end") or 0, fast=kind == "fast_trim")
+        elif kind == "speed":
+            v["speed"] = op.get("factor", 1.0)
+        elif kind == "stabilize":
+            v["stabilize"] = True
+        elif kind == "color_grade":
+            v.update(grade=op.get("preset", "none"), **{k: op[k] for k in ("brightness", "contrast", "saturation",
+                                                                            "gamma") if op.get(k) is not None})
+        elif kind == "text":
+            v.update(text=op.get("text", ""), text_position=op.get("position", "bottom"))
+        elif kind == "captions":
+            v["captions_text"] = op.get("srt", "")
+        elif kind == "audio_cleanup":
+            lufs = op.get("loudness_lufs")
+            v.update(loudness="off" if lufs is None else f"{lufs:g}", denoise_audio=op.get("noise_reduction", 0.0),
+                     volume=op.get("volume_db", 0.0))
+        elif kind == "interpolate":
+            v["interpolate"] = f"{op.get('fps', 30):g}"
+        elif kind == "soundtrack":
+            v.update(soundtrack=op.get("audio"), track_mode=op.get("mode", "replace"))
+    return list(v.values())
+
+
+@dataclass
+class EditForm:
+    """The clip and edit widgets another tab may fill ("use these settings again" in the Library)."""
+
+    outputs: list  # the clip picker, the pending trim, then build_ops' widgets
+
+    @staticmethod
+    def fill(studio: Studio, asset_id: str, ops: list[dict], owner: str) -> list:
+        values = ops_values(ops)
+        return [gr.update(choices=asset_choices(studio, owner), value=asset_id),
+                {"asset_id": asset_id, "start": values[0], "end": values[1]}, *values]
+
+
+def build(studio: Studio, tab: gr.Tab) -> EditForm:
     """Lay out the Edit tab inside the current gr.Tab."""
     job_ids = gr.State([])
     original = gr.State(None)
+    pending = gr.State(None)  # a trim to keep when the picked clip changes ("use these settings again")
     picker = asset_picker(studio, "Clip to edit")
     summary = gr.Markdown("")
     with gr.Row(equal_height=False):
@@ -117,14 +164,18 @@ def build(studio: Studio, tab: gr.Tab) -> None:
              text_position, srt_file, captions_text, loudness, denoise_audio, volume, interpolate, soundtrack,
              track_mode]
 
-    def on_select(asset_id, first, request: gr.Request):
+    def on_select(asset_id, first, wanted, request: gr.Request):
         if not asset_id:
-            return gr.update(), "", None, gr.update(), gr.update(), first
+            return gr.update(), "", None, gr.update(), gr.update(), first, None
         owner = owner_of(request)
         info = studio.edit.describe(asset_id, owner=owner)
-        limit = gr.update(maximum=round(info["duration_s"], 2), value=0)
-        return (served(studio.edit.strip(asset_id, owner=owner), owner), f"**{info['title']}** - {info['summary']}",
-                None, limit, limit, first or asset_id)
+        trim = wanted if wanted and wanted.get("asset_id") == asset_id else {}
+        limits = [gr.update(maximum=round(info["duration_s"], 2), value=trim.get(k) or 0) for k in ("start", "end")]
+        try:
+            strip = served(studio.edit.strip(asset_id, owner=owner), owner)
+        except StudioError:  # too short for a strip: the clip can still be edited
+            strip = None
+        return (strip, f"**{info['title']}** - {info['summary']}", None, *limits, first or asset_id, None)
 
     def on_preview(asset_id, request: gr.Request, *values):
         if not asset_id:
@@ -154,8 +205,8 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         return [job_id] + list(ids), "Joining the clips."
 
     refresh_media_on(studio, tab, "audio", soundtrack)
-    picker.dropdown.change(on_select, [picker.dropdown, original],
-                           [strip, summary, preview, start, end, original], api_visibility="private")
+    picker.dropdown.change(on_select, [picker.dropdown, original, pending],
+                           [strip, summary, preview, start, end, original, pending], api_visibility="private")
     preview_btn.click(on_preview, [picker.dropdown, *edits], [preview, notice], api_visibility="private")
     apply_btn.click(on_apply, [picker.dropdown, job_ids, *edits], [job_ids, notice], api_visibility="private")
     reset_btn.click(lambda first: (first, "Back to the original clip."), original, [picker.dropdown, notice],
@@ -163,3 +214,4 @@ def build(studio: Studio, tab: gr.Tab) -> None:
     join_btn.click(on_join, [picker.dropdown, others, transition, trans_dur, job_ids], [job_ids, notice],
                    api_visibility="private")
     refresh_on(studio, tab, picker.dropdown, others)
+    return EditForm(outputs=[picker.dropdown, pending, *edits])

@@ -94,7 +94,8 @@ def _browse(studio: Studio, tab: gr.Tab, tabs, create_form, edit_form) -> None:
     status = gr.Markdown("")
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
-            gallery = gr.Gallery(label="Assets", columns=4, height=560, allow_preview=False, object_fit="contain")
+            gallery = gr.Gallery(label="Assets", columns=3, height=560, allow_preview=False, object_fit="contain",
+                                 fit_columns=False)
             with gr.Row():
                 prev_btn = gr.Button("← Previous", size="sm", scale=0)
                 page_note = gr.Markdown("")

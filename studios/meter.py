@@ -3,6 +3,7 @@ every driver, what is missing (a key, a prompt), and the budget left. Pure HTML 
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from core.money.pricing import format_usd as usd
@@ -58,6 +59,11 @@ def cost_meter(est: dict | None) -> str:
     issues = "".join(_issue(i) for i in est.get("issues", [])
                      if not (est.get("needs_key") and i["field"] == "model"))
     notes = "".join(f"<div class='vs-note'>{escape(n)}</div>" for n in est.get("notes", []))
+    found = est.get("reuse")
+    if found and not est.get("offline"):
+        made = datetime.fromisoformat(found["created_at"])
+        notes += (f"<div class='vs-reuse'>You made this on {made.day} {made:%b} ({escape(found.get('title') or '')}): "
+                  "Generate offers it at $0 instead of paying again.</div>")
     bound = est.get("max_usd") or 0.0
     confirm = (f"<div class='vs-note'><b>Above your confirmation threshold:</b> tick \"I agree to pay up to "
                f"{usd(bound)}\" to run.</div>" if est.get("needs_confirmation") else "")

@@ -22,6 +22,11 @@ CSS = """
 .vs-meter td:last-child {text-align:right; font-variant-numeric:tabular-nums;}
 .vs-issue {color:#b91c1c; margin:4px 0;}
 .vs-note {color:#6b7280; font-size:0.85em;}
+.vs-reuse {color:#1d4ed8; font-size:0.9em; margin-top:4px;}
+.vs-tag {display:inline-block; padding:0 8px; margin:1px 2px; border-radius:999px; background:var(--background-fill-secondary); border:1px solid var(--border-color-primary); font-size:0.85em;}
+.vs-tree {list-style:none; padding-left:0; margin:4px 0;}
+.vs-node {padding:2px 0; border-left:2px solid var(--border-color-primary); padding-left:6px;}
+.vs-here {border-left-color:#2563eb; background:var(--background-fill-secondary);}
 .vs-jobs {overflow-x:auto;}
 .vs-jobs table {width:100%; font-size:0.9em; border-collapse:collapse;}
 .vs-jobs td:last-child {max-width:260px; overflow-wrap:anywhere;}

@@ -122,8 +122,15 @@ def test_search_filter_tag_collect_versions_and_use_again(tmp_path, clip_factory
             tree.locator(".vs-node", has_text="Harbour at noon").wait_for(timeout=30_000)
             assert "trim (start 0, end 0.5)" in tree.locator(".vs-here").inner_text()
             page.get_by_role("button", name="Show side by side").click()
-            page.locator("video").nth(2).wait_for(timeout=30_000)
+            page.wait_for_function("() => [...document.querySelectorAll('video')].filter(v => v.src).length >= 3",
+                                   timeout=30_000)  # the opened asset, then versions A and B
             shot(page, "versions")
+            page.get_by_role("button", name="Use these settings again").click()
+            page.get_by_text("Opened Edit with the clip and the edits that made it.").count()
+            end = page.get_by_label("number input for End (s, 0 = to the end)")
+            page.wait_for_function("el => el.value === '0.5'", arg=end.element_handle(timeout=30_000), timeout=30_000)
+            shot(page, "use-again-edit")
+            page.get_by_role("tab", name="Library").click()
 
             page.get_by_label("Search", exact=True).fill("lighthouse")
             page.get_by_label("Search", exact=True).press("Enter")
