@@ -130,3 +130,45 @@ def test_a_draft_is_created_and_deleted_over_rest(rest):
     assert view["status"] == "succeeded", view
     assert alice.delete(f"/assets/{view['asset_id']}").json()["deleted"] is True
     assert alice.get(f"/assets/{view['asset_id']}").status_code == 404
+
+
+def test_the_library_over_rest_and_never_paying_twice(rest):
+    import io
+    import json
+    import zipfile
+
+    alice, bob, asset = rest["alice"], rest["bob"], rest["asset"]["id"]
+    tagged = alice.post(f"/assets/{asset}/tags", json={"add": ["Harbour"]})
+    assert tagged.status_code == 200 and "harbour" in tagged.json()["tags"] and "file_path" not in tagged.json()
+    assert bob.post(f"/assets/{asset}/tags", json={"add": ["x"]}).status_code == 404
+    tree = alice.get(f"/assets/{asset}/versions").json()
+    assert tree["root_id"] == asset and len(tree["nodes"]) == 2 and tree["nodes"][1]["ops"][0]["kind"] == "trim"
+    assert bob.get(f"/assets/{asset}/versions").status_code == 404
+    box = alice.post("/collections", json={"action": "create", "name": "Harbour cuts"}).json()
+    alice.post("/collections", json={"action": "add", "collection_id": box["id"], "asset_ids": [asset]})
+    assert [c["count"] for c in alice.post("/collections", json={"action": "list"}).json()] == [1]
+    zipped = alice.get(f"/collections/{box['id']}/export")
+    assert zipped.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(zipped.content)) as zf:
+        assert [e["asset_id"] for e in json.loads(zf.read("manifest.json"))["assets"]] == [asset]
+    assert bob.get(f"/collections/{box['id']}/export").status_code == 404
+    assert alice.get(f"/assets/{asset}/usage").json()["exports"] == 1
+    rename = alice.post("/collections", json={"action": "rename", "collection_id": box["id"]})
+    assert rename.status_code == 400 and rename.json()["field"] == "name"
+
+    paid = {**PAID, "seed": 3, "confirm_usd": 0.5}
+    assert alice.post("/reuse", json={"request": paid}).json() is None
+    job_id = alice.post("/create", json=paid).json()["job_ids"][0]
+    for _ in range(300):
+        view = alice.get(f"/jobs/{job_id}").json()
+        if view["terminal"]:
+            break
+        time.sleep(0.2)
+    assert view["status"] == "succeeded", view
+    assert alice.post("/reuse", json={"request": paid}).json()["asset_id"] == view["asset_id"]
+    again = alice.post("/create", json=paid)
+    assert again.status_code == 409 and again.json()["field"] == "run_again", again.text
+    assert again.json()["answer"]["reuse"]["asset_id"] == view["asset_id"]
+    rows = alice.get("/analytics", params={"group_by": "model"}).json()["rows"]
+    assert {r["model"]: r["runs"] for r in rows}["wan-2.5-t2v"] == 1
+    assert alice.get("/analytics", params={"group_by": "week"}).status_code == 400

@@ -52,6 +52,8 @@ def refusal_of(answer: dict) -> Refused:
     """A create/estimate answer that did not start anything -> its HTTP meaning."""
     issues = answer.get("issues") or []
     first = issues[0] if issues else {"field": None, "message": answer.get("message") or "Not started."}
+    if answer.get("reuse") and answer.get("allowed"):  # never pay twice: an identical paid run made this
+        return Refused(409, answer.get("message") or "You made this before.", "run_again", answer)
     if any(i.get("field") in BUDGET_FIELDS for i in issues):
         budget = next(i for i in issues if i.get("field") in BUDGET_FIELDS)
         return Refused(402, budget["message"], budget["field"], answer)
@@ -149,6 +151,39 @@ def build_rest(studio: Studio, callers: Callers) -> FastAPI:
         found = studio.download(asset_id, owner=who, via="rest")
         name = f"{safe_name(found.title, 'video')}{Path(found.path).suffix}"
         return FileResponse(found.path, filename=name, content_disposition_type="attachment")
+
+    @api.post("/assets/{asset_id}/tags", summary="Add and remove tags: {add: [..], remove: [..]}")
+    def tag(asset_id: str, body: Any = Body(default=None), who: str = Depends(owner)) -> dict:
+        return public_asset(studio.tag({**(body if isinstance(body, dict) else {}), "asset_id": asset_id}, owner=who))
+
+    @api.get("/assets/{asset_id}/versions", summary="The version tree the asset belongs to, from its root")
+    def versions(asset_id: str, who: str = Depends(owner)) -> dict:
+        return studio.versions({"asset_id": asset_id}, owner=who)
+
+    @api.get("/assets/{asset_id}/usage", summary="Downloads, share links, packs, uses as an input, exports")
+    def usage(asset_id: str, who: str = Depends(owner)) -> dict:
+        return studio.asset_usage({"asset_id": asset_id}, owner=who)
+
+    @api.post("/collections", summary="Collections: {action: create|rename|add|remove|list, collection_id, ...}")
+    def collections(body: Any = Body(...), who: str = Depends(owner)):
+        if isinstance(body, dict) and body.get("action") == "export":
+            raise Refused(400, "Download an export with GET /collections/{collection_id}/export.", "action")
+        return studio.collection_action(body, owner=who)
+
+    @api.get("/collections/{collection_id}/export", summary="The collection as a ZIP with manifest.json")
+    def export(collection_id: str, who: str = Depends(owner)):
+        done = studio.collection_action({"action": "export", "collection_id": collection_id}, owner=who)
+        name = f"{safe_name(done['collection']['name'], 'collection')}.zip"
+        return FileResponse(done["path"], filename=name, content_disposition_type="attachment")
+
+    @api.post("/reuse", summary="The earlier asset made by exactly this /create request, or null")
+    def reuse(body: Any = Body(...), who: str = Depends(owner)) -> dict | None:
+        return studio.reuse(body, owner=who)
+
+    @api.get("/analytics", summary="Runs, spend, estimate, P50/P90 and success rate by day, model, studio or user")
+    def analytics(since: str | None = None, until: str | None = None, group_by: str = "day",
+                  who: str = Depends(owner)) -> dict:
+        return studio.analytics_for({"since": since, "until": until, "group_by": group_by}, owner=who)
 
     @api.get("/providers", summary="Providers and whether each is configured")
     def providers(who: str = Depends(owner)) -> list[dict]:
