@@ -339,8 +339,8 @@ class Studio:
     def library_facets(self, *, owner: str) -> dict[str, list[str]]:
         return self.library_service.facets(owner=owner)
 
-    def asset_details(self, asset_id: str, *, owner: str) -> dict:
-        return self.library_service.details(asset_id, owner=owner)
+    def asset_details(self, asset_id: str, *, owner: str, pictures: bool = True) -> dict:
+        return self.library_service.details(asset_id, owner=owner, pictures=pictures)
 
     def tag_asset(self, asset_id: str, *, owner: str, add: list[str] | None = None,
                   remove: list[str] | None = None) -> dict:

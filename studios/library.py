@@ -131,7 +131,7 @@ def _browse(studio: Studio, tab: gr.Tab, tabs, create_form, edit_form) -> None:
                 gr.update(choices=[], value=[]), *parts.cleared()]
 
     def opened(asset_id: str, owner: str, request) -> list:
-        info = studio.asset_details(asset_id, owner=owner)
+        info = studio.asset_details(asset_id, owner=owner, pictures=False)
         asset = info["asset"]
         html = details_html(info, studio.asset_usage(asset_id, owner=owner), studio.lineage(asset_id, owner=owner))
         return [*show(asset, owner), html, links_html(studio.live_links(asset_id, owner=owner), base_url(request)),
@@ -182,7 +182,7 @@ def _browse(studio: Studio, tab: gr.Tab, tabs, create_form, edit_form) -> None:
                                owner=owner)
         except Exception as exc:
             return gr.update(), f"**Could not save the tags:** {exc}", gr.update()
-        info = studio.asset_details(asset_id, owner=owner)
+        info = studio.asset_details(asset_id, owner=owner, pictures=False)
         html = details_html(info, studio.asset_usage(asset_id, owner=owner), studio.lineage(asset_id, owner=owner))
         return gr.update(choices=asset["tags"], value=asset["tags"]), "Tags saved.", html
 

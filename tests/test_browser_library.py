@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import OWNER, edit_apply, wait_for_job
-from tests.test_app_api import connect, free_port, launch, stop
-from tests.test_browser import CHROMIUM, FLAGS, unavailable
+from tests.test_browser import CHROMIUM, app_page, unavailable
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ.get("VIDEO_STUDIO_SHOTS", "/work/plan/shots"))
@@ -55,94 +54,84 @@ def open_item(page, title: str) -> None:
     page.locator(".vs-details", has_text=title).wait_for(timeout=30_000)
 
 
+def search(page, words: str, expect: str) -> None:
+    page.get_by_label("Search", exact=True).fill(words)
+    page.get_by_label("Search", exact=True).press("Enter")
+    page.get_by_text(expect).wait_for(timeout=30_000)
+
+
 def pick(page, label: str, option: str) -> None:
     page.get_by_label(label, exact=True).click()
     page.get_by_role("option", name=option, exact=True).click()
 
 
 def test_search_filter_tag_collect_versions_and_use_again(tmp_path, clip_factory):
-    try:
-        from playwright import sync_api
-    except ImportError:
-        unavailable("Playwright is not installed (pip install -r requirements.txt)")
     home = tmp_path / "home"
     seed(home, clip_factory)
-    port = free_port()
-    proc = launch(home, port)
-    try:
-        connect(port, proc)
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1200})
-            page.goto(f"http://127.0.0.1:{port}/")
-            page.get_by_role("tab", name="Library").click()
-            page.get_by_text("4 asset(s) · showing").wait_for(timeout=60_000)
-            shot(page, "grid")
+    with app_page(home, clip_factory("seed.mp4", seconds=1, size="320x240")) as page:
+        page.get_by_role("tab", name="Library").click()
+        page.get_by_text("5 asset(s) · showing").wait_for(timeout=60_000)
+        shot(page, "grid")
 
-            page.get_by_label("Search", exact=True).fill("lighthouse")
-            page.get_by_label("Search", exact=True).press("Enter")
-            page.get_by_text("1 asset(s) · showing").wait_for(timeout=30_000)
+        search(page, "lighthouse", "1 asset(s) · showing")
 
-            page.get_by_label("Search", exact=True).fill("")
-            page.get_by_text("Filters").click()
-            pick(page, "Operation", "upload")
-            page.get_by_text("2 asset(s) · showing").wait_for(timeout=30_000)
-            pick(page, "Aspect", "9:16")
-            page.get_by_text("1 asset(s) · showing").wait_for(timeout=30_000)
-            page.get_by_label("Search", exact=True).fill("lighthouse")
-            page.get_by_label("Search", exact=True).press("Enter")
-            page.get_by_text("Nothing matches.").wait_for(timeout=30_000)
-            shot(page, "nothing-matches")
-            page.get_by_role("button", name="Clear filters").click()
-            page.get_by_text("1 asset(s) · showing").wait_for(timeout=30_000)  # the words stay, the filters go
+        page.get_by_label("Search", exact=True).fill("")
+        page.get_by_text("Filters").click()
+        pick(page, "Operation", "upload")
+        page.get_by_text("3 asset(s) · showing").wait_for(timeout=30_000)
+        pick(page, "Aspect", "9:16")
+        page.get_by_text("1 asset(s) · showing").wait_for(timeout=30_000)
+        search(page, "lighthouse", "Nothing matches.")
+        shot(page, "nothing-matches")
+        page.get_by_role("button", name="Clear filters").click()
+        page.get_by_text("1 asset(s) · showing").wait_for(timeout=30_000)  # the words stay, the filters go
 
-            open_item(page, "A lighthouse in fog")
-            page.get_by_text("Tags", exact=True).click()
-            tags = page.get_by_label("Tags (type a new one and press Enter)")
-            tags.fill("hero shot")
-            tags.press("Enter")
-            page.get_by_role("button", name="Save tags").click()
-            page.get_by_text("Tags saved.").wait_for(timeout=30_000)
-            page.locator(".vs-details .vs-tag", has_text="hero shot").wait_for(timeout=30_000)
+        open_item(page, "A lighthouse in fog")
+        page.get_by_text("Tags", exact=True).click()
+        tags = page.get_by_label("Tags (type a new one and press Enter)")
+        tags.fill("hero shot")
+        tags.press("Enter")
+        page.get_by_role("button", name="Save tags").click()
+        page.get_by_text("Tags saved.").wait_for(timeout=30_000)
+        page.locator(".vs-details .vs-tag", has_text="hero shot").wait_for(timeout=30_000)
 
-            page.get_by_text("Collections", exact=True).click()
-            page.get_by_label("Name", exact=True).fill("Launch week")
-            page.get_by_role("button", name="New collection").click()
-            page.get_by_text("Launch week: 0 asset(s)").wait_for(timeout=30_000)
-            page.get_by_role("button", name="Add this asset").click()
-            page.get_by_text("Launch week: 1 asset(s)").wait_for(timeout=30_000)
-            shot(page, "tag-collection")
+        page.get_by_text("Collections", exact=True).click()
+        page.get_by_label("Name", exact=True).fill("Launch week")
+        page.get_by_role("button", name="New collection").click()
+        page.get_by_text("Launch week: 0 asset(s)").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Add this asset").click()
+        page.get_by_text("Launch week: 1 asset(s)").wait_for(timeout=30_000)
+        shot(page, "tag-collection")
 
-            page.get_by_label("Search", exact=True).fill("harbour trimmed")
-            page.get_by_label("Search", exact=True).press("Enter")
-            page.get_by_text("1 asset(s) · showing").wait_for(timeout=30_000)
-            open_item(page, "Harbour trimmed")
-            page.get_by_text("Versions", exact=True).click()
-            tree = page.locator(".vs-tree")
-            tree.locator(".vs-node", has_text="Harbour at noon").wait_for(timeout=30_000)
-            assert "trim (start 0, end 0.5)" in tree.locator(".vs-here").inner_text()
-            page.get_by_role("button", name="Show side by side").click()
-            page.wait_for_function("() => [...document.querySelectorAll('video')].filter(v => v.src).length >= 3",
-                                   timeout=30_000)  # the opened asset, then versions A and B
-            shot(page, "versions")
-            page.get_by_role("button", name="Use these settings again").click()
-            page.get_by_text("Opened Edit with the clip and the edits that made it.").count()
-            end = page.get_by_label("number input for End (s, 0 = to the end)")
-            page.wait_for_function("el => el.value === '0.5'", arg=end.element_handle(timeout=30_000), timeout=30_000)
-            shot(page, "use-again-edit")
-            page.get_by_role("tab", name="Library").click()
+        search(page, "harbour trimmed", "1 asset(s) · showing")
+        open_item(page, "Harbour trimmed")
+        page.get_by_text("Versions", exact=True).click()
+        tree = page.locator(".vs-tree")
+        tree.locator(".vs-node", has_text="Harbour at noon").wait_for(timeout=30_000)
+        assert "trim (start 0, end 0.5)" in tree.locator(".vs-here").inner_text()
+        page.get_by_role("button", name="Show side by side").click()
+        page.wait_for_function("() => [...document.querySelectorAll('video')].filter(v => v.src).length >= 3",
+                               timeout=30_000)  # the opened asset, then versions A and B
+        shot(page, "versions")
+        page.get_by_role("button", name="Use these settings again").click()
+        end = page.get_by_label("number input for End (s, 0 = to the end)")
+        page.wait_for_function("el => el.value === '0.5'", arg=end.element_handle(timeout=30_000), timeout=30_000)
+        shot(page, "use-again-edit")
+        page.get_by_role("tab", name="Library").click()
 
-            page.get_by_label("Search", exact=True).fill("lighthouse")
-            page.get_by_label("Search", exact=True).press("Enter")
-            page.get_by_text("1 asset(s) · showing").wait_for(timeout=30_000)
-            open_item(page, "A lighthouse in fog")
-            page.get_by_role("button", name="Use these settings again").click()
-            prompt = page.get_by_label("Prompt", exact=True)
-            page.wait_for_function(f"() => [...document.querySelectorAll('textarea')].some(t => t.value === {PROMPT!r})",
-                                   timeout=30_000)
-            assert prompt.is_visible()
-            page.get_by_text("Free", exact=True).wait_for(timeout=30_000)  # the meter priced the request
-            shot(page, "use-again")
-            browser.close()
-    finally:
-        stop(proc)
+        search(page, "lighthouse", "1 asset(s) · showing")
+        open_item(page, "A lighthouse in fog")
+        page.get_by_role("button", name="Use these settings again").click()
+        prompt = page.get_by_label("Prompt", exact=True)
+        page.wait_for_function(f"() => [...document.querySelectorAll('textarea')].some(t => t.value === {PROMPT!r})",
+                               timeout=30_000)
+        assert prompt.is_visible()
+        page.get_by_text("Free", exact=True).wait_for(timeout=30_000)  # the meter priced the request
+        shot(page, "use-again")
+
+        page.get_by_role("tab", name="Library").click()
+        page.get_by_role("tab", name="Analytics").click()
+        page.get_by_text("paid run(s)").wait_for(timeout=60_000)
+        page.locator(".vega-embed, canvas, svg.marks").first.wait_for(timeout=60_000)
+        assert page.get_by_text("Spend per day ($)").count() >= 1
+        shot(page, "analytics")

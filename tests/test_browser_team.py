@@ -80,6 +80,7 @@ def test_admin_area_and_share_links_in_the_browser(tmp_path, clip_factory):
 
             alice.get_by_role("tab", name="Library").click()
             alice.locator(".thumbnail-item, button.thumbnail-item, .gallery-item").first.click(timeout=60_000)
+            alice.locator(".vs-details", has_text="alice clip").wait_for(timeout=60_000)  # the asset is open
             alice.get_by_role("button", name="Create a link").click()
             link = alice.locator("a[href^='/share/']").first
             link.wait_for(timeout=30_000)

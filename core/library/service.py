@@ -52,16 +52,17 @@ class LibraryService:
         """{operation, model, aspect, platform}: the values the owner's assets have, for filters."""
         return facets(self.d.db, owner)
 
-    def details(self, asset_id: str, *, owner: str) -> dict:
+    def details(self, asset_id: str, *, owner: str, pictures: bool = True) -> dict:
         """An asset opened: its view, probed facts, a frame strip and poster (all from the derived
-        cache when seen before), its collections and how many versions were made from it."""
+        cache when seen before; only with `pictures`), its collections and how many versions were
+        made from it."""
         asset = self.d.library.get(asset_id, owner)
         out = {"asset": asset_view(asset), "collections": self.collections.of_asset(owner, asset.id),
                "children": len(self.d.library.children(asset.id, owner)), "facts": None, "strip": None, "poster": None}
         if asset.width and asset.duration_s:
             info = self.d.cache.probe(asset.path)
             out.update(facts={**info.to_dict(), "summary": info.summary()})
-            for key, make in (("strip", self.d.cache.frame_strip), ("poster", self.d.cache.poster)):
+            for key, make in (("strip", self.d.cache.frame_strip), ("poster", self.d.cache.poster)) if pictures else ():
                 try:  # a picture that cannot be drawn (a very short clip) leaves the details readable
                     out[key] = str(make(asset.path))
                 except StudioError:
