@@ -15,7 +15,6 @@ import pandas as pd
 from core.studio import Studio
 from studios.files import served
 from studios.session import is_admin, owner_of, owner_or_none
-from studios.widgets import money
 
 MINE, EVERYONE = "Mine", "Everyone (admins)"
 
@@ -34,12 +33,13 @@ def frames(by_day: list[dict], by_studio: list[dict], by_model: list[dict],
     label = {r["model"]: f"{r['model']} ({r['tier']})" if r.get("tier") else r["model"] for r in by_model}
     model = pd.DataFrame([{"model": label[r["model"]], "spend_usd": r["spend_usd"]} for r in by_model],
                          columns=["model", "spend_usd"])
-    versus = pd.DataFrame([{"model": label[r["model"]], "figure": name, "usd": r[key]} for r in by_model
+    # Two bars per model side by side (a bar plot stacks bars that share an x): one x per model and figure.
+    versus = pd.DataFrame([{"bar": f"{label[r['model']]} · {name}", "figure": name, "usd": r[key]} for r in by_model
                            for name, key in (("estimate", "estimate_usd"), ("actual", "actual_usd"))],
-                          columns=["model", "figure", "usd"])
-    times = pd.DataFrame([{"model": label[r["model"]], "percentile": name, "seconds": r[key]} for r in by_model
-                          for name, key in (("P50", "p50_s"), ("P90", "p90_s")) if r[key] is not None],
-                         columns=["model", "percentile", "seconds"])
+                          columns=["bar", "figure", "usd"])
+    times = pd.DataFrame([{"bar": f"{label[r['model']]} · {name}", "percentile": name, "seconds": r[key]}
+                          for r in by_model for name, key in (("P50", "p50_s"), ("P90", "p90_s"))
+                          if r[key] is not None], columns=["bar", "percentile", "seconds"])
     success = pd.DataFrame([{"model": label[r["model"]], "success_pct": round(100 * r["success_rate"], 1)}
                             for r in by_model if r["success_rate"] is not None], columns=["model", "success_pct"])
     running, budget_rows = 0.0, []
@@ -65,9 +65,13 @@ def budget_line(summary: dict, totals: dict) -> str:
     budget = summary.get("budget_usd")
     share = f" ({100 * summary['month_spend_usd'] / budget:.0f}% of the budget)" if budget else ""
     rate = "" if totals["success_rate"] is None else f", {100 * totals['success_rate']:.0f}% succeeded"
-    return (f"**This month:** {summary['runs']} paid run(s), {money(summary['month_spend_usd'])} spent of "
-            f"{money(budget)} on the {summary['plan']} plan{share}. **In the range:** {totals['runs']} run(s), "
-            f"{money(totals['spend_usd'])}{rate}.")
+    return (f"**This month:** {summary['runs']} paid run(s), {dollars(summary['month_spend_usd'])} spent of "
+            f"{dollars(budget)} on the {summary['plan']} plan{share}. **In the range:** {totals['runs']} run(s), "
+            f"{dollars(totals['spend_usd'])} spent{rate}.")
+
+
+def dollars(value: float | None) -> str:
+    return "no limit" if value is None else f"${value:,.2f}"
 
 
 def build(studio: Studio, tab: gr.Tab) -> None:
@@ -87,9 +91,10 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         per_studio = gr.BarPlot(x="studio", y="spend_usd", title="Spend per studio ($)", height=240)
         per_model = gr.BarPlot(x="model", y="spend_usd", title="Spend per model ($)", height=240)
     with gr.Row():
-        versus = gr.BarPlot(x="model", y="usd", color="figure", title="Estimate vs actual per model ($)", height=240)
-        times = gr.BarPlot(x="model", y="seconds", color="percentile", title="Job time per model and tier (s)",
-                           height=240)
+        versus = gr.BarPlot(x="bar", y="usd", color="figure", title="Estimate vs actual per model ($)", height=260,
+                            x_title="model", sort=None)
+        times = gr.BarPlot(x="bar", y="seconds", color="percentile", title="Job time per model and tier (s)",
+                           height=260, x_title="model", sort=None)
     with gr.Row():
         success = gr.BarPlot(x="model", y="success_pct", title="Success rate per model (%)", height=240,
                              y_lim=[0, 100])
