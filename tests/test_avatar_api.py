@@ -31,7 +31,7 @@ def test_a_script_becomes_a_captioned_offline_draft_through_the_api(tmp_path):
         done = wait_job(client, run["job_ids"][-1], lambda v: v["terminal"], timeout=120)
         assert done["status"] == "succeeded", done["error"]
         assert "Das ist ein Test." in done["result"]["srt"]
-        draft = [a for a in client.predict({}, api_name="/assets") if a["operation"] == "avatar"][0]
+        draft = [a for a in client.predict({}, api_name="/assets")["items"] if a["operation"] == "avatar"][0]
         info = probe(draft["file_path"])
         assert info.has_audio and info.width == info.height  # the LinkedIn square preset
         speech = client.predict({"text": "Hi", "voice": "offline-male", "estimate_only": True}, api_name="/speech")
