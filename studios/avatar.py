@@ -8,8 +8,6 @@ line; the result shows the video, the captions as an SRT download and where it c
 
 from __future__ import annotations
 
-from html import escape
-
 import gradio as gr
 
 from core.platform_presets import create_platforms
@@ -19,25 +17,13 @@ from studios.avatar_view import lineage_text, progress_html, srt_file, time_text
 from studios.common import confirm_update, on_any_change, refresh_media_on, upload_importer
 from studios.result_view import result_view, show
 from studios.session import owner_of, owner_or_none
-from studios.meter import cost_meter as meter_details
-from studios.meter import price_words
+from studios.meter import priced_meter as cost_meter
 
 SOURCES = {"Type a script": "script", "Upload or record audio": "upload", "Audio from my library": "library"}
 EMOTIONS = [("Neutral", "neutral"), ("Happy", "happy"), ("Professional", "professional"), ("Excited", "excited")]
 CAPTIONS = [("Automatic", "auto"), ("Burned in", "burn"), ("SRT file", "srt"),
             ("Both", "both"), ("None", "off")]
 AUTO = "Auto (cheapest that fits the voice)"
-
-
-def cost_meter(est: dict | None) -> str:
-    """The price in words ('Free', '$2.82', 'up to $1.62') and the model, above every driver."""
-    if not est:
-        return meter_details(None)
-    price = price_words(est)
-    model = escape(est.get("model_name") or "no model can run this yet")
-    head = (f"<div class='vs-line'>Cost <b{' class=free' if price == 'Free' else ''}>{escape(price)}</b> "
-            f"<span class='sep'>|</span> {model}</div>")
-    return head + meter_details(est)
 
 
 def voice_choices(studio: Studio) -> list[tuple[str, str]]:

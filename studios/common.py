@@ -15,7 +15,8 @@ import gradio as gr
 from core.studio import Studio
 from studios.result_view import result_view, show
 from studios.session import owner_of, owner_or_none
-from studios.widgets import cost_meter, job_panel, usd
+from studios.meter import priced_meter as cost_meter
+from studios.widgets import job_panel, usd
 
 
 def asset_choices(studio: Studio, owner: str | None) -> list[tuple[str, str]]:

@@ -48,6 +48,19 @@ def meter_line(est: dict | None) -> str:
             f"<span class='sep'>|</span> Time <b>{escape(seconds_words(est.get('expected_s')))}</b></div>")
 
 
+def priced_meter(est: dict | None) -> str:
+    """The price in words ('Free', '$2.82', 'up to $1.62') and the model, above every driver (for
+    tabs whose action button is not on the price line)."""
+    if not est:
+        return cost_meter(None)
+    price = price_words(est)
+    model = escape(est.get("model_name") or "no model can run this yet")
+    cls = " class='free'" if price == "Free" else ""
+    head = (f"<div class='vs-line'>Cost <b{cls}>{escape(price)}</b> "
+            f"<span class='sep'>|</span> {model}</div>")
+    return head + cost_meter(est)
+
+
 def cost_meter(est: dict | None) -> str:
     """Every driver, notes, what must change before it can run, and this month's budget."""
     if not est:

@@ -59,3 +59,17 @@ def test_first_load_names_no_model_the_user_did_not_pick(studio):
     for model in studio.catalog.models(operation="text-to-video"):
         if model.id != est["model"]:
             assert model.name not in text, text
+
+
+def test_meters_without_a_price_line_of_their_own_lead_with_the_price_and_model(studio, clip_factory):
+    """The AI-edit box (Edit, Enhance, Transform) and the Avatar tab have no 'Cost | Time' line beside
+    their button: their meter itself starts with the price and the model."""
+    from studios.common import ai_box  # noqa: F401  (the box's meter is this function)
+    import studios.common as common
+    from studios.meter import priced_meter
+
+    assert common.cost_meter is priced_meter
+    est = studio.estimate(VEO, owner=OWNER)
+    html = priced_meter(est)
+    assert html.index("$3.20") < html.index("<table>") and "Veo 3.1" in html
+    assert "Free" in priced_meter(studio.estimate({"prompt": "a fox", "model": "auto"}, owner=OWNER))
