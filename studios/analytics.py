@@ -16,6 +16,8 @@ from core.studio import Studio
 from studios.files import served
 from studios.session import is_admin, owner_of, owner_or_none
 
+PER_PERSON = "user"  # the analytics grouping by account (rows keyed by the ledger's owner, never a request field)
+
 MINE, EVERYONE = "Mine", "Everyone (admins)"
 
 
@@ -98,7 +100,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
     with gr.Row():
         success = gr.BarPlot(x="model", y="success_pct", title="Success rate per model (%)", height=240,
                              y_lim=[0, 100])
-        per_person = gr.BarPlot(x="user", y="spend_usd", title="Spend per person ($)", height=240, visible=False)
+        per_person = gr.BarPlot(x="person", y="spend_usd", title="Spend per person ($)", height=240, visible=False)
     rows = gr.Dataframe(label="Per model", interactive=False, wrap=True)
 
     def range_of(a, b) -> dict:
@@ -119,9 +121,9 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         shown = frames(found["day"]["rows"], found["studio"]["rows"], found["model"]["rows"], plan["budget_usd"])
         people = gr.update(visible=False)
         if is_admin(request) and not studio.identity.solo:
-            users = studio.analytics({**body, "group_by": "user"}, owner=owner, everyone=True)["rows"]
-            people = gr.update(value=pd.DataFrame([{"user": r["user"], "spend_usd": r["spend_usd"]} for r in users],
-                                                  columns=["user", "spend_usd"]), visible=True)
+            rows = studio.analytics({**body, "group_by": PER_PERSON}, owner=owner, everyone=True)["rows"]
+            spend = [{"person": row[PER_PERSON], "spend_usd": row["spend_usd"]} for row in rows]  # the ledger's owners
+            people = gr.update(value=pd.DataFrame(spend, columns=["person", "spend_usd"]), visible=True)
         return [budget_line(plan, found["day"]["totals"]), shown["day"], shown["budget"], shown["studio"],
                 shown["model"], shown["versus"], shown["times"], shown["success"], people,
                 table(found["model"]["rows"])]
