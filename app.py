@@ -1,5 +1,7 @@
 """Video Studio: settings -> core -> tabs -> serve. `python app.py` runs it with no keys needed.
 
+`python app.py serve` is the same as `python app.py`; with `VIDEO_STUDIO_QUEUE` set it only enqueues
+jobs, and `python app.py worker [--lanes io,render] [--concurrency N]` processes run them (cli_worker.py).
 `python app.py users ...` manages accounts for a team (see cli.py and the README).
 """
 
@@ -139,6 +141,8 @@ def serve(fetcher=None) -> None:
     studio = build_studio(settings, fetcher).start()
     configured = ", ".join(sorted(studio.configured_providers()))
     print(f"Video Studio: providers ready: {configured}. Data in {studio.settings.home_dir}")
+    if settings.queue:
+        print("Video Studio: jobs go to the shared queue; `python app.py worker` processes run them.")
     if open_to_network:
         print(f"WARNING: Video Studio is open to anyone who can reach {host}:{port}, with no login "
               "(VIDEO_STUDIO_ALLOW_OPEN=1).", file=sys.stderr)
@@ -162,8 +166,12 @@ def main(argv: list[str] | None = None) -> None:
         from cli import users
 
         raise SystemExit(users(argv[1:], load_settings()))
+    if argv and argv[0] == "worker":
+        from cli_worker import worker
+
+        raise SystemExit(worker(argv[1:], load_settings()))
     if argv and argv[0] not in ("serve",):
-        raise SystemExit(f"Unknown command {argv[0]!r}. Use: python app.py [serve | users ...]")
+        raise SystemExit(f"Unknown command {argv[0]!r}. Use: python app.py [serve | worker ... | users ...]")
     serve()
 
 

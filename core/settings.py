@@ -7,12 +7,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 FONTS_DIR = PROJECT_ROOT / "assets" / "fonts"
+QUEUE_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 class Settings(BaseSettings):
@@ -50,6 +51,19 @@ class Settings(BaseSettings):
                                           alias="VIDEO_STUDIO_TEAM_BUDGET_USD")
     admins: str = Field(default="", alias="VIDEO_STUDIO_ADMINS")
     hf_org: str | None = Field(default=None, alias="VIDEO_STUDIO_HF_ORG")
+    # Jobs: in this process (default), or on Huey over Redis with `python app.py worker` processes.
+    queue: str = Field(default="", alias="VIDEO_STUDIO_QUEUE")
+    lease_s: float = Field(default=20.0, ge=2, le=600, allow_inf_nan=False, alias="VIDEO_STUDIO_LEASE_S")
+
+    @field_validator("queue")
+    @classmethod
+    def _queue_url(cls, value: str) -> str:
+        value = value.strip()
+        if value.lower() in ("", "inprocess", "in-process"):
+            return ""
+        if not value.startswith(QUEUE_SCHEMES):
+            raise ValueError("use a Redis URL (redis://host:6379/0) or leave it empty for in-process jobs")
+        return value
 
     @property
     def admin_names(self) -> set[str]:

@@ -31,7 +31,7 @@ from core.edit import EditDeps, EditService
 from core.errors import Gone, InvalidInput, NotFound, StudioError
 from core.jobs.generate import GenerateDeps, GenerateHandler
 from core.jobs.local_work import LocalJobs
-from core.jobs.runner import JobRunner
+from core.jobs.engine import build_runner
 from core.jobs.store import JobStore
 from core.library.cache import MediaCache
 from core.library.models import Asset, Job, JobStatus, utcnow
@@ -52,6 +52,7 @@ from core.storage import MediaStore
 from core.views import asset_view, job_view
 
 SHARE_PATH = "/share/"
+STRANDED_AGE_S = 600.0  # a reservation this old with no job was stranded by a crash
 ANONYMOUS = "(anonymous)"  # the audit actor of a download through a share link
 
 
@@ -86,7 +87,7 @@ class Studio:
                                        audit=self.audit, month_spend=self.ledger.month_spend,
                                        default_plan=settings.plan))
         self.jobs = JobStore(self.db)
-        self.runner = JobRunner(self.jobs, io_workers=settings.workers, render_workers=settings.render_slots)
+        self.runner = build_runner(settings, self.jobs)
         self.local_jobs = LocalJobs(self.jobs, self.runner, on_input=self._record_input)
         self.media = MediaResolver(self.library, self.store, fetcher, settings.max_fetch_mb * 1_000_000)
         self.quotes = Quotes(providers, settings.cache_dir)
@@ -136,9 +137,14 @@ class Studio:
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> Studio:
         """Settle reservations left by a crash, then resume the jobs that were active."""
-        self.ledger.sweep(self._job_state)
+        self.settle_stranded()
         self.runner.start()
         return self
+
+    def settle_stranded(self) -> int:
+        """Settle reservations whose job ended or vanished in a crash. With a shared queue other
+        processes create jobs meanwhile, so a reservation without a job is left a while first."""
+        return self.ledger.sweep(self._job_state, min_age_s=STRANDED_AGE_S if self.settings.queue else 0.0)
 
     def stop(self) -> None:
         self.runner.stop()

@@ -188,19 +188,26 @@ class JobRunner:
             lane.stop()
 
     def _step(self, job_id: str) -> float | None:
-        try:
-            job = self.store.get(job_id)
-        except StudioError:
-            return None
-        if JobStatus(job.status).terminal:
-            return None
-        handler = self._handlers[job.kind]
-        ctx = JobContext(self.store, job_id, self._stopping.is_set)
-        try:
-            return handler.step(job, ctx)
-        except StudioError as exc:
-            ctx.fail(exc)
-        except Exception:  # a bug must not kill the worker thread (nor reach a client as Python text)
-            log.exception("job %s step crashed", job_id)
-            ctx.fail(INTERNAL_ERROR)
+        return run_step(self.store, self._handlers, job_id, self._stopping.is_set)
+
+
+def run_step(store: JobStore, handlers: dict[str, JobHandler], job_id: str,
+             stopping: Callable[[], bool]) -> float | None:
+    """One step of a job by its kind's handler: the delay until its next step, or None when it is
+    finished. A handler's error ends the job with a clear message; nothing escapes."""
+    try:
+        job = store.get(job_id)
+    except StudioError:
         return None
+    if JobStatus(job.status).terminal:
+        return None
+    handler = handlers[job.kind]
+    ctx = JobContext(store, job_id, stopping)
+    try:
+        return handler.step(job, ctx)
+    except StudioError as exc:
+        ctx.fail(exc)
+    except Exception:  # a bug must not kill the worker thread (nor reach a client as Python text)
+        log.exception("job %s step crashed", job_id)
+        ctx.fail(INTERNAL_ERROR)
+    return None

@@ -133,6 +133,13 @@ class Job(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    # The multi-process queue's hold on the row (core/jobs/lease.py; the in-process runner leaves
+    # them empty): the worker running the job's step and until when (renewed while it lives), and
+    # the token and due time of the one message allowed to run its next step.
+    claimed_by: str | None = None
+    lease_until: datetime | None = None
+    step_token: str | None = None
+    step_due: datetime | None = None
 
 
 class LedgerState(StrEnum):

@@ -14,7 +14,7 @@ entries whose job has ended or vanished (after a crash), so no reservation outli
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import col, func, select
 
@@ -84,15 +84,21 @@ class Ledger:
         """Possibly billed: keep the reservation counted until a person (or a retry) resolves it."""
         self._settle(job_id, LedgerState.UNKNOWN, None, note)
 
-    def sweep(self, job_state: Callable[[str], tuple[str, bool] | None]) -> int:
+    def sweep(self, job_state: Callable[[str], tuple[str, bool] | None], min_age_s: float = 0.0) -> int:
         """Settle reservations whose job ended or vanished. `job_state(job_id)` gives (status, was it
-        sent) or None when there is no such job. Returns how many entries it settled."""
+        sent) or None when there is no such job. Returns how many entries it settled.
+
+        A reservation is made just before its job's row, so where other processes create jobs at
+        the same time, one without a job is released only once it is `min_age_s` old."""
         with self.db.session() as s:
             pending = list(s.exec(select(LedgerEntry).where(LedgerEntry.state == LedgerState.RESERVED)))
         settled = 0
+        young = utcnow() - timedelta(seconds=min_age_s)
         for entry in pending:
             state = job_state(entry.job_id)
             if state is None:
+                if min_age_s and _aware(entry.created_at) > young:
+                    continue
                 self.release(entry.job_id, "No job was ever made for this reservation.")
             elif state[0] in ("succeeded", "failed", "cancelled", "needs-attention"):
                 if state[1]:
@@ -151,3 +157,8 @@ class Ledger:
                 for key, value in changes.items():
                     setattr(entry, key, value)
                 s.add(entry)
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored time as UTC-aware (SQLite gives naive UTC back)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
