@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from core.library.models import JobStatus
-from tests.fakes.wavespeed_vendor import start_fake_wavespeed
 from tests.redis_server import start_redis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,14 +28,6 @@ def redis_url(tmp_path):
     yield url
     proc.kill()
     proc.wait()
-
-
-@pytest.fixture
-def paid_vendor(clip_factory):
-    clip = clip_factory("vendor.mp4", seconds=1, size="160x90")
-    base_url, vendor, stop = start_fake_wavespeed(clip.read_bytes())
-    yield base_url, vendor
-    stop()
 
 
 def queue_env(home: Path, redis_url: str, base_url: str, **extra: str) -> dict[str, str]:
@@ -64,10 +55,10 @@ def studios(monkeypatch, env: dict[str, str], count: int):
     return [build_studio(Settings()).start() for _ in range(count)]
 
 
-def test_a_step_delivered_twice_to_two_workers_sends_once(tmp_path, monkeypatch, redis_url, paid_vendor):
+def test_a_step_delivered_twice_to_two_workers_sends_once(tmp_path, monkeypatch, redis_url, vendor):
     from core.jobs.queue_worker import QueueWorker, WorkerPlan
 
-    base_url, vendor = paid_vendor
+    base_url, vendor = vendor
     vendor.behave(T2V, submit_delay_s=0.5)  # the first worker is still sending when the copy arrives
     web, one, two = studios(monkeypatch, queue_env(tmp_path / "home", redis_url, base_url), 3)
     try:
@@ -98,8 +89,8 @@ def test_a_step_delivered_twice_to_two_workers_sends_once(tmp_path, monkeypatch,
 
 
 def test_a_worker_dead_mid_submit_leaves_the_job_for_a_person_not_a_second_send(tmp_path, monkeypatch, redis_url,
-                                                                               paid_vendor):
-    base_url, vendor = paid_vendor
+                                                                               vendor):
+    base_url, vendor = vendor
     env = queue_env(tmp_path / "home", redis_url, base_url, VIDEO_STUDIO_LEASE_S="2")
     web, dead, alive = studios(monkeypatch, env, 3)
     try:
@@ -126,8 +117,8 @@ def worker_process(env: dict[str, str], *args: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
 
 
-def test_sigkill_a_worker_mid_job_and_the_other_finishes_its_jobs(tmp_path, monkeypatch, redis_url, paid_vendor):
-    base_url, vendor = paid_vendor
+def test_sigkill_a_worker_mid_job_and_the_other_finishes_its_jobs(tmp_path, monkeypatch, redis_url, vendor):
+    base_url, vendor = vendor
     vendor.behave(T2V, download_delay_s=1.5, steps=["created"] + ["processing"] * 6 + ["completed"])
     env = queue_env(tmp_path / "home", redis_url, base_url, VIDEO_STUDIO_LEASE_S="4")
     (web,) = studios(monkeypatch, env, 1)
