@@ -117,7 +117,7 @@ class Studio:
             self.runner.register(kind, GenerateHandler(GenerateDeps(
                 providers=providers, get_model=self.catalog.get, price=price_of, library=self.library,
                 store=self.store, ledger=self.ledger, limits_for=self.limits, quotes=self.quotes, output=output,
-                min_poll_s=settings.min_poll_s, max_poll_s=settings.max_poll_s)))
+                min_poll_s=settings.min_poll_s, max_poll_s=settings.max_poll_s, inline_free=bool(settings.queue))))
 
     def _compare_service(self) -> CompareService:
         """Compare Studio over the same preflight, reservations, jobs and library as Create."""

@@ -160,3 +160,31 @@ def test_sigkill_a_worker_mid_job_and_the_other_finishes_its_jobs(tmp_path, monk
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
         web.stop()
+
+
+def test_free_drafts_go_to_the_render_lane_and_leave_no_scratch(tmp_path, monkeypatch, redis_url):
+    from core.jobs.queue_worker import QueueWorker, WorkerPlan
+
+    env = {"VIDEO_STUDIO_HOME": str(tmp_path / "home"), "VIDEO_STUDIO_QUEUE": redis_url}
+    web, io_only, render = studios(monkeypatch, env, 3)
+    io_worker = QueueWorker(io_only.runner, WorkerPlan(lanes=("io",), threads={"io": 2})).start()
+    try:
+        answer = web.create({"prompt": "a lighthouse", "model": "local-draft-t2v", "aspect": "16:9",
+                             "duration": 2}, owner="local")
+        job_id = answer["job_ids"][0]
+        time.sleep(3)
+        assert web.jobs.get(job_id).status == JobStatus.QUEUED, "an io worker takes no local render"
+        render_worker = QueueWorker(render.runner, WorkerPlan(lanes=("render",))).start()
+        try:
+            job = wait_for(lambda: (j := web.jobs.get(job_id)) and JobStatus(j.status).terminal and j, 60, "the draft")
+        finally:
+            render_worker.stop()
+        assert job.status == JobStatus.SUCCEEDED, job.error
+        asset = web.asset(job.asset_ids[0], owner="local")
+        assert asset["duration"] == pytest.approx(2, abs=0.2)
+        scratch = [p for p in (tmp_path / "home" / "work").rglob("*") if p.is_file()]
+        assert scratch == [], scratch
+    finally:
+        io_worker.stop()
+        for studio in (web, io_only, render):
+            studio.stop()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,7 +35,7 @@ from core.errors import (
 from core.jobs.pending import Waiting, has_pending
 from core.jobs.pending import resolve as resolve_pending
 from core.jobs.results import NotMedia, keep_outputs, read_text
-from core.jobs.runner import JobContext
+from core.jobs.runner import JobContext, bounded_delay
 from core.jobs.timing import deadline, duration_words, expected_s, finite, is_finite, started, when
 from core.library.models import Job, JobStatus, utcnow
 from core.library.repository import Library
@@ -72,6 +73,9 @@ class GenerateDeps:
     auth_grace_s: float = 45.0  # a poll refused as unauthorised for this long ends the job
     deadline_factor: float = 2.0  # the deadline is factor x the slowest documented time, plus the margin
     deadline_margin_s: float = 600.0
+    # On the shared queue a free draft renders start to end in one step: its task lives in the
+    # worker that rendered it, and the next step could run on another machine.
+    inline_free: bool = False
     _errors: dict[str, int] = field(default_factory=dict)
 
 
@@ -99,7 +103,23 @@ class GenerateHandler:
             ctx.update(status=JobStatus.RUNNING, message="Resuming after restart: fetching the result again.")
         return True
 
+    def lane_for(self, job: Job) -> str:
+        """The shared queue's lane: free drafts are local renders; everything else provider traffic."""
+        return "render" if self._free(job) and self.d.inline_free else self.lane
+
+    def _free(self, job: Job) -> bool:
+        provider = self.d.providers.get(job.provider)
+        return bool(provider and provider.free)
+
     def step(self, job: Job, ctx: JobContext) -> float | None:
+        delay = self._step(job, ctx)
+        while self.d.inline_free and delay is not None and self._free(job):
+            time.sleep(bounded_delay(delay))
+            job = ctx.store.get(job.id)
+            delay = None if JobStatus(job.status).terminal else self._step(job, ctx)
+        return delay
+
+    def _step(self, job: Job, ctx: JobContext) -> float | None:
         try:
             if job.cancel_requested:
                 return self._cancel(job, ctx)

@@ -57,7 +57,10 @@ class QueueRunner:
         self.stopping.set()
 
     def lane_of(self, job_id: str) -> str:
-        return self.handlers[self.store.get(job_id).kind].lane
+        job = self.store.get(job_id)
+        handler = self.handlers[job.kind]
+        lane_for = getattr(handler, "lane_for", None)
+        return lane_for(job) if lane_for else handler.lane
 
     def enqueue(self, job_id: str, delay: float = 0.0) -> None:
         """Run the job's next step after `delay` s (now, by default), replacing any pending one."""
@@ -118,7 +121,7 @@ class QueueRunner:
             if token is None:
                 self.leases.release(job.id)
             else:
-                self.send(handler.lane, job.id, token, 0.0)
+                self.send(self.lane_of(job.id), job.id, token, 0.0)
         return count
 
     def wake_lost(self, grace_s: float) -> int:
@@ -129,5 +132,5 @@ class QueueRunner:
             token = self.leases.rewake(job) if handler else None
             if token is not None:
                 count += 1
-                self.send(handler.lane, job.id, token, 0.0)
+                self.send(self.lane_of(job.id), job.id, token, 0.0)
         return count
