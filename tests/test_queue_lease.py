@@ -84,14 +84,15 @@ def test_a_live_lease_is_renewed_and_an_expired_one_taken_over_once(tmp_path):
     assert c.take(job_id, token) is Take.STALE and c.take(job_id, token_next) is Take.TAKEN
 
 
-def test_a_lost_message_is_sent_again_once(tmp_path):
+def test_a_lost_message_is_claimed_once(tmp_path):
     store, job_id, a, b = setup(tmp_path)
     token = a.wake(job_id)
     assert a.lost(grace_s=30) == []
     store.update(job_id, step_due=utcnow() - timedelta(seconds=60))
     lost = a.lost(grace_s=30)
     assert [j.id for j in lost] == [job_id]
-    fresh = a.rewake(lost[0])
+    assert [a.claim_lost(lost[0]), b.claim_lost(lost[0])] == [True, False]
+    fresh = a.hand_on(job_id)
     assert fresh and fresh != token
-    assert b.rewake(lost[0]) is None, "a second scan with the old row changes nothing"
-    assert a.take(job_id, token) is Take.STALE
+    assert b.claim_lost(lost[0]) is False, "a second scan with the old row changes nothing"
+    assert a.take(job_id, token) is Take.STALE and b.take(job_id, fresh) is Take.TAKEN

@@ -188,3 +188,25 @@ def test_free_drafts_go_to_the_render_lane_and_leave_no_scratch(tmp_path, monkey
         io_worker.stop()
         for studio in (web, io_only, render):
             studio.stop()
+
+
+def test_a_job_whose_message_was_lost_is_resumed_and_sent_once(tmp_path, monkeypatch, redis_url, vendor):
+    import redis
+
+    from core.jobs.queue_worker import QueueWorker, WorkerPlan
+
+    base_url, fake = vendor
+    web, worker_studio = studios(monkeypatch, queue_env(tmp_path / "home", redis_url, base_url), 2)
+    try:
+        job_id = web.create(REQUEST, owner="local")["job_ids"][0]
+        redis.Redis.from_url(redis_url).flushdb()  # the queue lost the job's message
+        worker = QueueWorker(worker_studio.runner, WorkerPlan(lanes=("io",), scan_s=0.5, lost_grace_s=1.0)).start()
+        try:
+            job = wait_for(lambda: (j := web.jobs.get(job_id)) and JobStatus(j.status).terminal and j, 30, "the job")
+        finally:
+            worker.stop()
+        assert job.status == JobStatus.SUCCEEDED, job.error
+        assert fake.submits[T2V] == 1
+    finally:
+        web.stop()
+        worker_studio.stop()

@@ -116,11 +116,9 @@ class Leases:
                 or_(col(Job.step_due) < before, col(Job.step_due).is_(None) & (col(Job.created_at) < before)))
                 .limit(limit)))
 
-    def rewake(self, job: Job) -> str | None:
-        """A fresh token for a lost job, unless its row moved on since it was read."""
-        token = uuid4().hex
+    def claim_lost(self, job: Job) -> bool:
+        """Claim a lost job, unless its row moved on since it was read."""
         same = col(Job.step_token).is_(None) if job.step_token is None else Job.step_token == job.step_token
-        done = self._write(update(Job).where(Job.id == job.id, same, col(Job.claimed_by).is_(None),
-                                             col(Job.status).in_(ACTIVE))
-                           .values(step_token=token, step_due=utcnow()))
-        return token if done else None
+        return bool(self._write(update(Job).where(Job.id == job.id, same, col(Job.claimed_by).is_(None),
+                                                  col(Job.status).in_(ACTIVE))
+                                .values(claimed_by=self.worker, lease_until=self._until(self.lease_s))))

@@ -20,6 +20,7 @@ from huey import RedisHuey
 from core.jobs.lease import Leases, Take
 from core.jobs.runner import JobContext, JobHandler, bounded_delay, run_step
 from core.jobs.store import JobStore
+from core.library.models import Job
 
 log = logging.getLogger(__name__)
 LANES = ("io", "render")
@@ -101,36 +102,31 @@ class QueueRunner:
             self.send(lane, job_id, token_next, delay)
 
     def take_over_expired(self) -> int:
-        """Resume the jobs of workers that died mid-step (their lease ran out), through each
-        handler's restart rule, exactly as the in-process runner does at start-up."""
-        count = 0
-        for job in self.leases.expired():
-            handler = self.handlers.get(job.kind)
-            if handler is None or not self.leases.take_over(job):
-                continue
-            count += 1
-            fresh = self.store.get(job.id)
-            try:
-                resume = handler.on_restart(fresh, JobContext(self.store, job.id, self.stopping.is_set))
-            except Exception:  # the claim is given back; the job is looked at again later
-                log.exception("taking over job %s failed", job.id)
-                self.leases.release(job.id)
-                continue
-            log.info("took over job %s from %s (resume: %s)", job.id, job.claimed_by, resume)
-            token = self.leases.hand_on(job.id) if resume else None
-            if token is None:
-                self.leases.release(job.id)
-            else:
-                self.send(self.lane_of(job.id), job.id, token, 0.0)
-        return count
+        """Resume the jobs of workers that died mid-step (their lease ran out)."""
+        return sum(self._resume(job) for job in self.leases.expired() if self.leases.take_over(job))
 
     def wake_lost(self, grace_s: float) -> int:
-        """Send again the next step of jobs whose message was lost; their old token goes stale."""
-        count = 0
-        for job in self.leases.lost(grace_s):
-            handler = self.handlers.get(job.kind)
-            token = self.leases.rewake(job) if handler else None
-            if token is not None:
-                count += 1
-                self.send(self.lane_of(job.id), job.id, token, 0.0)
-        return count
+        """Resume the jobs whose next step is overdue and unclaimed: their message was lost."""
+        return sum(self._resume(job) for job in self.leases.lost(grace_s) if self.leases.claim_lost(job))
+
+    def _resume(self, job: Job) -> bool:
+        """With the job claimed: the handler's restart rule, exactly as the in-process runner applies
+        it at start-up (poll a task id, never send again; a submit cut short needs attention;
+        free work runs again), then its next step at once with a new token."""
+        handler = self.handlers.get(job.kind)
+        if handler is None:
+            self.leases.release(job.id)
+            return False
+        try:
+            resume = handler.on_restart(self.store.get(job.id), JobContext(self.store, job.id, self.stopping.is_set))
+        except Exception:  # the claim is given back; the job is looked at again later
+            log.exception("resuming job %s failed", job.id)
+            self.leases.release(job.id)
+            return False
+        log.info("resumed job %s (was held by %s; next step: %s)", job.id, job.claimed_by or "nobody", resume)
+        token = self.leases.hand_on(job.id) if resume else None
+        if token is None:
+            self.leases.release(job.id)
+        else:
+            self.send(self.lane_of(job.id), job.id, token, 0.0)
+        return True
