@@ -16,7 +16,8 @@ import gradio as gr
 from core.accounts import AuthMode
 from core.settings import Settings
 from core.studio import Studio
-from studios import admin, api, avatar, compare, create, edit, enhance, files, library, session, social, transform
+from studios import admin, api, avatar, compare, create, edit, enhance, files, library, send_to, session, social
+from studios import transform
 from studios.compare_view import CSS as COMPARE_CSS
 from studios.compare_view import SYNC_SCRIPT
 from studios.widgets import CSS, open_banner, provider_banner
@@ -66,6 +67,7 @@ def build_app(studio: Studio, open_to_network: bool = False) -> gr.Blocks:
         if open_to_network:
             gr.HTML(open_banner())
         gr.HTML(provider_banner(studio.provider_status()))
+        send_to.begin()
         with gr.Tabs() as tabs:
             with gr.Tab("Create", id="create"):
                 create_form = create.build(studio)
@@ -85,6 +87,7 @@ def build_app(studio: Studio, open_to_network: bool = False) -> gr.Blocks:
                 library.build(studio, library_tab, tabs=tabs, create_form=create_form, edit_form=edit_form)
             with gr.Tab("Team", id="team", visible=False) as team_tab:  # shown to admins on page load
                 admin.build(studio, team_tab)
+        send_to.finish(tabs)
         api.register(studio)
     return demo
 

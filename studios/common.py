@@ -15,16 +15,20 @@ import gradio as gr
 from core.studio import Studio
 from studios.result_view import result_view, show
 from studios.session import owner_of, owner_or_none
+from studios import send_to
+from studios.labels import choice_labels, not_a_video
 from studios.meter import priced_meter as cost_meter
 from studios.widgets import job_panel, usd
 
 
 def asset_choices(studio: Studio, owner: str | None) -> list[tuple[str, str]]:
-    """(label, id) for every video of `owner`'s library, newest first (none when not signed in)."""
+    """(human label, id) for every video of `owner`'s library, newest first (none when not signed in)."""
     if owner is None:
         return []
-    return [(f"{a['title'][:50]} - {a['width']}x{a['height']}, {a['duration']:.1f} s [{a['id'][:6]}]", a["id"])
-            for a in studio.assets(owner=owner) if a["width"]]
+    return choice_labels([a for a in studio.assets(owner=owner) if a["width"] and a.get("duration")])
+
+
+EMPTY_HINT = "Your library has no videos yet: make one in Create, or upload a video with the button."
 
 
 @dataclass
@@ -68,7 +72,8 @@ def refresh_on(studio: Studio, tab: gr.Tab, *dropdowns: gr.Dropdown) -> None:
     def reload(request: gr.Request, *current):
         choices = asset_choices(studio, owner_or_none(request))
         ids = {value for _, value in choices}
-        updates = [gr.update(choices=choices, value=_kept(value, ids)) for value in current]
+        updates = [gr.update(choices=choices, value=_kept(value, ids), info=None if choices else EMPTY_HINT)
+                   for value in current]
         return updates if len(updates) > 1 else updates[0]
 
     gr.on([tab.select, on_load()], reload, list(dropdowns), list(dropdowns), api_visibility="private",
@@ -82,30 +87,41 @@ def _kept(value, ids: set[str]):
     return value if value in ids else None
 
 
-def asset_picker(studio: Studio, label: str = "Video", multiselect: bool = False) -> AssetPicker:
-    """A library dropdown with refresh and upload (uploads are copied into the library)."""
-    with gr.Row():
-        # An explicit empty value: without it Gradio preselects the first asset without a change event.
-        dropdown = gr.Dropdown([], value=[] if multiselect else None, label=label, multiselect=multiselect,
-                               scale=4)
-        refresh = gr.Button("Refresh", scale=0, size="sm")
-        upload = gr.UploadButton("Upload a video", file_types=["video"], scale=0, size="sm")
-    info = gr.Markdown("")
+def asset_picker(studio: Studio, label: str = "Video", multiselect: bool = False,
+                 elem_id: str | None = None, receive_as: str | None = None) -> AssetPicker:
+    """A library dropdown with refresh and upload (uploads are copied into the library). A message
+    about an upload stays until the next action."""
+    with gr.Column(elem_id=elem_id):
+        with gr.Row():
+            # An explicit empty value: without it Gradio preselects the first asset without a change event.
+            dropdown = gr.Dropdown([], value=[] if multiselect else None, label=label, multiselect=multiselect,
+                                   scale=4, info=EMPTY_HINT)
+            refresh = gr.Button("Refresh", scale=0, size="sm")
+            upload = gr.UploadButton("Upload a video", file_types=["video", "image"], scale=0, size="sm")
+        info = gr.Markdown("")
 
     def on_refresh(current, request: gr.Request):
-        return gr.update(choices=asset_choices(studio, owner_or_none(request)), value=current)
+        choices = asset_choices(studio, owner_or_none(request))
+        return gr.update(choices=choices, value=current, info=None if choices else EMPTY_HINT)
 
     def on_upload(file, current, request: gr.Request):
+        refused = not_a_video(file, label)
+        if refused:
+            return gr.update(), refused
         try:
             owner = owner_of(request)
             asset = studio.import_media(file, owner=owner)
         except Exception as exc:
-            return gr.update(), f"**Could not add the file:** {exc}"
+            return gr.update(), f"**{label}: could not add the file.** {exc}"
         value = (list(current or []) + [asset["id"]]) if multiselect else asset["id"]
-        return gr.update(choices=asset_choices(studio, owner), value=value), f"Added **{asset['title']}**."
+        return gr.update(choices=asset_choices(studio, owner), value=value, info=None), f"Added **{asset['title']}**."
 
     refresh.click(on_refresh, dropdown, dropdown, api_visibility="private")
     upload.upload(on_upload, [upload, dropdown], [dropdown, info], api_visibility="private")
+    if receive_as:  # "Edit this" (etc.) elsewhere selects the asset here
+        send_to.receive(receive_as, [dropdown, info], lambda asset_id, owner: [
+            gr.update(choices=asset_choices(studio, owner), value=[asset_id] if multiselect else asset_id,
+                      info=None), ""])
     return AssetPicker(dropdown, upload, refresh, info)
 
 
@@ -122,6 +138,7 @@ def job_watch(studio: Studio, job_ids: gr.State, follow: gr.Dropdown | None = No
     refetch_note = gr.Markdown("")
     view = result_view(label)
     shown = gr.State(None)
+    send_to.buttons(shown)
     unchanged = [gr.update() for _ in view.components]
 
     def tick(ids, last, request: gr.Request):

@@ -9,7 +9,8 @@ import gradio as gr
 
 from core.errors import StudioError
 from core.studio import Studio
-from studios.common import ai_box, asset_choices, asset_picker, job_watch, refresh_media_on, refresh_on
+from studios.common import ai_box, asset_choices, asset_picker, job_watch, on_load, refresh_media_on, refresh_on
+from studios.edit_range import DRAG_JS, FOLLOW_JS, limits, range_html
 from studios.files import served
 from studios.session import owner_of
 
@@ -103,15 +104,16 @@ def build(studio: Studio, tab: gr.Tab) -> EditForm:
     job_ids = gr.State([])
     original = gr.State(None)
     pending = gr.State(None)  # a trim to keep when the picked clip changes ("use these settings again")
-    picker = asset_picker(studio, "Clip to edit")
+    picker = asset_picker(studio, "Clip to edit", elem_id="vs-edit-picker", receive_as="edit")
     summary = gr.Markdown("")
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             with gr.Accordion("Trim and timeline", open=True):
-                strip = gr.Image(label="Timeline", interactive=False, height=90, show_label=False)
+                strip = gr.HTML(range_html(None, 0, 0), elem_id="vs-edit-range")
                 with gr.Row():
-                    start = gr.Slider(0, 10, value=0, step=0.04, label="Start (s)")
-                    end = gr.Slider(0, 10, value=0, step=0.04, label="End (s, 0 = to the end)")
+                    start = gr.Slider(0, 10, value=0, step=0.04, label="Start (s)", elem_id="vs-edit-start")
+                    end = gr.Slider(0, 10, value=0, step=0.04, label="End (s, 0 = to the end)", elem_id="vs-edit-end")
+                limits_note = gr.Markdown("")
                 fast = gr.Checkbox(label="Fast trim: copy without re-encoding (cuts land on keyframes, "
                                          "not frame-accurate; other edits are skipped)", value=False)
             with gr.Accordion("Speed and stability", open=False):
@@ -157,25 +159,35 @@ def build(studio: Studio, tab: gr.Tab) -> EditForm:
             with gr.Accordion("AI edits (providers, priced before running)", open=False):
                 ai_box(studio, AI_EDITS, picker.dropdown, job_ids)
         with gr.Column(scale=2):
-            preview = gr.Video(label="Preview", interactive=False, height=260)
+            source = gr.Video(label="Source", interactive=False, height=220, elem_id="vs-edit-source")
+            preview = gr.Video(label="Preview", interactive=False, height=220, elem_id="vs-edit-preview")
             job_watch(studio, job_ids, follow=picker.dropdown, label="Latest version")
 
     edits = [start, end, fast, speed, stabilize, grade, brightness, contrast, saturation, gamma, lut, text,
              text_position, srt_file, captions_text, loudness, denoise_audio, volume, interpolate, soundtrack,
              track_mode]
 
-    def on_select(asset_id, first, wanted, request: gr.Request):
+    def on_select(asset_id, first, wanted, start_s, end_s, request: gr.Request):
+        """A version is shown at once (player, strip); Start/End take its limits (or the trim asked for
+        by "use these settings again"), clamped with a note naming the field."""
         if not asset_id:
-            return gr.update(), "", None, gr.update(), gr.update(), first, None
+            return gr.update(), "", None, None, gr.update(), gr.update(), "", first, None, ""
         owner = owner_of(request)
         info = studio.edit.describe(asset_id, owner=owner)
-        trim = wanted if wanted and wanted.get("asset_id") == asset_id else {}
-        limits = [gr.update(maximum=round(info["duration_s"], 2), value=trim.get(k) or 0) for k in ("start", "end")]
+        trim = wanted if wanted and wanted.get("asset_id") == asset_id else None
+        if trim:
+            start_s, end_s = trim.get("start") or 0.0, trim.get("end") or 0.0
+        duration, fps = float(info["duration_s"]), float(info.get("fps") or 25)
+        maximum, start_v, end_v, notes = limits(duration, fps, start_s or 0.0, end_s or 0.0)
+        step = round(1 / fps, 4) if fps > 0 else 0.04
         try:
             strip = served(studio.edit.strip(asset_id, owner=owner), owner)
         except StudioError:  # too short for a strip: the clip can still be edited
             strip = None
-        return (strip, f"**{info['title']}** - {info['summary']}", None, *limits, first or asset_id, None)
+        asset = studio.asset(asset_id, owner=owner)
+        return (range_html(strip, duration, fps, start_v, end_v), f"**{info['title']}** - {info['summary']}", None,
+                served(asset["path"], owner), gr.update(maximum=maximum, value=start_v, step=step),
+                gr.update(maximum=maximum, value=end_v, step=step), " ".join(notes), first or asset_id, None, "")
 
     def on_preview(asset_id, request: gr.Request, *values):
         if not asset_id:
@@ -205,8 +217,11 @@ def build(studio: Studio, tab: gr.Tab) -> EditForm:
         return [job_id] + list(ids), "Joining the clips."
 
     refresh_media_on(studio, tab, "audio", soundtrack)
-    picker.dropdown.change(on_select, [picker.dropdown, original, pending],
-                           [strip, summary, preview, start, end, original, pending], api_visibility="private")
+    picker.dropdown.change(on_select, [picker.dropdown, original, pending, start, end],
+                           [strip, summary, preview, source, start, end, limits_note, original, pending, picker.info],
+                           api_visibility="private")
+    gr.on([start.change, end.change], None, [start, end], None, js=FOLLOW_JS, api_visibility="private")
+    on_load()(None, None, None, js=DRAG_JS, api_visibility="private")
     preview_btn.click(on_preview, [picker.dropdown, *edits], [preview, notice], api_visibility="private")
     apply_btn.click(on_apply, [picker.dropdown, job_ids, *edits], [job_ids, notice], api_visibility="private")
     reset_btn.click(lambda first: (first, "Back to the original clip."), original, [picker.dropdown, notice],

@@ -34,7 +34,7 @@ def build_ops(upscale, fps, denoise, sharpen, look, quality) -> list[dict]:
 def build(studio: Studio, tab: gr.Tab) -> None:
     """Lay out the Enhance tab inside the current gr.Tab."""
     job_ids = gr.State([])
-    picker = asset_picker(studio, "Clip to enhance")
+    picker = asset_picker(studio, "Clip to enhance", receive_as="enhance")
     outcome = gr.Markdown("Pick a clip to see what it is and what it will become.")
     with gr.Row(equal_height=False):
         with gr.Column(scale=2):

@@ -8,7 +8,7 @@ import gradio as gr
 
 from core.errors import InvalidInput
 from core.studio import Studio
-from studios import analytics, library_parts
+from studios import analytics, library_parts, send_to
 from studios.files import served
 from studios.library_view import caption, details_html, disk_html, page_line
 from studios.result_view import result_view, show
@@ -102,6 +102,7 @@ def _browse(studio: Studio, tab: gr.Tab, tabs, create_form, edit_form) -> None:
                 next_btn = gr.Button("Next →", size="sm", scale=0)
         with gr.Column(scale=2):
             view = result_view("Selected", height=260)
+            send_to.buttons(selected, skip="library")  # Edit this, Enhance this, Package for social
             details = gr.HTML("<div class='vs-note'>Pick an asset to see its details.</div>")
             notice = gr.Markdown("")
             parts = library_parts.build(studio, selected, notice, collection, tabs, create_form, edit_form)
@@ -136,6 +137,8 @@ def _browse(studio: Studio, tab: gr.Tab, tabs, create_form, edit_form) -> None:
         html = details_html(info, studio.asset_usage(asset_id, owner=owner), studio.lineage(asset_id, owner=owner))
         return [*show(asset, owner), html, links_html(studio.live_links(asset_id, owner=owner), base_url(request)),
                 gr.update(choices=asset["tags"], value=asset["tags"]), *parts.opened(asset_id, owner)]
+
+    send_to.receive("library", [selected, *shown], lambda asset_id, owner: [asset_id, *opened(asset_id, owner, None)])
 
     def run_search(page_no, current, request: gr.Request, *values):
         """One page of results; a selection no longer shown is cleared (no stale details)."""

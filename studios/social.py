@@ -24,7 +24,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
     shown = gr.State(None)  # the job whose results are on screen (players are not re-rendered)
     picked = gr.State(None)  # the video the platforms were last pre-selected for
     platforms = [(p["name"], p["id"]) for p in studio.social.platforms()]
-    picker = asset_picker(studio, "Video to package")
+    picker = asset_picker(studio, "Video to package", receive_as="social")
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             chosen = gr.CheckboxGroup(platforms, value=[], label="Platforms",

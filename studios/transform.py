@@ -44,7 +44,7 @@ def build_ops(fmt, crf, target_mb, aspect, mode, focus_x, focus_y, resolution, s
 def build(studio: Studio, tab: gr.Tab) -> None:
     """Lay out the Transform tab inside the current gr.Tab."""
     job_ids = gr.State([])
-    picker = asset_picker(studio, "Clip to transform")
+    picker = asset_picker(studio, "Clip to transform", receive_as="transform")
     outcome = gr.Markdown("")
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from core.money.pricing import format_usd as usd
+from studios.edit_range import CSS as RANGE_CSS
 from studios.meter import CSS as METER_CSS
 from studios.meter import cost_meter  # noqa: F401  (tabs import the meter from here)
 
@@ -49,7 +50,8 @@ CSS = """
 .vs-pack-table details summary {cursor:pointer;}
 .vs-pack-table td:nth-child(n+3):nth-child(-n+5) {white-space:nowrap;}
 .vs-checks {margin:4px 0 0 0; padding-left:16px;}
-""" + METER_CSS
+.vs-send-to button {min-width:0;}
+""" + METER_CSS + RANGE_CSS
 
 
 def money(value: float | None) -> str:
