@@ -152,10 +152,10 @@ class Studio:
         self.quotes.close()
         self.db.dispose()
 
-    def limits(self, owner: str) -> list[Limit]:
+    def limits(self, owner: str, plan: Plan | None = None) -> list[Limit]:
         """The monthly caps a reservation of `owner` must fit: their plan's (or own) budget and runs,
-        and the team's when `VIDEO_STUDIO_TEAM_BUDGET_USD` is set."""
-        return owner_limits(self.plan_for(owner), self.settings.team_budget_usd)
+        and the team's when `VIDEO_STUDIO_TEAM_BUDGET_USD` is set (`plan`: already read for them)."""
+        return owner_limits(plan or self.plan_for(owner), self.settings.team_budget_usd)
 
     def _job_state(self, job_id: str) -> tuple[str, bool] | None:
         try:

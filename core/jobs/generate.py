@@ -49,6 +49,7 @@ from core.storage import MediaStore
 
 log = logging.getLogger(__name__)
 MAX_SUBMIT_RATE_LIMITS = 5
+PROGRESS_STEP = 0.02  # a poll writes progress when it moved this much (or its words changed)
 EPSILON_USD = 1e-6
 WAIT_S = 1.0  # how often a job waiting for another job's output looks again
 ACCOUNT_ERRORS = (AuthFailed, InsufficientBalance, NotConfigured)
@@ -167,7 +168,7 @@ class GenerateHandler:
                 f"{model.name} needs the {model.provider} provider, which is not configured.",
                 "Add its API key in the environment, or pick another model."))
         checked = price_before_send(job, model, request, price=self.d.price, quotes=self.d.quotes,
-                                    ledger=self.d.ledger, limits=self.d.limits_for(job.owner))
+                                    ledger=self.d.ledger, limits=lambda: self.d.limits_for(job.owner))
         if isinstance(checked, StudioError):
             return self._next_rung(job, ctx, model, checked)
         price, basis = checked
@@ -309,7 +310,10 @@ class GenerateHandler:
         else:  # the model's latency class: an honest estimate from elapsed time
             fraction, eta = min(elapsed / expected, 0.95), max(expected - elapsed, 0.0)
         label = "queued at the provider" if state.status == "queued" else "rendering"
-        ctx.progress(fraction, job.payload.get("fallback_note") or f"{model.name}: {label}", eta)
+        message = job.payload.get("fallback_note") or f"{model.name}: {label}"
+        if message == job.message and abs(fraction - (job.progress or 0.0)) < PROGRESS_STEP:
+            return  # nothing a person would see has moved: no row write for this poll
+        ctx.progress(fraction, message, eta)
 
     def _download(self, job: Job, ctx: JobContext, model: ModelSpec, provider: Provider,
                   state: TaskState) -> float | None:

@@ -177,9 +177,10 @@ class JobRunner:
             if handler.on_restart(job, ctx):
                 self._lanes[handler.lane].schedule(job.id)
 
-    def enqueue(self, job_id: str, delay: float = 0.0) -> None:
-        job = self.store.get(job_id)
-        self._lanes[self._handlers[job.kind].lane].schedule(job_id, delay)
+    def enqueue(self, job_id: str, delay: float = 0.0, kind: str | None = None) -> None:
+        """Schedule `job_id` (its row is read for its kind unless the caller names it)."""
+        kind = kind or self.store.get(job_id).kind
+        self._lanes[self._handlers[kind].lane].schedule(job_id, delay)
 
     def stop(self) -> None:
         """Stop taking steps. Active jobs keep their state and resume at the next start."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import and_, case
 from sqlmodel import col, func, select
 
 from core.db import Database
@@ -123,6 +124,17 @@ class Ledger:
             stmt = select(func.coalesce(func.sum(amount), 0.0)).where(
                 LedgerEntry.owner == owner, LedgerEntry.month == month)
             return round(float(s.exec(stmt).one()), 4)
+
+    def month_usage(self, owner: str, month: str | None = None) -> tuple[float, int]:
+        """(month_spend, month_runs) in one query, as those two methods count them."""
+        month = month or current_month()
+        amount = func.coalesce(LedgerEntry.actual_usd, LedgerEntry.estimate_usd)
+        sent = case((and_(LedgerEntry.kind == "run", col(LedgerEntry.sent_at).is_not(None),
+                          col(LedgerEntry.state).in_([x.value for x in HELD])), 1), else_=0)
+        with self.db.session() as s:
+            usd, runs = s.exec(select(func.coalesce(func.sum(amount), 0.0), func.coalesce(func.sum(sent), 0))
+                               .where(LedgerEntry.owner == owner, LedgerEntry.month == month)).one()
+        return round(float(usd), 4), int(runs)
 
     def month_runs(self, owner: str, month: str | None = None) -> int:
         """Paid runs sent this month (refunded and never-sent ones do not count)."""

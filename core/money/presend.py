@@ -30,8 +30,9 @@ class PriceAboveConfirmation(StudioError):
 
 def price_before_send(job: Job, model: ModelSpec, request: GenerationRequest, *,
                       price: Callable[[GenerationRequest, ModelSpec], CostEstimate], quotes: Quotes | None,
-                      ledger: Ledger, limits: list[Limit]) -> tuple[float, str] | StudioError:
-    """(price, basis) this rung may be sent at, or the reason it must not be sent."""
+                      ledger: Ledger, limits: list[Limit] | Callable[[], list[Limit]]) -> tuple[float, str] | StudioError:
+    """(price, basis) this rung may be sent at, or the reason it must not be sent. `limits` may be a
+    function: the owner's caps are then read only when the reservation has to grow."""
     if model.offline:
         return 0.0, "exact"
     est = price(request, model)
@@ -50,7 +51,7 @@ def price_before_send(job: Job, model: ModelSpec, request: GenerationRequest, *,
             "so it was not sent.", "Estimate again and confirm the new amount to run it.")
     if amount > job.estimate_usd + EPSILON_USD:
         try:
-            ledger.raise_to(job.id, amount, limits)
+            ledger.raise_to(job.id, amount, limits() if callable(limits) else limits)
         except PlanLimitExceeded as exc:
             return exc
     balance = quotes.balance(model.provider) if quotes else None
