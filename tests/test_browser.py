@@ -47,12 +47,13 @@ def _browser_available():
 
 @contextmanager
 def app_page(home, seed_clip):
-    """The app launched on `home` with `seed_clip` in its library, open in a chromium page."""
+    """The app launched on `home` with `seed_clip` in its library (none: empty), open in a chromium page."""
     try:
         from playwright import sync_api
     except ImportError:
         unavailable("Playwright is not installed (pip install -r requirements.txt)")
-    seed_library(home, seed_clip)
+    if seed_clip is not None:
+        seed_library(home, seed_clip)
     port = free_port()
     proc = launch(home, port)
     try:

@@ -73,21 +73,7 @@ def test_a_picture_as_the_edit_video_gets_a_message_that_stays(tmp_path, clip_fa
         assert message.is_visible()  # it stays until the next action
 
 
-def test_an_empty_library_shows_a_hint(tmp_path, clip_factory):
-    from tests.test_app_api import connect, free_port, launch, stop
-    from playwright import sync_api
-    from tests.test_browser import CHROMIUM, FLAGS
-
-    port = free_port()
-    proc = launch(tmp_path / "home", port)
-    try:
-        connect(port, proc)
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1100})
-            page.goto(f"http://127.0.0.1:{port}/")
-            page.get_by_role("tab", name="Edit").click()
-            page.locator("#vs-edit-picker").get_by_text("Your library has no videos yet").wait_for(timeout=30_000)
-            browser.close()
-    finally:
-        stop(proc)
+def test_an_empty_library_shows_a_hint(tmp_path):
+    with app_page(tmp_path / "home", None) as page:
+        page.get_by_role("tab", name="Edit").click()
+        page.locator("#vs-edit-picker").get_by_text("Your library has no videos yet").wait_for(timeout=30_000)
