@@ -48,11 +48,11 @@ class CreateDeps:
     policy: Callable[[], Policy]  # the team's policy: allowed models, features, confirmation threshold
     ledger: Ledger
     jobs: JobStore
-    enqueue: Callable[[str], None]
+    enqueue: Callable[..., None]  # (job id, kind=...) -> scheduled
     media: MediaResolver
     work_dir: Path
     confirm_above_usd: float
-    limits: Callable[[str], list[Limit]]  # an owner's monthly caps (plan, team)
+    limits: Callable[..., list[Limit]]  # (owner, plan=None) -> the owner's monthly caps (plan, team)
     quotes: Quotes | None = None
     fingerprint: Callable[[dict], str | None] = lambda request: None  # never-pay-twice key of a run
     find_reuse: Callable[[str, str], dict | None] = lambda key, owner: None  # (reuse key, owner) -> earlier asset
@@ -118,27 +118,31 @@ class CreateService:
                 notes.append(resolved.note)
         return out
 
-    def threshold(self) -> float:
+    def threshold(self, policy: Policy | None = None) -> float:
         """Runs above this `max_usd` need `confirm_usd` (the team policy's, else the setting's)."""
-        policy = self.d.policy()
+        policy = policy or self.d.policy()
         return self.d.confirm_above_usd if policy.confirm_above_usd is None else policy.confirm_above_usd
 
-    def preflight(self, intake: Intake, owner: str, planned_s: float | None = None) -> PreflightResult:
-        """Model, bounded cost and issues (nothing written); `planned_s` bounds a pending audio's length."""
-        result = self.check(intake.request, owner, planned_s)
+    def preflight(self, intake: Intake, owner: str, planned_s: float | None = None, *,
+                  policy: Policy | None = None, plan: Plan | None = None) -> PreflightResult:
+        """Model, bounded cost and issues (nothing written); `planned_s` bounds a pending audio's length.
+        `policy` and `plan`, when the caller already read them, are not read again."""
+        result = self.check(intake.request, owner, planned_s, policy=policy, plan=plan)
         consent = consent_issue(intake.request.operation.value, getattr(intake.parsed, "consent", None))
         result.issues = intake.issues + ([consent] if consent else []) + result.issues
         result.notes = intake.notes + result.notes
         return result
 
-    def check(self, req: GenerationRequest, owner: str, planned_s: float | None = None) -> PreflightResult:
+    def check(self, req: GenerationRequest, owner: str, planned_s: float | None = None, *,
+              policy: Policy | None = None, plan: Plan | None = None) -> PreflightResult:
         """The money preflight of a request whose media are already files the core holds (the team
         policy, the owner's plan and month, the guard, the bounded price): what Compare prices with."""
         d = self.d
-        catalog, policy_issues = restrict(d.policy(), req.operation.value, req.model, d.catalog)
-        usage = Usage(d.ledger.month_spend(owner), d.ledger.month_runs(owner))
-        result = run_preflight(req, catalog=catalog, configured=self.configured(), plan=d.plan_for(owner),
-                               usage=usage, work_dir=d.work_dir, confirm_above_usd=self.threshold(),
+        policy = policy or d.policy()
+        catalog, policy_issues = restrict(policy, req.operation.value, req.model, d.catalog)
+        usage = Usage(*d.ledger.month_usage(owner))
+        result = run_preflight(req, catalog=catalog, configured=self.configured(), plan=plan or d.plan_for(owner),
+                               usage=usage, work_dir=d.work_dir, confirm_above_usd=self.threshold(policy),
                                platform_defaults=apply_platform, accepts_urls=self._accepts_urls,
                                quote=self._quote if d.quotes else None, keys=self.key_help, planned_s=planned_s)
         result.issues = policy_issues + result.issues
@@ -173,7 +177,8 @@ class CreateService:
             intake = self.intake(request, owner)
         except InvalidInput as exc:
             return {**refusal(exc), "ok": False, "job_ids": []}
-        result = self.preflight(intake, owner)
+        policy, plan = self.d.policy(), self.d.plan_for(owner)  # read once for the whole call
+        result = self.preflight(intake, owner, policy=policy, plan=plan)
         answer = self._answer(intake, result)
         if not result.allowed:
             return {**answer, "ok": False, "job_ids": []}
@@ -182,7 +187,7 @@ class CreateService:
             # Never pay twice: the same model, inputs (by content), settings and seed made this before.
             return {**answer, "ok": False, "job_ids": [],
                     "message": offer(result.reuse, answer["max_usd"], answer["price_basis"] != "exact")}
-        issue = confirmation.check(max_usd=answer["max_usd"], threshold_usd=self.threshold(),
+        issue = confirmation.check(max_usd=answer["max_usd"], threshold_usd=self.threshold(policy),
                                    confirm_usd=parsed.confirm_usd, confirm=parsed.confirm)
         if issue is not None:
             return {**answer, "ok": False, "job_ids": [], "message": issue.message,
@@ -191,8 +196,8 @@ class CreateService:
         try:
             consent = {"consent": {"statement": CONSENT_STATEMENT, "given_by": owner}} \
                 if result.request.operation.value in CONSENT_OPERATIONS else {}
-            job_ids = self._enqueue(result, owner, parent_id, ceiling, kind,
-                                   {**consent, "asked": answer["request"]})
+            job_ids, group_id = self._enqueue(result, owner, parent_id, ceiling, kind,
+                                              {**consent, "asked": answer["request"]}, plan)
         except PlanLimitExceeded as exc:
             issue = Issue(field="budget", message=str(exc), allowed=[])
             return {**answer, "ok": False, "allowed": False, "job_ids": [], "message": str(exc),
@@ -205,7 +210,7 @@ class CreateService:
             if named and is_asset_id(named):
                 self.d.audit(owner, "used-as-input", asset_id=named, job_id=job_ids[0],
                              operation=result.request.operation.value, field=field)
-        return {**answer, "ok": True, "job_ids": job_ids, "group_id": self._group_of(job_ids)}
+        return {**answer, "ok": True, "job_ids": job_ids, "group_id": group_id}
 
     def _answer(self, intake: Intake, result: PreflightResult) -> dict:
         answer = result.to_dict()
@@ -217,25 +222,26 @@ class CreateService:
         return answer
 
     def _enqueue(self, result: PreflightResult, owner: str, parent_id: str | None, ceiling: float,
-                 kind: str, extra: dict | None = None) -> list[str]:
+                 kind: str, extra: dict | None = None, plan: Plan | None = None) -> tuple[list[str], str]:
         """One job per variation. The reservations (each run's max_usd) are taken first, in one
         transaction with the budget check; then the jobs are written and queued. `extra` joins
         each job's payload (e.g. the consent statement)."""
-        jobs, entries = self.runs(result, owner, parent_id, ceiling, kind, uuid4().hex[:12])
+        group_id = uuid4().hex[:12]
+        jobs, entries = self.runs(result, owner, parent_id, ceiling, kind, group_id)
         for job in jobs:
             job.payload = {**job.payload, **(extra or {})}
             if "asked" in job.payload:
                 job.payload["asked"] = {**job.payload["asked"], "variations": 1,
                                         "seed": job.payload["request"].get("seed")}
-        return self.queue(jobs, entries, owner)
+        return self.queue(jobs, entries, owner, plan), group_id
 
-    def queue(self, jobs: list[Job], entries: list[LedgerEntry], owner: str) -> list[str]:
+    def queue(self, jobs: list[Job], entries: list[LedgerEntry], owner: str, plan: Plan | None = None) -> list[str]:
         """Reserve every entry in one transaction with the budget check (PlanLimitExceeded and
         nothing written when they do not fit), then write and queue the jobs in order."""
-        self.d.ledger.reserve(entries, self.d.limits(owner))
+        self.d.ledger.reserve(entries, self.d.limits(owner, plan))
         for job in jobs:
             self.d.jobs.create(job)
-            self.d.enqueue(job.id)
+            self.d.enqueue(job.id, kind=job.kind)
         return [job.id for job in jobs]
 
     def runs(self, result: PreflightResult, owner: str, parent_id: str | None, ceiling: float, kind: str,
@@ -260,8 +266,6 @@ class CreateService:
                                            month="", estimate_usd=est.max_per_run_usd, verified_price=est.verified))
         return jobs, entries
 
-    def _group_of(self, job_ids: list[str]) -> str | None:
-        return self.d.jobs.get(job_ids[0]).group_id if job_ids else None
 
 def refusal(exc: InvalidInput) -> dict:
     """The estimate shape for a request that could not even be read (nothing of it is echoed)."""
