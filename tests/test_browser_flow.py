@@ -23,6 +23,7 @@ def test_send_to_actions_open_each_tab_with_the_asset(tmp_path, clip_factory):
     with app_page(tmp_path / "home", clip_factory("seed.mp4", seconds=2, size="320x240", rate=25)) as page:
         page.get_by_role("tab", name="Library").click()
         page.locator(".gallery-item, button.thumbnail-item").first.click(timeout=30_000)
+        page.locator(".vs-meter b:visible", has_text="seeded clip").first.wait_for(timeout=30_000)  # selected
         page.locator(".vs-send-edit:visible").first.click()
         page.wait_for_function("() => document.querySelector('[role=tab][aria-selected=true]').innerText.trim() == 'Edit'",
                                timeout=30_000)
