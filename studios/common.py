@@ -72,7 +72,7 @@ def refresh_on(studio: Studio, tab: gr.Tab, *dropdowns: gr.Dropdown) -> None:
     def reload(request: gr.Request, *current):
         choices = asset_choices(studio, owner_or_none(request))
         ids = {value for _, value in choices}
-        updates = [gr.update(choices=choices, value=_kept(value, ids), info=None if choices else EMPTY_HINT)
+        updates = [gr.update(choices=choices, value=_kept(value, ids), info="" if choices else EMPTY_HINT)
                    for value in current]
         return updates if len(updates) > 1 else updates[0]
 
@@ -102,7 +102,7 @@ def asset_picker(studio: Studio, label: str = "Video", multiselect: bool = False
 
     def on_refresh(current, request: gr.Request):
         choices = asset_choices(studio, owner_or_none(request))
-        return gr.update(choices=choices, value=current, info=None if choices else EMPTY_HINT)
+        return gr.update(choices=choices, value=current, info="" if choices else EMPTY_HINT)
 
     def on_upload(file, current, request: gr.Request):
         refused = not_a_video(file, label)
@@ -114,14 +114,14 @@ def asset_picker(studio: Studio, label: str = "Video", multiselect: bool = False
         except Exception as exc:
             return gr.update(), f"**{label}: could not add the file.** {exc}"
         value = (list(current or []) + [asset["id"]]) if multiselect else asset["id"]
-        return gr.update(choices=asset_choices(studio, owner), value=value, info=None), f"Added **{asset['title']}**."
+        return gr.update(choices=asset_choices(studio, owner), value=value, info=""), f"Added **{asset['title']}**."
 
     refresh.click(on_refresh, dropdown, dropdown, api_visibility="private")
     upload.upload(on_upload, [upload, dropdown], [dropdown, info], api_visibility="private")
     if receive_as:  # "Edit this" (etc.) elsewhere selects the asset here
         send_to.receive(receive_as, [dropdown, info], lambda asset_id, owner: [
             gr.update(choices=asset_choices(studio, owner), value=[asset_id] if multiselect else asset_id,
-                      info=None), ""])
+                      info=""), ""])
     return AssetPicker(dropdown, upload, refresh, info)
 
 
