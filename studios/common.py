@@ -71,20 +71,23 @@ def refresh_on(studio: Studio, tab: gr.Tab, *dropdowns: gr.Dropdown) -> None:
 
     def reload(request: gr.Request, *current):
         choices = asset_choices(studio, owner_or_none(request))
-        ids = {value for _, value in choices}
-        updates = [gr.update(choices=choices, value=_kept(value, ids), info="" if choices else EMPTY_HINT)
-                   for value in current]
+        updates = [_choices_update(choices, value) for value in current]
         return updates if len(updates) > 1 else updates[0]
 
     gr.on([tab.select, on_load()], reload, list(dropdowns), list(dropdowns), api_visibility="private",
           show_progress="hidden")
 
 
-def _kept(value, ids: set[str]):
-    """The current selection, minus anything no longer listed."""
-    if isinstance(value, list):
-        return [v for v in value if v in ids]
-    return value if value in ids else None
+def _choices_update(choices: list[tuple[str, str]], value) -> dict:
+    """New choices for a picker. The value is sent only when part of it is no longer listed: a
+    reload answered after the creator picked a clip must not undo the pick."""
+    ids = {v for _, v in choices}
+    update = {"choices": choices, "info": "" if choices else EMPTY_HINT}
+    if isinstance(value, list) and any(v not in ids for v in value):
+        update["value"] = [v for v in value if v in ids]
+    elif value and not isinstance(value, list) and value not in ids:
+        update["value"] = None
+    return gr.update(**update)
 
 
 def asset_picker(studio: Studio, label: str = "Video", multiselect: bool = False,
@@ -101,8 +104,7 @@ def asset_picker(studio: Studio, label: str = "Video", multiselect: bool = False
         info = gr.Markdown("")
 
     def on_refresh(current, request: gr.Request):
-        choices = asset_choices(studio, owner_or_none(request))
-        return gr.update(choices=choices, value=current, info="" if choices else EMPTY_HINT)
+        return _choices_update(asset_choices(studio, owner_or_none(request)), current)
 
     def on_upload(file, current, request: gr.Request):
         refused = not_a_video(file, label)

@@ -83,6 +83,8 @@ def test_create_then_edit_in_the_browser(tmp_path, clip_factory):
 
         page.get_by_role("tab", name="Edit").click()
         page.get_by_label("Clip to edit").first.click()
+        # The tab's reload lists the new draft; picking before it lands could click a moving list.
+        page.get_by_role("option", name="A paper boat").wait_for(timeout=30_000)
         page.get_by_role("option", name="seeded clip").click()
         page.get_by_text("320x240 @ 25 fps, 2.0 s").wait_for(timeout=30_000)  # its probed summary
         page.screenshot(path=str(tmp_path / "edit.png"))
