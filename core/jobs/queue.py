@@ -63,8 +63,9 @@ class QueueRunner:
         lane_for = getattr(handler, "lane_for", None)
         return lane_for(job) if lane_for else handler.lane
 
-    def enqueue(self, job_id: str, delay: float = 0.0) -> None:
-        """Run the job's next step after `delay` s (now, by default), replacing any pending one."""
+    def enqueue(self, job_id: str, delay: float = 0.0, kind: str | None = None) -> None:
+        """Run the job's next step after `delay` s (now, by default), replacing any pending one.
+        `kind` (the in-process runner's shortcut) is not needed: a lane may depend on the job's row."""
         lane = self.lane_of(job_id)
         delay = bounded_delay(delay)
         token = self.leases.wake(job_id, delay)
