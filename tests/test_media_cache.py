@@ -123,3 +123,25 @@ def test_the_cap_is_a_setting(studio_home, monkeypatch):
         assert studio.media_cache_stats()["size_limit_bytes"] == 5_000_000
     finally:
         studio.stop()
+
+
+def test_two_threads_missing_the_same_entry_both_get_a_file_that_exists(tmp_path):
+    """Jobs with identical outputs ask for the same poster at once: each gets a file that stays."""
+    import threading
+    import time
+
+    cache = MediaCache(tmp_path / "cache", 50_000_000, tmp_path)
+
+    def make(dest):
+        time.sleep(0.3)  # both threads miss before either has stored the entry
+        dest.write_bytes(b"poster")
+
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(cache._file(("poster", "same", ".jpg"), make)))
+               for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(got) == 2 and all(path.is_file() for path in got), got
+    cache.close()

@@ -8,6 +8,7 @@ again from the library's files: clearing it loses nothing.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -42,6 +43,7 @@ class MediaCache:
         self.scratch_dir = Path(scratch_dir)
         self._cache = diskcache.Cache(str(self.directory), disk=_NamedDisk, size_limit=size_limit_bytes,
                                       eviction_policy="least-recently-used", statistics=1)
+        self._making = [threading.Lock() for _ in range(64)]  # striped: one per key, bounded
 
     # -- keys ----------------------------------------------------------------------------------
     def file_hash(self, path: str | Path) -> str:
@@ -99,7 +101,12 @@ class MediaCache:
         self._cache.cull()
 
     def _file(self, key: tuple, make: Callable[[Path], object]) -> Path:
-        """The cached file for `key`, made by `make(dest)` on a miss."""
+        """The cached file for `key`, made by `make(dest)` on a miss. Threads missing the same key
+        make it once: a second `set` would replace (and delete) the file the first one handed out."""
+        with self._making[hash(key) % len(self._making)]:
+            return self._file_once(key, make)
+
+    def _file_once(self, key: tuple, make: Callable[[Path], object]) -> Path:
         handle = self._cache.get(key, read=True)
         if handle is not None:
             with handle:
