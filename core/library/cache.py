@@ -43,7 +43,7 @@ class MediaCache:
         self.scratch_dir = Path(scratch_dir)
         self._cache = diskcache.Cache(str(self.directory), disk=_NamedDisk, size_limit=size_limit_bytes,
                                       eviction_policy="least-recently-used", statistics=1)
-        self._making = [threading.Lock() for _ in range(64)]  # striped: one per key, bounded
+        self._making = [threading.RLock() for _ in range(64)]  # striped: one per key, bounded
 
     # -- keys ----------------------------------------------------------------------------------
     def file_hash(self, path: str | Path) -> str:
