@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import (  # noqa: F401  (session servers for the scale suite, see tests/servers.py)
+    postgres_server, postgres_url, redis_server, redis_url, s3_bucket, s3_server)
+
 # Paid requests are impossible in the suite: no real keys, and a dead base URL.
 for _key in ("WAVESPEED_API_KEY", "HF_TOKEN"):
     os.environ.pop(_key, None)
