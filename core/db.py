@@ -1,36 +1,55 @@
-"""One SQLite database (WAL) under the studio home; SQLModel sessions; serialised write transactions."""
+"""The studio's database (SQLite under the home, or Postgres by URL); SQLModel sessions;
+serialised write transactions. The schema is brought to the newest migration at start."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event, inspect, text
-from sqlalchemy.engine import Connection
-from sqlalchemy.schema import CreateColumn
-from sqlmodel import Session, SQLModel, create_engine
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session, create_engine
 
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 WRITE_LOCK_KEY = 0x5653_4D4F  # Postgres advisory lock id for serialised writes ("VSMO")
 
 
+def register_tables() -> None:
+    """Import every table module, so SQLModel.metadata knows the whole schema."""
+    import core.accounts.models  # noqa: F401
+    import core.compare.models  # noqa: F401
+    import core.library.models  # noqa: F401
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url` set up the studio's way: SQLite in WAL mode with foreign keys; Postgres
+    in UTC, JSON kept readable (non-ASCII as is, so the search index sees the words)."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, connect_args={"options": "-c timezone=UTC"}, pool_pre_ping=True,
+                         json_serializer=lambda value: json.dumps(value, ensure_ascii=False))
+
+
 class Database:
-    """Owns the engine. `session()` yields a session that commits on success."""
+    """Owns the engine. `session()` yields a session that commits on success.
 
-    def __init__(self, url: str) -> None:
-        self.engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}
-                                    if url.startswith("sqlite") else {})
-        self.sqlite = url.startswith("sqlite")
+    `migrate=True` (the default) brings the schema to the newest revision first (core/migrate.py);
+    safe when several processes start at once."""
+
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.sqlite = self.engine.dialect.name == "sqlite"
         self._write_lock = threading.Lock()
-        if self.sqlite:
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        import core.accounts.models  # noqa: F401  (register tables)
-        import core.compare.models  # noqa: F401  (register tables)
-        import core.library.models  # noqa: F401
+        register_tables()
+        if migrate:
+            from core.migrate import upgrade
 
-        SQLModel.metadata.create_all(self.engine)
-        add_missing_columns(self.engine)
+            upgrade(self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -48,7 +67,7 @@ class Database:
         followed by a write (check a budget, then reserve) cannot interleave with another one.
 
         SQLite: BEGIN IMMEDIATE (other writers wait; readers continue under WAL) plus a process
-        lock. Postgres: a transaction-scoped advisory lock."""
+        lock. Postgres: a transaction-scoped advisory lock (it serialises every process)."""
         with self._write_lock, self.engine.connect() as conn:
             if not self.sqlite:
                 with conn.begin():
@@ -66,27 +85,6 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-def add_missing_columns(engine) -> None:
-    """Bring tables made by an older version up to the current columns and indexes.
-
-    Only additions (columns with a server default or NULL, and indexes); a stopgap until
-    schema changes go through migrations."""
-    found = inspect(engine)
-    with engine.begin() as conn:
-        for table in SQLModel.metadata.sorted_tables:
-            if not found.has_table(table.name):
-                continue
-            present = {c["name"] for c in found.get_columns(table.name)}
-            for column in table.columns:
-                if column.name not in present:
-                    ddl = CreateColumn(column).compile(dialect=engine.dialect)
-                    conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {ddl}"))
-            indexes = {i["name"] for i in found.get_indexes(table.name)}
-            for index in table.indexes:
-                if index.name not in indexes:
-                    index.create(conn, checkfirst=True)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

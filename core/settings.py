@@ -65,6 +65,18 @@ class Settings(BaseSettings):
             raise ValueError("use a Redis URL (redis://host:6379/0) or leave it empty for in-process jobs")
         return value
 
+    # Past one machine (docs/scale.md): the database and the media store, by URL.
+    database_url: str | None = Field(default=None, alias="VIDEO_STUDIO_DATABASE_URL")
+    media_url: str | None = Field(default=None, alias="VIDEO_STUDIO_MEDIA_URL")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("sqlite:", "postgresql+psycopg:")):
+            raise ValueError("VIDEO_STUDIO_DATABASE_URL must be a postgresql+psycopg://user:password@host:port/db "
+                             "URL (or sqlite:///path); leave it unset for the studio's own SQLite file.")
+        return value or None
+
     @property
     def admin_names(self) -> set[str]:
         """Accounts that are admins whatever their row says (how a Space gets its first admin)."""
@@ -92,7 +104,8 @@ class Settings(BaseSettings):
 
     @property
     def db_url(self) -> str:
-        return f"sqlite:///{self.home_dir / 'studio.db'}"
+        """VIDEO_STUDIO_DATABASE_URL (e.g. postgresql+psycopg://...), else the SQLite file in the home."""
+        return self.database_url or f"sqlite:///{self.home_dir / 'studio.db'}"
 
 
 def _on_space() -> bool:

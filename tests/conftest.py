@@ -18,6 +18,14 @@ os.environ["WAVESPEED_BASE_URL"] = "http://127.0.0.1:9"
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 
+@pytest.fixture(autouse=True)
+def _database_backend(request, monkeypatch):
+    """VIDEO_STUDIO_TEST_BACKEND=postgres runs a test on a fresh Postgres database of the session's
+    server instead of the SQLite file (tests/test_scale_postgres.py runs modules that way)."""
+    if os.environ.get("VIDEO_STUDIO_TEST_BACKEND") == "postgres":
+        monkeypatch.setenv("VIDEO_STUDIO_DATABASE_URL", request.getfixturevalue("postgres_url"))
+
+
 @pytest.fixture
 def studio_home(tmp_path, monkeypatch) -> Path:
     home = tmp_path / "home"

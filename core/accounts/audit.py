@@ -1,8 +1,8 @@
 """The append-only audit log: who created, downloaded, shared, deleted or cancelled what, and when.
 
 It is the one event log the studio keeps about assets: the Library reads an asset's usage and
-export history from it (`for_asset`). Rows are never changed: in SQLite a trigger refuses
-UPDATE and DELETE on the table.
+export history from it (`for_asset`). Rows are never changed: a trigger (made by the first
+migration, in SQLite and in Postgres) refuses UPDATE and DELETE on the table.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import io
 import json
 from datetime import datetime
 
-from sqlalchemy import text
 from sqlmodel import col, select
 
 from core.accounts.models import AuditEvent
@@ -24,13 +23,6 @@ ACTIONS = ("created", "imported", "downloaded", "shared", "unshared", "deleted",
 MAX_DETAIL_KEYS = 12
 MAX_DETAIL_TEXT = 300
 CSV_COLUMNS = ["id", "at", "actor", "action", "asset_id", "job_id", "detail"]
-
-_TRIGGERS = [
-    "CREATE TRIGGER IF NOT EXISTS auditevent_no_update BEFORE UPDATE ON auditevent "
-    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS auditevent_no_delete BEFORE DELETE ON auditevent "
-    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
-]
 
 
 def _small(detail: dict) -> dict:
@@ -52,10 +44,6 @@ def _cell(value: str) -> str:
 class AuditLog:
     def __init__(self, db: Database) -> None:
         self.db = db
-        if db.engine.dialect.name == "sqlite":
-            with db.engine.begin() as conn:
-                for statement in _TRIGGERS:
-                    conn.execute(text(statement))
 
     def record(self, actor: str, action: str, *, asset_id: str | None = None, job_id: str | None = None,
                **detail) -> AuditEvent:

@@ -38,8 +38,9 @@ class Library:
         self.cache = cache
         self.offline_models = frozenset(offline_models)
         self.index = index or index_for(db.engine)
-        if self.index.install(db.engine):
-            self.fill_in_older_assets()
+        with db.engine.begin() as conn:
+            self.index.install(conn)  # made by the first migration; rebuilt here if its layout changed
+        self.fill_in_older_assets()  # assets of a studio from before tags (adopted by the migration)
 
     def add(self, path: Path, *, owner: str, operation: str, tags: Iterable[str] = (),
             poster: Path | None = None, **fields) -> Asset:

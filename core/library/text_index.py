@@ -1,11 +1,13 @@
 """Full-text search over assets behind one small interface, one implementation per database.
 
-`TextIndex.install(engine)` creates what the index needs (idempotent); `source(terms)` says
+`TextIndex.install(conn)` creates what the index needs (idempotent; the first migration runs it);
+`source(terms)` says
 where a search reads: a FROM clause, the asset columns the filters use (`Source.c`), the match
 condition and a score (lower is better). SQLite uses FTS5 over `asset_text`, a narrow copy
 of each live asset's searched text and filtered facts that triggers keep in step with `asset`,
-so a word query filters and ranks its matches without touching the wide asset rows. Other
-databases use LIKE over `asset` until they get their own index (Postgres: tsvector + GIN).
+so a word query filters and ranks its matches without touching the wide asset rows. Postgres
+uses a weighted tsvector column of `asset` (generated from the same searched columns) under a
+GIN index, ranked with ts_rank. LikeIndex serves any other database.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, and_, cast, column, exists, func, join
+from sqlalchemy import Column, Integer, MetaData, String, Table, and_, cast, column, exists, func, join
 from sqlalchemy import literal
 from sqlalchemy import literal_column, or_, table, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
@@ -63,8 +66,9 @@ def asset_source(match: ColumnElement | None = None) -> Source:
 class TextIndex(Protocol):
     name: str
 
-    def install(self, engine: Engine) -> bool:
-        """Create what the index needs; True when it was (re)built from the rows already there."""
+    def install(self, conn: Connection) -> bool:
+        """Create what the index needs (in the caller's transaction); True when it was (re)built
+        from the rows already there."""
         ...
 
     def source(self, terms: list[list[str]]) -> Source:
@@ -80,22 +84,21 @@ class Fts5Index:
 
     name = "sqlite-fts5"
 
-    def install(self, engine: Engine) -> bool:
-        with engine.begin() as conn:
-            current = conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-                                           (f"asset_ai_{LAYOUT}",)).first()
-            if current:
-                return False
-            old = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
-                                       "tbl_name = 'asset' AND name GLOB 'asset_a[iud]*'").all()
-            for (name,) in old:
-                conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
-            conn.exec_driver_sql("DROP TABLE IF EXISTS asset_fts")
-            conn.exec_driver_sql("DROP TABLE IF EXISTS asset_text")
-            for statement in _FTS5_SCHEMA:
-                conn.exec_driver_sql(statement.format(v=LAYOUT))
-            conn.exec_driver_sql(f"INSERT INTO asset_text ({_TEXT_COLS}) SELECT {_SOURCE} "
-                                 "FROM asset AS new WHERE new.deleted = 0")
+    def install(self, conn: Connection) -> bool:
+        current = conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                       (f"asset_ai_{LAYOUT}",)).first()
+        if current:
+            return False
+        old = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
+                                   "tbl_name = 'asset' AND name GLOB 'asset_a[iud]*'").all()
+        for (name,) in old:
+            conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+        conn.exec_driver_sql("DROP TABLE IF EXISTS asset_fts")
+        conn.exec_driver_sql("DROP TABLE IF EXISTS asset_text")
+        for statement in _FTS5_SCHEMA:
+            conn.exec_driver_sql(statement.format(v=LAYOUT))
+        conn.exec_driver_sql(f"INSERT INTO asset_text ({_TEXT_COLS}) SELECT {_SOURCE} "
+                             "FROM asset AS new WHERE new.deleted = 0")
         return True
 
     def source(self, terms: list[list[str]]) -> Source:
@@ -118,13 +121,58 @@ def fts5_query(terms: list[list[str]]) -> str:
     return " ".join(parts)
 
 
+class PostgresIndex:
+    """Postgres full text: `asset.search_doc`, a stored tsvector generated from the searched
+    columns (weights A title, B tags, C prompt and model, D template and notes, as FTS5's bm25
+    weights), under a GIN index; ranked with ts_rank. Punctuation is a word break on both sides,
+    as in query_terms, so "wan-2.5" is the phrase wan 2 5."""
+
+    name = "postgres-tsvector"
+
+    def install(self, conn: Connection) -> bool:
+        if conn.exec_driver_sql("SELECT 1 FROM information_schema.columns WHERE table_name = 'asset' "
+                                "AND column_name = 'search_doc'").first():
+            return False
+        conn.exec_driver_sql(f"ALTER TABLE asset ADD COLUMN search_doc tsvector GENERATED ALWAYS AS ({_DOC}) STORED")
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_asset_search ON asset USING gin (search_doc)")
+        return True
+
+    def source(self, terms: list[list[str]]) -> Source:
+        query = func.to_tsquery("simple", tsquery_text(terms))
+        doc = literal_column("asset.search_doc")
+        ranked = func.ts_rank(literal_column("'{0.25,0.5,0.75,1.0}'::float4[]"), doc, query)
+        found = asset_source(doc.op("@@")(query))
+        return Source(found.from_, found.c, found.match, -ranked, found.has_tag)
+
+
+def tsquery_text(terms: list[list[str]]) -> str:
+    """to_tsquery text: each term a phrase of quoted words (only letters and digits reach it),
+    all terms required, longer words matched as prefixes."""
+    parts = []
+    for words in terms:
+        words = [part for word in words for part in word.split("_") if part]
+        if words:
+            parts.append(" <-> ".join(f"'{w}'" for w in words) + (":*" if len(words[-1]) >= PREFIX_FROM else ""))
+    return " & ".join(parts) or "''"
+
+
+def _weighted(weight: str, *columns: str) -> str:
+    joined = " || ' ' || ".join(f"coalesce({c}::text, '')" for c in columns)
+    return f"setweight(to_tsvector('simple', regexp_replace({joined}, '{_BREAKS}', ' ', 'g')), '{weight}')"
+
+
+_BREAKS = "[[:punct:][:space:]\u201c\u201d\u2018\u2019\u00ab\u00bb\u2014\u2013\u2026]+"
+_DOC = " || ".join([_weighted("A", "title"), _weighted("B", "tags"), _weighted("C", "prompt", "model"),
+                    _weighted("D", "template", "notes")])
+
+
 class LikeIndex:
     """Substring search with LIKE over the asset columns: works on any database; no ranking
     (every match scores 0, so relevance falls back to newest first)."""
 
     name = "like"
 
-    def install(self, engine: Engine) -> bool:
+    def install(self, conn: Connection) -> bool:
         return False
 
     def source(self, terms: list[list[str]]) -> Source:
@@ -140,8 +188,10 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def index_for(engine: Engine) -> TextIndex:
-    return Fts5Index() if engine.dialect.name == "sqlite" else LikeIndex()
+def index_for(bind) -> TextIndex:
+    """The index for an engine's (or a connection's) database."""
+    name = bind.dialect.name
+    return Fts5Index() if name == "sqlite" else PostgresIndex() if name == "postgresql" else LikeIndex()
 
 
 _ASSET = Asset.__table__.c

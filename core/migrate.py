@@ -1,0 +1,81 @@
+"""Bring a database to the newest schema revision (Alembic, in migrations/).
+
+`upgrade(engine_or_url)` is what every process runs at start (`Database(url)` does it): it is
+safe when several processes start at once, because the upgrade runs under a lock (Postgres: an
+advisory lock held by the migrating transaction; SQLite: a file lock beside the database file)
+and a process that finds the schema current does nothing. A studio made before migrations
+(tables but no `alembic_version`) is adopted by the first revision: missing tables, columns and
+indexes are added, rows are kept.
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from functools import lru_cache
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from filelock import FileLock
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATE_LOCK_KEY = 0x5653_4D47  # Postgres advisory lock id for schema upgrades ("VSMG")
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+@lru_cache(maxsize=1)
+def head() -> str:
+    """The newest revision id."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current(conn: Connection) -> str | None:
+    """The revision a database is at (None: never migrated)."""
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(target: Engine | str) -> str:
+    """Upgrade to head under the lock; returns the revision reached."""
+    from core.db import make_engine
+
+    engine = make_engine(target) if isinstance(target, str) else target
+    try:
+        with engine.connect() as conn:
+            if current(conn) == head():
+                return head()
+        if engine.dialect.name == "sqlite":
+            path = _lock_path(engine)
+            with FileLock(path) if path else nullcontext():
+                _upgrade(engine)
+        else:
+            _upgrade(engine, lock=MIGRATE_LOCK_KEY)
+        return head()
+    finally:
+        if isinstance(target, str):
+            engine.dispose()
+
+
+def _upgrade(engine: Engine, lock: int | None = None) -> None:
+    with engine.begin() as conn:
+        if lock is not None:  # released when this transaction ends; the others wait here
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock})
+        if current(conn) == head():
+            return
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+def _lock_path(engine: Engine) -> str | None:
+    """A lock file beside the SQLite file (None for an in-memory database: one process only)."""
+    database = engine.url.database
+    return None if not database or database == ":memory:" else f"{database}.migrate.lock"
