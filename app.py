@@ -54,7 +54,7 @@ def build_studio(settings: Settings | None = None, fetcher=None) -> Studio:
 def build_app(studio: Studio, open_to_network: bool = False) -> gr.Blocks:
     """One tab per studio over one core; who is calling comes from studios/session.py."""
     session.bind(studio.identity)
-    files.bind(studio.secret)
+    files.bind(studio.secret, studio.store.local, studio.store.location)
     with gr.Blocks(title=TITLE, delete_cache=(3600, 86400)) as demo:
         with gr.Row():
             gr.Markdown(f"## {TITLE}\nMake, edit and package videos. Offline drafts are free; paid models "
@@ -173,8 +173,13 @@ def main(argv: list[str] | None = None) -> None:
         from cli_worker import worker
 
         raise SystemExit(worker(argv[1:], load_settings()))
+    if argv and argv[0] == "copy-db":
+        from core.copy_db import main as copy_db
+
+        raise SystemExit(copy_db(argv[1:], load_settings().db_url))
     if argv and argv[0] not in ("serve",):
-        raise SystemExit(f"Unknown command {argv[0]!r}. Use: python app.py [serve | worker ... | users ...]")
+        raise SystemExit(f"Unknown command {argv[0]!r}. "
+                         "Use: python app.py [serve | worker ... | users ... | copy-db --to URL]")
     serve()
 
 

@@ -1,4 +1,11 @@
-"""User-scoped media files under the studio home: atomic writes and bounded copies."""
+"""Where media files live: user-scoped files under the studio home (LocalMediaStore), or an S3
+bucket (core/storage_s3.py) with the home as its local working copy; atomic writes and bounded
+copies either way. `media_store(settings)` picks one from VIDEO_STUDIO_MEDIA_URL.
+
+Every file is made locally (ffmpeg needs files) and named by a path under `media_dir`; the store
+maps that path to where it is kept. Callers: `commit` a finished file, `publish` it once it is
+probed and recorded (S3: upload, and no local copy stays), `local` before reading one (S3:
+downloaded once per process), `location` for a client (S3: a presigned URL), `remove` it."""
 
 from __future__ import annotations
 
@@ -38,7 +45,9 @@ def link_or_copy(source: Path, dest: Path) -> Path:
 
 
 class MediaStore:
-    """Where media files live. Files appear at their final path only once complete."""
+    """Media files under the studio home. Files appear at their final path only once complete."""
+
+    remote = False
 
     def __init__(self, media_dir: Path, work_dir: Path) -> None:
         self.media_dir = media_dir
@@ -86,12 +95,39 @@ class MediaStore:
             write_bounded(iter(lambda: handle.read(CHUNK), b""), tmp, max_bytes)
         return self.commit(tmp, self.new_path(owner, source.suffix.lower(), source.stem))
 
+    def publish(self, path: str | Path) -> None:
+        """A recorded file is where it belongs (local files already are)."""
+
+    def local(self, path: str | Path) -> Path:
+        """A readable local file for a stored path (local files already are)."""
+        return Path(path)
+
+    def location(self, path: str | None) -> str | None:
+        """What a client is given for a stored file: here, the path on this server."""
+        return path
+
+    def remove(self, path: str | Path) -> None:
+        """Forget a stored file (the local file is removed by its caller)."""
+
     def contains(self, path: Path) -> bool:
         try:
             path.resolve().relative_to(self.media_dir.resolve())
             return True
         except ValueError:
             return False
+
+
+LocalMediaStore = MediaStore
+
+
+def media_store(settings) -> MediaStore:
+    """The store VIDEO_STUDIO_MEDIA_URL names: an s3://bucket/prefix URL, else the home folder."""
+    url = settings.media_url
+    if url and url.startswith("s3://"):
+        from core.storage_s3 import S3MediaStore
+
+        return S3MediaStore(settings.media_dir, settings.work_dir, url)
+    return MediaStore(settings.media_dir, settings.work_dir)
 
 
 def write_bounded(chunks: Iterable[bytes], dest: Path, max_bytes: int) -> int:

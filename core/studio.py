@@ -48,7 +48,7 @@ from core.money.quotes import Quotes
 from core.prompt_enhance import PROMPT_KIND, PromptDeps, PromptEnhancer
 from core.settings import Settings
 from core.social_service import SocialDeps, SocialService
-from core.storage import MediaStore
+from core.storage import media_store
 from core.views import asset_view, job_view
 
 SHARE_PATH = "/share/"
@@ -64,7 +64,7 @@ class Studio:
         self.settings = settings
         self.providers = providers
         self.db = Database(settings.db_url)
-        self.store = MediaStore(settings.media_dir, settings.work_dir)
+        self.store = media_store(settings)
         self.catalog = load_catalog()
         self.audit = AuditLog(self.db)
         self.media_cache = MediaCache(settings.cache_dir / "derived", int(settings.cache_mb * 1_000_000),

@@ -11,7 +11,7 @@ import gradio as gr
 from gradio.utils import get_upload_folder
 
 from core.errors import InvalidInput, StudioError
-from studios.files import served
+from studios.files import location, served
 
 log = logging.getLogger(__name__)
 UNEXPECTED = "Something went wrong inside the studio (it was logged). Try again, or report it if it keeps happening."
@@ -19,12 +19,18 @@ UNEXPECTED = "Something went wrong inside the studio (it was logged). Try again,
 
 def json_safe(value):
     """Rename `path` keys to `file_path`: Gradio takes any dict with a `path` for a file object and
-    would hand the client a downloaded file instead of the record."""
+    would hand the client a downloaded file instead of the record. With media in a bucket, a
+    library file's `file_path` is a presigned URL the client can fetch."""
     if isinstance(value, dict):
-        return {("file_path" if k == "path" else k): json_safe(v) for k, v in value.items()}
+        return {("file_path" if k == "path" else k): _file(v) if k == "path" else json_safe(v)
+                for k, v in value.items()}
     if isinstance(value, list):
         return [json_safe(v) for v in value]
     return value
+
+
+def _file(value):
+    return location(value) if isinstance(value, str) else json_safe(value)
 
 
 def download(path: str | None, owner: str) -> dict:

@@ -19,11 +19,20 @@ from itsdangerous import Signer
 
 PREFIX = "vs-"
 _signer: Signer | None = None
+_local = Path  # a stored path -> a readable local file (a bucket's files are fetched first)
+_location = str  # a stored path -> what an API client is given (a bucket's files: a presigned URL)
 
 
-def bind(secret: str) -> None:
-    global _signer
+def bind(secret: str, local=Path, location=str) -> None:
+    """The installation's secret, and the media store's `local` and `location` (core/storage.py)."""
+    global _signer, _local, _location
     _signer = Signer(secret, salt="video-studio-owner-folder", digest_method=hashlib.sha256)
+    _local, _location = local, location
+
+
+def location(path: str) -> str:
+    """A stored file as an API client sees it: its path here; with media in a bucket, a presigned URL."""
+    return _location(path)
 
 
 def owner_key(owner: str) -> str:
@@ -40,7 +49,7 @@ def served(path: str | os.PathLike | None, owner: str) -> str | None:
     """The copy of `path` that `owner`'s browser may load (made once per file version)."""
     if not path:
         return None
-    source = Path(path)
+    source = Path(_local(path))
     stat = source.stat()
     version = hashlib.sha256(f"{source.resolve()}|{stat.st_mtime_ns}|{stat.st_size}".encode()).hexdigest()[:32]
     dest = cache_root() / f"{PREFIX}{owner_key(owner)}" / version / source.name

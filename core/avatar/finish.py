@@ -112,7 +112,7 @@ class FinishHandler:
             made.append(base.id)
         burn = payload.get("captions") in ("burn", "both") and not payload.get("burned") and subs is not None
         if burn:
-            captioned = self._keep(job, lambda dest: burn_captions(Path(base.path), subs, dest,
+            captioned = self._keep(job, lambda dest: burn_captions(self.d.store.local(base.path), subs, dest,
                                                                   platform=payload.get("platform")),
                                    f"{title} (captioned)", "captions", base.id,
                                    {"captions": "burned", "platform": payload.get("platform")})

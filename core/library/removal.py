@@ -44,6 +44,8 @@ def delete_asset(db: Database, store: MediaStore, owner: str, asset_id: str, con
         for original, aside in moved:
             os.replace(aside, original)
         raise
+    for path in files:
+        store.remove(path)  # a bucket's object (a local file was set aside above)
     freed = 0
     for _original, aside in moved:
         freed += aside.stat().st_size

@@ -67,6 +67,9 @@ class Library:
                 asset.poster_path = str(self._poster(path) if poster is None else self._keep_poster(path, poster))
         if not asset.title:
             asset.title = (fields.get("prompt") or path.stem)[:80]
+        for kept in (path, asset.poster_path):  # probed and measured: now to where media are kept
+            if kept:
+                self.store.publish(kept)
         return self.record(asset, tags=tags)
 
     def record(self, asset: Asset, *, tags: Iterable[str] = ()) -> Asset:
@@ -115,6 +118,7 @@ class Library:
             asset = s.get(Asset, asset_id) if isinstance(asset_id, str) else None
         if asset is None or asset.deleted or asset.owner != owner:
             raise NotFound(f"Asset {asset_id} was not found.", "Pick an asset from the library.")
+        self.store.local(asset.path)  # kept in a bucket: read from a local copy
         return asset
 
     def list(self, owner: str, query: str = "", operation: str | None = None, limit: int = 200) -> list[Asset]:
