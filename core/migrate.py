@@ -26,6 +26,14 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 MIGRATE_LOCK_KEY = 0x5653_4D47  # Postgres advisory lock id for schema upgrades ("VSMG")
 
 
+SEARCH_OBJECTS = {"asset_text", "asset_fts", "search_doc", "ix_asset_search"}  # core/library/text_index.py
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """What autogenerate compares with the models: everything but the search index's own objects."""
+    return not (name in SEARCH_OBJECTS or (name or "").startswith("asset_fts"))
+
+
 def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

@@ -10,17 +10,13 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 from core.db import register_tables
+from core.migrate import include_object
 
 register_tables()
-INDEX_OBJECTS = {"asset_text", "asset_fts", "search_doc", "ix_asset_search"}
-
-
-def _include(obj, name, type_, reflected, compare_to) -> bool:
-    return not (name in INDEX_OBJECTS or (name or "").startswith("asset_fts"))
 
 
 def _configure(connection) -> None:
-    context.configure(connection=connection, target_metadata=SQLModel.metadata, include_object=_include,
+    context.configure(connection=connection, target_metadata=SQLModel.metadata, include_object=include_object,
                       render_as_batch=connection.dialect.name == "sqlite", compare_type=False)
     with context.begin_transaction():
         context.run_migrations()
@@ -32,7 +28,7 @@ if connection is not None:
 else:  # from a shell: the studio's database
     from core.settings import Settings
 
-    engine = create_engine(context.config.get_main_option("sqlalchemy.url") or Settings().database_url)
+    engine = create_engine(context.config.get_main_option("sqlalchemy.url") or Settings().db_url)
     with engine.connect() as conn:
         _configure(conn)
     engine.dispose()

@@ -96,3 +96,18 @@ def test_a_studio_made_before_migrations_is_adopted_with_its_rows(tmp_path):
 def test_several_processes_starting_at_once_on_postgres_migrate_once(postgres_url):
     assert start_at_once(postgres_url) == ["ok"] * 4
     assert revisions(postgres_url) == [head()]
+
+
+def test_the_migrations_make_exactly_the_models_schema(tmp_path):
+    """A model change without a new revision shows up here (alembic's autogenerate diff)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from core.migrate import include_object
+
+    db = Database(f"sqlite:///{tmp_path / 'studio.db'}")
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"include_object": include_object}),
+                                SQLModel.metadata)
+    db.dispose()
+    assert diff == []

@@ -178,6 +178,10 @@ sa.Table('job', META,
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('claimed_by', sa.String(), nullable=True),
+    sa.Column('lease_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('step_token', sa.String(), nullable=True),
+    sa.Column('step_due', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id'))
 
 sa.Table('ledgerentry', META,
