@@ -77,6 +77,15 @@ class Settings(BaseSettings):
                              "URL (or sqlite:///path); leave it unset for the studio's own SQLite file.")
         return value or None
 
+    @field_validator("media_url")
+    @classmethod
+    def _media(cls, value: str | None) -> str | None:
+        if value and not (value.startswith("s3://") and len(value) > len("s3://")):
+            raise ValueError("VIDEO_STUDIO_MEDIA_URL must be an s3://bucket/prefix URL (endpoint and keys from "
+                             "AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY); leave it unset for the "
+                             "home folder.")
+        return value or None
+
     @property
     def admin_names(self) -> set[str]:
         """Accounts that are admins whatever their row says (how a Space gets its first admin)."""

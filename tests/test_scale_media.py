@@ -1,6 +1,6 @@
 """Media in an S3 bucket (moto's server): outputs are uploaded once probed, no process keeps the
 media it made, file_path answers are presigned URLs a client fetches, inputs are read from
-local copies. Two of the suite's own tests run again with VIDEO_STUDIO_MEDIA_URL set."""
+local copies. Three of the suite's own tests run again with VIDEO_STUDIO_MEDIA_URL set."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 
 from core.media.probe import probe
 from tests.helpers import OWNER, edit_apply, wait_for_job
+from tests.test_library_collections import clips, test_collection_zip_holds_every_file_with_its_manifest  # noqa: F401
 from tests.test_media_studios import source, test_edit_chain_makes_a_new_version_with_parent  # noqa: F401
 from tests.test_studio import test_offline_vertical_draft_lands_in_library  # noqa: F401
 

@@ -84,7 +84,7 @@ def names_any(text: str, words: list[str]) -> bool:
 def neutral_link(store: MediaStore, source: str | Path, owner: str) -> Path:
     """A second name for `source` that says nothing of its model: a hard link (a copy on another
     filesystem) in the owner's media folder."""
-    source = Path(source)
+    source = store.local(source)
     dest = store.new_path(owner, source.suffix.lower(), "blind")
     try:
         os.link(source, dest)

@@ -109,7 +109,7 @@ class Collections:
         try:
             with zipfile.ZipFile(scratch, "w", zipfile.ZIP_STORED) as zf:  # media is compressed already
                 for asset, name in entries:
-                    zf.write(asset.path, name)
+                    zf.write(self.store.local(asset.path), name)
                 zf.writestr(MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False),
                             compress_type=zipfile.ZIP_DEFLATED)
             dest = self.store.commit(scratch, self.store.new_path(owner, ".zip", f"{found.name}-collection"))
