@@ -14,8 +14,8 @@ from contextlib import nullcontext
 from functools import lru_cache
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
+from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from filelock import FileLock
@@ -41,9 +41,14 @@ def alembic_config() -> Config:
 
 
 @lru_cache(maxsize=1)
+def scripts() -> ScriptDirectory:
+    """The revisions, read once per process."""
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head() -> str:
     """The newest revision id."""
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return scripts().get_current_head()
 
 
 def current(conn: Connection) -> str | None:
@@ -78,9 +83,23 @@ def _upgrade(engine: Engine, lock: int | None = None) -> None:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock})
         if current(conn) == head():
             return
-        config = alembic_config()
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        _run_to_head(conn)
+
+
+def _run_to_head(conn: Connection) -> None:
+    """What `alembic upgrade head` does (as migrations/env.py sets it up), on this connection,
+    without reading env.py and the revision files again in each process."""
+    from sqlmodel import SQLModel
+
+    from core.db import register_tables
+
+    register_tables()
+    script = scripts()
+    with EnvironmentContext(alembic_config(), script, fn=lambda rev, _ctx: script._upgrade_revs("head", rev)) as env:
+        env.configure(connection=conn, target_metadata=SQLModel.metadata, include_object=include_object,
+                      render_as_batch=conn.dialect.name == "sqlite")
+        with env.begin_transaction():
+            env.run_migrations()
 
 
 def _lock_path(engine: Engine) -> str | None:

@@ -275,6 +275,9 @@ INDEXES = [  # (table, name, columns, unique)
     ('collection_item', 'ix_collection_item_asset_id', ['asset_id'], False),
 ]
 
+for _table, _name, _columns, _unique in INDEXES:
+    sa.Index(_name, *(META.tables[_table].c[c] for c in _columns), unique=_unique)
+
 SQLITE_AUDIT_RULES = [
     "CREATE TRIGGER IF NOT EXISTS auditevent_no_update BEFORE UPDATE ON auditevent "
     "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
@@ -292,8 +295,10 @@ POSTGRES_AUDIT_RULES = [
 
 def upgrade() -> None:
     bind = op.get_bind()
-    META.create_all(bind, checkfirst=True)
-    _add_missing(bind)
+    older = set(sa.inspect(bind).get_table_names()) & set(META.tables)
+    META.create_all(bind, checkfirst=True)  # new tables, with their indexes
+    if older:  # a studio from before migrations
+        _add_missing(bind, older)
     for statement in SQLITE_AUDIT_RULES if bind.dialect.name == "sqlite" else POSTGRES_AUDIT_RULES:
         bind.exec_driver_sql(statement)
     from core.library.text_index import index_for
@@ -301,17 +306,18 @@ def upgrade() -> None:
     index_for(bind).install(bind)
 
 
-def _add_missing(bind) -> None:
+def _add_missing(bind, older: set[str]) -> None:
     """Columns and indexes an older studio's tables lack (additions only: rows are kept)."""
     found = sa.inspect(bind)
-    for table in META.sorted_tables:
+    for table in (t for t in META.sorted_tables if t.name in older):
         present = {c["name"] for c in found.get_columns(table.name)}
         for column in table.columns:
             if column.name not in present:
                 ddl = CreateColumn(column).compile(dialect=bind.dialect)
                 bind.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {ddl}")
     for table, name, columns, unique in INDEXES:
-        op.create_index(name, table, columns, unique=unique, if_not_exists=True)
+        if table in older:
+            op.create_index(name, table, columns, unique=unique, if_not_exists=True)
 
 
 def downgrade() -> None:
