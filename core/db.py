@@ -30,8 +30,10 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, connect_args={"options": "-c timezone=UTC"}, pool_pre_ping=True,
-                         json_serializer=lambda value: json.dumps(value, ensure_ascii=False))
+    # Job threads, web requests and workers' lanes each hold a connection for a short while: up
+    # to 30 per process (Postgres allows 100 by default: a few web and worker processes).
+    return create_engine(url, connect_args={"options": "-c timezone=UTC"}, pool_pre_ping=True, pool_size=5,
+                         max_overflow=25, json_serializer=lambda value: json.dumps(value, ensure_ascii=False))
 
 
 class Database:
