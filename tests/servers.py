@@ -121,9 +121,10 @@ class PostgresServer:
 
 
 def _postgres_bin() -> Path:
-    import pgserver._commands
+    """pgserver's bundled binaries (found without importing pgserver, which sets up its own helper)."""
+    import importlib.util
 
-    return Path(pgserver._commands.POSTGRES_BIN_PATH)
+    return Path(importlib.util.find_spec("pgserver").submodule_search_locations[0]) / "pginstall" / "bin"
 
 
 @contextmanager
