@@ -31,8 +31,26 @@ class S3MediaStore(MediaStore):
         self.bucket, self.prefix = parsed.netloc, parsed.path.strip("/")
         self.client = _client()
 
+    def relative(self, path: str | Path) -> str | None:
+        """A stored file's place below the media folder, the object's key under the prefix. Each
+        process may have its own home, so a path another process recorded is read from below
+        the last folder named like ours (`media`); None for a path that is not a stored file."""
+        path = Path(path)
+        try:
+            return path.resolve().relative_to(self.media_dir.resolve()).as_posix()
+        except ValueError:
+            pass
+        folders = path.parts[:-1]
+        if not path.is_absolute() or self.media_dir.name not in folders:
+            return None
+        last = len(folders) - 1 - folders[::-1].index(self.media_dir.name)
+        return Path(*path.parts[last + 1:]).as_posix()
+
+    def contains(self, path: Path) -> bool:
+        return self.relative(path) is not None
+
     def key(self, path: str | Path) -> str:
-        relative = Path(path).resolve().relative_to(self.media_dir.resolve()).as_posix()
+        relative = self.relative(path)
         return f"{self.prefix}/{relative}" if self.prefix else relative
 
     def publish(self, path: str | Path) -> None:
@@ -43,6 +61,9 @@ class S3MediaStore(MediaStore):
     def local(self, path: str | Path) -> Path:
         path = Path(path)
         if path.exists() or not self.contains(path):
+            return path
+        path = self.media_dir / self.relative(path)  # this process's copy (another's home may be elsewhere)
+        if path.exists():
             return path
         path.parent.mkdir(parents=True, exist_ok=True)
         staging = path.with_name(f".{uuid4().hex}{path.suffix}.part")

@@ -17,6 +17,7 @@ RUNS = {
     "bench_voice.py": ["--target", "synthesize=0.0001"],
     "bench_library_search.py": ["-n", "2000", "-q", "40", "--target", "search_p95_ms=0.001"],
     "bench_compare.py": ["--target", "compare_p95_ms=0.001"],
+    "bench_scale.py": ["--jobs", "8", "--workers", "1", "--target", "default/hand=0.01"],
 }
 
 

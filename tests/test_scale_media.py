@@ -87,3 +87,27 @@ def test_a_deleted_asset_leaves_the_bucket(studio, clip_factory, in_a_bucket):
     assert len(server.keys(bucket)) == 2  # the file and its poster
     studio.delete_asset(asset["id"], owner=OWNER)
     assert server.keys(bucket) == []
+
+
+def test_a_file_another_process_stored_is_served_and_read_from_the_bucket(in_a_bucket, tmp_path):
+    """Each process may have its own home: a path a worker recorded under its home names the same
+    object for a web process (a presigned URL) and is read into the reader's own home."""
+    from core.storage_s3 import S3MediaStore
+
+    server, bucket = in_a_bucket
+    url = f"s3://{bucket}/{PREFIX}"
+    worker = S3MediaStore(tmp_path / "worker" / "media", tmp_path / "worker" / "work", url)
+    web = S3MediaStore(tmp_path / "web" / "media", tmp_path / "web" / "work", url)
+    made = worker.new_path("ana", ".mp4", "kite")
+    made.write_bytes(b"made by the worker")
+    worker.publish(made)
+    assert not made.exists()
+    assert web.contains(made) and web.key(made) == worker.key(made)
+    fetched = httpx.get(web.location(str(made)), timeout=30)
+    assert fetched.status_code == 200 and fetched.content == b"made by the worker"
+    copy = web.local(made)
+    assert copy.is_relative_to(tmp_path / "web" / "media") and copy.read_bytes() == b"made by the worker"
+    assert not made.exists(), "nothing is written into the other process's home"
+    web.remove(made)
+    assert worker.key(made) not in server.keys(bucket)
+    assert not web.contains(tmp_path / "upload.mp4"), "a path outside any media folder is no stored file"
