@@ -16,7 +16,7 @@ import gradio as gr
 from core.accounts import AuthMode
 from core.settings import Settings
 from core.studio import Studio
-from studios import admin, api, avatar, compare, create, edit, enhance, files, library, send_to, session, social
+from studios import admin, api, avatar, compare, create, edit, enhance, files, library, page_js, send_to, session, social
 from studios import transform
 from studios.compare_view import CSS as COMPARE_CSS
 from studios.compare_view import SYNC_SCRIPT
@@ -54,7 +54,7 @@ def build_studio(settings: Settings | None = None, fetcher=None) -> Studio:
 def build_app(studio: Studio, open_to_network: bool = False) -> gr.Blocks:
     """One tab per studio over one core; who is calling comes from studios/session.py."""
     session.bind(studio.identity)
-    files.bind(studio.secret, studio.store.local, studio.store.location)
+    files.bind(studio.secret, studio.store.local, studio.store.location, poster_of=studio.poster_of)
     with gr.Blocks(title=TITLE, delete_cache=(3600, 86400)) as demo:
         with gr.Row():
             gr.Markdown(f"## {TITLE}\nMake, edit and package videos. Offline drafts are free; paid models "
@@ -100,8 +100,8 @@ def launch_kwargs(studio: Studio) -> dict:
     s = studio.settings
     kwargs = {
         "allowed_paths": [],
-        "css": CSS + COMPARE_CSS,
-        "head": SYNC_SCRIPT,
+        "css": CSS + COMPARE_CSS + page_js.CSS,
+        "head": SYNC_SCRIPT + page_js.head(),
         "footer_links": ["api", "settings"],
         "max_file_size": f"{s.max_import_mb}mb",
         "show_error": True,

@@ -41,6 +41,13 @@ class Catalog:
                 hint=f"Pick one of: {', '.join(self._by_id)}.",
             ) from None
 
+    def display_name(self, model_id: str | None) -> str:
+        """The name people read for a model id: the catalog's ('Local draft'), or 'This computer'
+        for the studio's own ffmpeg work (edits, packs, joins)."""
+        if model_id in self._by_id:
+            return self._by_id[model_id].name
+        return "This computer" if model_id in ("", None, "ffmpeg", "local-ffmpeg") else str(model_id)
+
     def models(
         self, operation: Operation | str | None = None, provider: str | None = None
     ) -> list[ModelSpec]:

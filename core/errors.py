@@ -123,3 +123,24 @@ class Gone(StudioError):
     """The thing existed but is no longer available (an expired share link)."""
 
     code = "gone"
+
+
+def fault_words(exc: BaseException) -> str:
+    """A library's or the network's exception in plain words, for messages people read (never its
+    class name: that goes to the log)."""
+    name = type(exc).__name__
+    for words, markers in (
+        ("it took too long to answer", ("Timeout",)),
+        ("the connection could not be made", ("ConnectError", "ConnectionRefused", "ProxyError")),
+        ("the connection broke off", ("RemoteProtocolError", "ReadError", "WriteError", "NetworkError",
+                                      "ConnectionReset", "BrokenPipe", "IncompleteRead")),
+        ("the file is not in a format it can read", ("InvalidData", "Unidentified", "DecodeError",
+                                                     "UnicodeDecode")),
+        ("the file is cut short or damaged", ("EOF", "Truncated", "SyntaxError")),
+        ("the file could not be opened", ("FileNotFound", "NotADirectory", "IsADirectory")),
+        ("the studio is not allowed to read it", ("PermissionError",)),
+        ("it ran out of memory", ("MemoryError",)),
+    ):
+        if any(marker in name for marker in markers):
+            return words
+    return "an unexpected fault (details are in the log)"

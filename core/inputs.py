@@ -94,7 +94,7 @@ def _prepare_image(source: str | Path, work_dir: Path, max_side: int = MAX_IMAGE
             fixed.save(out, "JPEG", quality=92)
             return PreparedImage(out, fixed.width, fixed.height, tuple(notes))
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise InvalidInput(f"{path.name} is not a readable image ({exc.__class__.__name__}).",
+        raise InvalidInput(f"{path.name} is not a readable image.",
                            "Use a JPEG, PNG or WebP photo.") from exc
 
 

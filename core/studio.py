@@ -231,19 +231,19 @@ class Studio:
         self.audit.record(owner, "used-as-input", asset_id=asset_id, job_id=job_id, operation=operation)
 
     def job(self, job_id: str, *, owner: str) -> dict:
-        return job_view(self.owned_job(job_id, owner))
+        return job_view(self.owned_job(job_id, owner), self.catalog.display_name)
 
     def job_list(self, *, owner: str, limit: int = 50) -> list[dict]:
-        return [job_view(j) for j in self.jobs.list(owner, limit)]
+        return [job_view(j, self.catalog.display_name) for j in self.jobs.list(owner, limit)]
 
     def cancel(self, job_id: str, *, owner: str) -> dict:
         job = self.owned_job(job_id, owner)
         if JobStatus(job.status).terminal:
-            return job_view(job)
+            return job_view(job, self.catalog.display_name)
         self.jobs.update(job.id, cancel_requested=True, message="Cancelling...")
         self.audit.record(owner, "cancelled", job_id=job.id, operation=job.operation, model=job.model)
         self.runner.enqueue(job.id)
-        return job_view(self.jobs.get(job.id))
+        return job_view(self.jobs.get(job.id), self.catalog.display_name)
 
     def retry(self, job_id: str, *, owner: str) -> dict:
         """Fetch a needs-attention job's result again (poll and download). Never re-submits."""
@@ -257,7 +257,7 @@ class Studio:
         if self.jobs.claim(job.id, JobStatus.NEEDS_ATTENTION, status=JobStatus.RUNNING, error="", error_code="",
                            payload=payload, message="Checking the provider again (no new run, no new charge)"):
             self.runner.enqueue(job.id)
-        return job_view(self.jobs.get(job.id))
+        return job_view(self.jobs.get(job.id), self.catalog.display_name)
 
     # -- library -----------------------------------------------------------------------------
     def assets(self, filters: dict | AssetsQuery | None = None, *, owner: str) -> list[dict]:
@@ -426,6 +426,10 @@ class Studio:
         if everyone:
             self.identity.require_admin(owner)
         return self.library_service.analytics_csv(request, owner=owner, everyone=everyone)
+
+    def poster_of(self, video: str | Path) -> Path:
+        """A still of a video the studio made or holds (its first meaningful frame), from the cache."""
+        return self.media_cache.poster(video)
 
     def media_cache_stats(self) -> dict:
         return self.library_service.cache_stats()

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from core.library.models import Asset, Job, JobStatus
 
 
-def job_view(job: Job) -> dict:
+def job_title(job: Job) -> str:
+    """What the job makes, in the creator's words: its title, else the prompt it was asked."""
+    payload = job.payload or {}
+    request = payload.get("request") if isinstance(payload.get("request"), dict) else {}
+    return str(payload.get("title") or request.get("prompt") or "")
+
+
+def job_view(job: Job, name_of: Callable[[str], str] | None = None) -> dict:
+    """`name_of` turns the model id into the name people read (the catalog's)."""
     return {
         "id": job.id,
         "kind": job.kind,
@@ -21,6 +31,8 @@ def job_view(job: Job) -> dict:
         "operation": job.operation,
         "provider": job.provider,
         "model": job.model,
+        "model_name": name_of(job.model) if name_of else job.model,
+        "title": job_title(job),
         "group_id": job.group_id,
         "estimate_usd": round(job.estimate_usd, 4),
         "actual_usd": None if job.actual_usd is None else round(job.actual_usd, 4),

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from core.errors import InvalidInput, ProviderUnavailable
+from core.errors import InvalidInput, ProviderUnavailable, fault_words
 from providers.http import CHUNK_BYTES, GuardedTransport, part_file
 
 MAX_REDIRECTS = 3
@@ -70,7 +70,7 @@ class SafeFetcher:
                                                   "Check that the link opens in a browser, or upload the file.")
                     return _save(response, Path(dest), max_bytes)
             except httpx.TransportError as exc:
-                raise ProviderUnavailable(f"The link could not be fetched ({type(exc).__name__}).",
+                raise ProviderUnavailable(f"The link could not be fetched ({fault_words(exc)}).",
                                           "Try again, or upload the file instead.") from exc
         raise InvalidInput("The link redirects too many times.", "Give the file's direct link.")
 

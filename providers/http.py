@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-from core.errors import NotConfigured, ProviderFailed, ProviderUnavailable
+from core.errors import NotConfigured, ProviderFailed, ProviderUnavailable, fault_words
 
 TEST_MODE_ENV = "VIDEO_STUDIO_TEST_MODE"
 TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -123,7 +123,7 @@ def send_with_retries(
         try:
             response = send()
         except httpx.TransportError as exc:
-            problem = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            problem = fault_words(exc)
         else:
             if not transient(response):
                 return response
@@ -178,7 +178,7 @@ def download(
                     _stream_to(response, dest, max_bytes, label)
                     return dest
         except httpx.TransportError as exc:
-            problem = type(exc).__name__
+            problem = fault_words(exc)
         if attempt + 1 < policy.attempts:
             policy.wait(attempt, retry_after)
     raise ProviderUnavailable(

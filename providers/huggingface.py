@@ -12,6 +12,7 @@ built by providers.wire, and vendor-native ones travel in `extra_body` / `**kwar
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections.abc import Callable
@@ -33,9 +34,12 @@ from core.errors import (
     RateLimited,
     StudioError,
     SubmitOutcomeUnknown,
+    fault_words,
 )
 from providers.http import NetworkBlocked, in_test_mode, write_atomic
 from providers.wire import build_payload
+
+log = logging.getLogger(__name__)
 
 OUTPUT_SCHEME = "hf-task://"
 TOKEN_HINT = (
@@ -228,7 +232,8 @@ def hf_error(exc: BaseException) -> StudioError:
         return InvalidInput(
             f"Hugging Face cannot run this request: {exc}", hint="Pick another model or provider."
         )
-    return ProviderFailed(f"Hugging Face failed: {name}: {exc}", hint="Try again, or pick another model.")
+    log.error("Hugging Face call failed", exc_info=exc)
+    return ProviderFailed(f"Hugging Face failed ({fault_words(exc)}).", hint="Try again, or pick another model.")
 
 
 def _http_error(status: int, message: str, headers: Any) -> StudioError:

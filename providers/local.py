@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.contracts import GenerationRequest, ModelSpec, Operation, TaskState, TaskStatusName
-from core.errors import Cancelled, NotFound, StudioError
+from core.errors import Cancelled, NotFound, StudioError, fault_words
 from core.media.ffmpeg import CancelFn, ProgressFn
 from providers.local_avatar import plan_avatar_draft, render_avatar_draft
 from providers.local_inputs import plan_render, prepare_still
@@ -174,7 +174,7 @@ class LocalProvider:
         except Exception as exc:  # a bug must still end the task, never leave it running
             log.exception("offline draft %s crashed", task.folder.name)
             self._finish(task, "failed",
-                         f"The offline draft failed unexpectedly ({exc.__class__.__name__}: {exc}).")
+                         f"The offline draft failed unexpectedly ({fault_words(exc)}).")
 
     def _finish(self, task: _Task, status: TaskStatusName, error: str = "") -> None:
         for leftover in task.folder.glob("*"):

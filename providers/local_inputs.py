@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.contracts import GenerationRequest, Operation
-from core.errors import InvalidInput
+from core.errors import InvalidInput, fault_words
 from core.media.encoding import even
 from core.media.probe import probe
 from core.templates import ASPECTS, CameraMove, MotionPreset, Template, get_template, resolve_motion
@@ -128,7 +128,7 @@ def prepare_still(src: Path, dest: Path, cover: tuple[int, int]) -> Path:
         raise InvalidInput(f"{src.name} is far too large to open safely.",
                            "Downscale it below 100 MP first.") from exc
     except (OSError, SyntaxError, ValueError) as exc:
-        raise InvalidInput(f"{src.name} is damaged or truncated ({exc}).",
+        raise InvalidInput(f"{src.name} is damaged or truncated ({fault_words(exc)}).",
                            "Export the photo again from its source and re-upload it.") from exc
     dest.parent.mkdir(parents=True, exist_ok=True)
     still.save(dest, format="PNG", compress_level=1)

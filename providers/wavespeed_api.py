@@ -18,6 +18,7 @@ from core.errors import (
     RateLimited,
     StudioError,
     SubmitOutcomeUnknown,
+    fault_words,
 )
 from providers.http import TRANSIENT_STATUSES, RetryPolicy, retry_after_seconds, send_with_retries
 
@@ -73,7 +74,7 @@ class WaveSpeedApi:
         try:
             response = self.client.get(self.url(path), headers=headers, timeout=TIMEOUTS[phase])
         except httpx.TransportError as exc:
-            raise ProviderUnavailable(f"{label}: no answer from WaveSpeed ({type(exc).__name__}).",
+            raise ProviderUnavailable(f"{label}: no answer from WaveSpeed ({fault_words(exc)}).",
                                       hint="It is checked again shortly.") from exc
         return envelope_data(response, phase)
 
@@ -100,12 +101,12 @@ class WaveSpeedApi:
             response = self.client.post(self.url(path), json=body, headers=headers, timeout=TIMEOUTS["submit"])
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise ProviderUnavailable(
-                f"Could not connect to WaveSpeed ({type(exc).__name__}); nothing was submitted.",
+                f"Could not connect to WaveSpeed ({fault_words(exc)}); nothing was submitted.",
                 hint="Check the network, then run it again.",
             ) from exc
         except httpx.TransportError as exc:
             raise SubmitOutcomeUnknown(
-                f"The connection to WaveSpeed broke after the request was sent ({type(exc).__name__}).",
+                f"The connection to WaveSpeed broke after the request was sent ({fault_words(exc)}).",
                 hint=UNKNOWN_HINT,
             ) from exc
         return envelope_data(response, "submit")

@@ -14,6 +14,7 @@ from core.money.plans import load_plans
 from core.studio import Studio
 from studios.files import served
 from studios.session import is_admin, owner_of
+from studios.labels import said
 
 ACCOUNT_COLUMNS = ["name", "plan", "budget_usd", "month_spend_usd", "admin", "disabled", "source"]
 AUDIT_COLUMNS = ["at", "actor", "action", "asset_id", "job_id", "detail"]
@@ -93,7 +94,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
                                        budget_usd=None if budget_usd in (None, "") else float(budget_usd),
                                        admin=bool(is_admin_), disabled=bool(is_disabled))
         except Exception as exc:
-            return gr.update(), f"**Not saved:** {exc}"
+            return gr.update(), f"**Not saved:** {said(exc)}"
         return _rows(studio.team.accounts(owner=owner), ACCOUNT_COLUMNS), f"Saved **{account_name}**."
 
     def on_policy(chosen_providers, chosen_models, confirm_usd, turned_on, request: gr.Request):
@@ -103,7 +104,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
                                    confirm_above_usd=None if confirm_usd in (None, "") else float(confirm_usd),
                                    features={key: key in (turned_on or []) for key in studio.team.features()})
         except Exception as exc:
-            return f"**Not saved:** {exc}"
+            return f"**Not saved:** {said(exc)}"
         return "Policy saved; it applies to the next estimate and run."
 
     def on_show(who, asset_id, what, request: gr.Request):
@@ -138,7 +139,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
             try:
                 studio.team.add_account(new, password or "", owner=owner)
             except Exception as exc:
-                return gr.update(), f"**Not added:** {exc}", gr.update()
+                return gr.update(), f"**Not added:** {said(exc)}", gr.update()
             names = [p["name"] for p in studio.team.accounts(owner=owner)]
             return _rows(studio.team.accounts(owner=owner), ACCOUNT_COLUMNS), f"Added **{new}**.", \
                 gr.update(choices=names)

@@ -15,6 +15,7 @@ import pandas as pd
 from core.studio import Studio
 from studios.files import served
 from studios.session import is_admin, owner_of, owner_or_none
+from studios.labels import said
 
 PER_PERSON = "user"  # the analytics grouping by account (rows keyed by the ledger's owner, never a request field)
 
@@ -116,7 +117,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
             found = {g: studio.analytics({**body, "group_by": g}, owner=owner, everyone=everyone)
                      for g in ("day", "studio", "model")}
         except Exception as exc:
-            return [f"**Check the dates:** {exc}", *[gr.update()] * 9]
+            return [f"**Check the dates:** {said(exc)}", *[gr.update()] * 9]
         plan = studio.ledger_summary(owner=owner)
         shown = frames(found["day"]["rows"], found["studio"]["rows"], found["model"]["rows"], plan["budget_usd"])
         people = gr.update(visible=False)
@@ -133,7 +134,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         try:
             out = studio.analytics_csv(range_of(a, b), owner=owner, everyone=whose == EVERYONE and is_admin(request))
         except Exception as exc:
-            return gr.update(visible=False), f"**Could not export:** {exc}"
+            return gr.update(visible=False), f"**Could not export:** {said(exc)}"
         return gr.update(value=served(out["path"], owner), visible=True), f"Exported {out['rows']} run(s)."
 
     def on_open(request: gr.Request):

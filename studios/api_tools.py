@@ -12,6 +12,7 @@ from gradio.utils import get_upload_folder
 
 from core.errors import InvalidInput, StudioError
 from studios.files import location, served
+from studios.labels import said
 
 log = logging.getLogger(__name__)
 UNEXPECTED = "Something went wrong inside the studio (it was logged). Try again, or report it if it keeps happening."
@@ -50,7 +51,7 @@ def guard(fn):
         try:
             return json_safe(fn(*args, **kwargs))
         except StudioError as exc:
-            raise gr.Error(str(exc), print_exception=False) from None
+            raise gr.Error(said(exc), print_exception=False) from None
         except Exception:
             log.exception("API call %s failed", fn.__name__)
             raise gr.Error(UNEXPECTED, print_exception=False) from None

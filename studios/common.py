@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
+from html import escape
 
 import gradio as gr
 
 from core.studio import Studio
+from studios.files import served
+from studios.pack_view import file_url
 from studios.result_view import result_view, show
 from studios.session import owner_of, owner_or_none
 from studios import send_to
-from studios.labels import choice_labels, not_a_video
+from studios.labels import choice_labels, not_a_video, said
 from studios.meter import priced_meter as cost_meter
 from studios.widgets import job_panel, usd
 
@@ -96,12 +99,18 @@ def asset_picker(studio: Studio, label: str = "Video", multiselect: bool = False
     about an upload stays until the next action."""
     with gr.Column(elem_id=elem_id):
         with gr.Row():
+            thumbs = gr.HTML(thumbnails([]), elem_classes="vs-thumbs", scale=0, min_width=150)
             # An explicit empty value: without it Gradio preselects the first asset without a change event.
             dropdown = gr.Dropdown([], value=[] if multiselect else None, label=label, multiselect=multiselect,
                                    scale=4, info=EMPTY_HINT)
             refresh = gr.Button("Refresh", scale=0, size="sm")
             upload = gr.UploadButton("Upload a video", file_types=["video", "image"], scale=0, size="sm")
         info = gr.Markdown("")
+
+    def on_pick(chosen, request: gr.Request):
+        owner = owner_or_none(request)
+        ids = [] if owner is None or not chosen else chosen if isinstance(chosen, list) else [chosen]
+        return thumbnails([served(poster_path(studio, i, owner), owner) for i in ids[:4]])
 
     def on_refresh(current, request: gr.Request):
         return _choices_update(asset_choices(studio, owner_or_none(request)), current)
@@ -114,10 +123,11 @@ def asset_picker(studio: Studio, label: str = "Video", multiselect: bool = False
             owner = owner_of(request)
             asset = studio.import_media(file, owner=owner)
         except Exception as exc:
-            return gr.update(), f"**{label}: could not add the file.** {exc}"
+            return gr.update(), f"**{label}: could not add the file.** {said(exc)}"
         value = (list(current or []) + [asset["id"]]) if multiselect else asset["id"]
         return gr.update(choices=asset_choices(studio, owner), value=value, info=""), f"Added **{asset['title']}**."
 
+    dropdown.change(on_pick, dropdown, thumbs, api_visibility="private", show_progress="hidden")
     refresh.click(on_refresh, dropdown, dropdown, api_visibility="private")
     upload.upload(on_upload, [upload, dropdown], [dropdown, info], api_visibility="private")
     if receive_as:  # "Edit this" (etc.) elsewhere selects the asset here
@@ -125,6 +135,23 @@ def asset_picker(studio: Studio, label: str = "Video", multiselect: bool = False
             gr.update(choices=asset_choices(studio, owner), value=[asset_id] if multiselect else asset_id,
                       info=""), ""])
     return AssetPicker(dropdown, upload, refresh, info)
+
+
+def poster_path(studio: Studio, asset_id: str, owner: str) -> str | None:
+    """The asset's poster (its library still, else one from the derived-media cache); None without one."""
+    try:
+        asset = studio.asset(asset_id, owner=owner)
+        return asset.get("poster") or (str(studio.poster_of(asset["path"])) if asset.get("width") else None)
+    except Exception:  # a deleted asset or a file without a picture: no thumbnail
+        return None
+
+
+def thumbnails(files: list[str | None]) -> str:
+    """Small posters of the picked clips, or an empty frame saying none is picked."""
+    shown = [f for f in files if f]
+    if not shown:
+        return "<div class='vs-thumb vs-thumb-empty'>No clip picked</div>"
+    return "".join(f"<img class='vs-thumb' alt='Picked clip' src='{escape(file_url(f))}'>" for f in shown)
 
 
 def job_watch(studio: Studio, job_ids: gr.State, follow: gr.Dropdown | None = None,
@@ -215,7 +242,7 @@ def ai_box(studio: Studio, operations: dict[str, str], asset: gr.Dropdown, job_i
         try:
             est = studio.edit.ai_estimate(body(asset_id, operation, model_id, text, *extra), owner=owner)
         except Exception as exc:  # a StudioError message is written for people
-            return f"<div class='vs-meter vs-issue'>{exc}</div>", *confirm_update(None)
+            return f"<div class='vs-meter vs-issue'>{said(exc)}</div>", *confirm_update(None)
         return cost_meter(est), *confirm_update(est, previous)
 
     def on_run(request: gr.Request, asset_id, operation, model_id, text, confirmed, agreed, ids, *extra):
@@ -227,7 +254,7 @@ def ai_box(studio: Studio, operations: dict[str, str], asset: gr.Dropdown, job_i
         try:
             answer = studio.edit.ai_apply(call, owner=owner_of(request))
         except Exception as exc:  # a StudioError message is written for people
-            return ids, f"**Not started.** {exc}", gr.update(), *confirm_update(None)
+            return ids, f"**Not started.** {said(exc)}", gr.update(), *confirm_update(None)
         if not answer["ok"]:
             reason = answer.get("message") or "; ".join(i["message"] for i in answer["issues"])
             return ids, f"**Not started.** {reason}", cost_meter(answer), *confirm_update(answer)
@@ -255,7 +282,7 @@ def wire_apply(studio: Studio, operation: str, build_ops, *, picker: AssetPicker
             job = studio.edit.apply({"asset_id": asset_id, "ops": ops, "operation": operation},
                                     owner=owner_of(request))
         except Exception as exc:
-            return ids, f"**Cannot {verb}:** {exc}"
+            return ids, f"**Cannot {verb}:** {said(exc)}"
         return [job] + list(ids), f"Working on it ({verb}); the original is kept."
 
     def on_batch(request: gr.Request, asset_id, extra, ids, *values):
@@ -264,7 +291,7 @@ def wire_apply(studio: Studio, operation: str, build_ops, *, picker: AssetPicker
             result = studio.edit.apply_batch({"asset_ids": chosen, "ops": build_ops(*values), "operation": operation},
                                              owner=owner_of(request))
         except Exception as exc:
-            return ids, f"**Cannot start the batch:** {exc}"
+            return ids, f"**Cannot start the batch:** {said(exc)}"
         return result["job_ids"] + list(ids), f"Batch of {len(result['job_ids'])} clips started."
 
     apply_btn.click(on_apply, [picker.dropdown, job_ids, *settings], [job_ids, notice], api_visibility="private")
@@ -282,7 +309,7 @@ def upload_importer(studio: Studio, what: str = "file"):
         try:
             return studio.import_media(path, owner=owner_of(request))["id"], ""
         except Exception as exc:  # a StudioError message is written for people
-            return None, f"**Could not use the {what}:** {exc}"
+            return None, f"**Could not use the {what}:** {said(exc)}"
 
     return on_upload
 
@@ -291,14 +318,12 @@ def library_media(studio: Studio, owner: str | None, kind: str) -> list[tuple[st
     """(label, id) of the owner's photos ("image") or voices and other audio files ("audio")."""
     if owner is None:
         return []
-    out = []
-    for a in studio.assets(owner=owner):
-        if kind == "image" and a["mime"].startswith("image/"):
-            out.append((a["title"][:60] or "Photo", a["id"]))
-        elif kind == "audio" and a["has_audio"] and not a["width"]:
-            what = "voice" if a["operation"] == "text-to-speech" else "audio"
-            out.append((f"{a['title'][:50] or 'Audio'} ({what}, {a['duration']:.1f} s)", a["id"]))
-    return out
+    assets = studio.assets(owner=owner)
+    if kind == "image":
+        return choice_labels([a for a in assets if a["mime"].startswith("image/")])
+    sounds = [a for a in assets if a["has_audio"] and not a["width"]]
+    return [(f"{label} · {'voice' if a['operation'] == 'text-to-speech' else 'audio'}", asset_id)
+            for (label, asset_id), a in zip(choice_labels(sounds), sounds)]
 
 
 def refresh_media_on(studio: Studio, tab: gr.Tab | None, kind: str, *dropdowns: gr.Dropdown) -> None:

@@ -10,6 +10,7 @@ from studios.files import served
 from studios.session import owner_of, owner_or_none
 from studios.compare_votes import OPERATIONS
 from studios.compare_view import group_summary, price_table, result_card, sweep_summary, title
+from studios.labels import ago, said
 
 SLOTS = 4
 SOUND = {"Model default": None, "On": True, "Off": False}
@@ -109,7 +110,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
                 try:
                     answer = service.compare({**body, "estimate_only": True}, owner=owner)
                 except Exception as exc:  # the form is incomplete: say what is missing
-                    missing = str(exc)
+                    missing = said(exc)
         if rows is None:
             missing = missing or "Add the image (or the photo and the voice) to see each model's price."
         if rows is None:  # the inputs are not all in yet: the operation's models, priced once they are
@@ -163,7 +164,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         try:
             answer = service.compare(body, owner=owner_of(request))
         except Exception as exc:
-            return current, f"**Not started.** {exc}", gr.update(), gr.update(), gr.update()
+            return current, f"**Not started.** {said(exc)}", gr.update(), gr.update(), gr.update()
         if not answer["ok"]:
             return current, f"**Not started.** {answer['message']}", price_table(answer), gr.update(), gr.update()
         return (answer["group_id"], f"**Started.** {answer['message']} The outputs appear below as they finish.",
@@ -220,7 +221,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
             try:
                 answer = service.sweep({**body, "estimate_only": not run}, owner=owner_of(request))
             except Exception as exc:  # the form is incomplete: say what is missing
-                return sweep_summary(None, str(exc)), current, gr.update(), gr.update()
+                return sweep_summary(None, said(exc)), current, gr.update(), gr.update()
             if run and answer["ok"]:
                 return sweep_summary(answer), answer["group_id"], [None] * SLOTS, f"**Sweep started.** {answer['message']}"
             return sweep_summary(answer), current, gr.update(), gr.update()
@@ -236,7 +237,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
     def on_recent(request: gr.Request):
         rows = service.groups(owner=owner_of(request))
         return gr.update(choices=[(f"{r['prompt'][:50]} - {len(r['models'])} models" + (" - blind" if r["blind"] else "")
-                                   + f" - {r['created_at'][:16].replace('T', ' ')}", r["group_id"]) for r in rows])
+                                   + f" - {ago(r['created_at'])}", r["group_id"]) for r in rows])
 
     reload.click(on_recent, None, recent, api_visibility="private")
     tab.select(on_recent, None, recent, api_visibility="private")

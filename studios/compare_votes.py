@@ -8,6 +8,7 @@ from core.studio import Studio
 from studios.files import served
 from studios.session import owner_of
 from studios.compare_view import leaderboard_table, reveal
+from studios.labels import said
 
 OPERATIONS = {"Text to video": "text-to-video", "Image to video": "image-to-video", "Avatar (photo + voice)": "avatar"}
 POOLS = {"All": None, "With sound": True, "Silent": False}
@@ -84,7 +85,7 @@ def build(studio: Studio, group: gr.State) -> None:
                                      "b_asset_id": current["b_asset_id"], "winner": winner, "criteria": extra},
                                     owner=owner)
             except Exception as exc:  # a StudioError message is written for people
-                return f"<div class='vs-issue'>{exc}</div>", *unchanged
+                return f"<div class='vs-issue'>{said(exc)}</div>", *unchanged
             view = service.result({"group_id": group_id}, owner=owner)
             rows = {r["asset_id"]: r for r in view["per_model"]}
             left_n = sum(1 for p in view["pairs"] if not p["voted"])

@@ -21,6 +21,7 @@ from studios.session import owner_of, owner_or_none
 from studios.meter import meter_line
 from studios.meter_js import meter_js
 from studios.widgets import cost_meter, usd
+from studios.labels import said
 
 MODES = {"Text to video": "text-to-video", "Image to video": "image-to-video"}
 ASPECTS = ["16:9", "9:16", "1:1", "4:5", "21:9"]
@@ -139,9 +140,9 @@ def build(studio: Studio) -> CreateForm:
         *form, previous = values
         owner = owner_or_none(request)
         if owner is None:
-            return meter_line(None), cost_meter(None), *confirm_update(None)
+            return meter_line(None), cost_meter(None), *confirm_update(None), gr.update()
         est = studio.estimate(build_request(*form), owner=owner)
-        return meter_line(est), cost_meter(est), *confirm_update(est, previous)
+        return meter_line(est), cost_meter(est), *confirm_update(est, previous), ""  # a change ends the last note
 
     def on_file(path, request: gr.Request):
         """Import an uploaded photo or soundtrack; the request names it by asset id."""
@@ -150,7 +151,7 @@ def build(studio: Studio) -> CreateForm:
         try:
             asset = studio.import_media(path, owner=owner_of(request))
         except Exception as exc:  # a StudioError message is written for people
-            return None, f"**Could not use the file:** {exc}"
+            return None, f"**Could not use the file:** {said(exc)}"
         return asset["id"], ""
 
     def on_mode(selected):
@@ -180,7 +181,7 @@ def build(studio: Studio) -> CreateForm:
         try:
             result = studio.enhance_prompt(asked, owner=owner_of(request))
         except Exception as exc:
-            return gr.update(), gr.update(), f"**Cannot enhance:** {exc}", None, gr.Timer(active=False)
+            return gr.update(), gr.update(), f"**Cannot enhance:** {said(exc)}", None, gr.Timer(active=False)
         if result.get("job_id"):
             return (gr.update(), gr.update(), f"*{' '.join(result['notes'])}*", {**asked, "job_id": result["job_id"]},
                     gr.Timer(active=True))
@@ -206,7 +207,7 @@ def build(studio: Studio) -> CreateForm:
         try:
             answer = studio.create(body, owner=owner_of(request))
         except Exception as exc:  # a StudioError message is written for people
-            return (current, f"**Could not start:** {exc}", meter_line(None), cost_meter(None), *confirm_update(None),
+            return (current, f"**Could not start:** {said(exc)}", meter_line(None), cost_meter(None), *confirm_update(None),
                     hidden)
         shown = (meter_line(answer), cost_meter(answer))
         if not answer["ok"] and answer.get("reuse") and answer["allowed"]:  # never pay twice: offered at $0
@@ -224,8 +225,8 @@ def build(studio: Studio) -> CreateForm:
 
     gr.on([f.change for f in fields], None, fields, None, js=meter_js(studio), show_progress="hidden",
           api_visibility="private")  # repriced in the page at once; the server's answer follows
-    on_any_change(fields, on_estimate, [*fields, shown_max], [line, meter, confirm, shown_max], on_load_too=True,
-                  queue=False)
+    on_any_change(fields, on_estimate, [*fields, shown_max], [line, meter, confirm, shown_max, notice],
+                  on_load_too=True, queue=False)
     image.upload(on_file, image, [image_id, enhance_note], api_visibility="private")
     image.clear(lambda: (None, ""), None, [image_id, enhance_note], api_visibility="private")
     audio.upload(on_file, audio, [audio_id, enhance_note], api_visibility="private")

@@ -13,6 +13,7 @@ from studios.common import ai_box, asset_choices, asset_picker, job_watch, on_lo
 from studios.edit_range import DRAG_JS, FOLLOW_JS, limits, range_html
 from studios.files import served
 from studios.session import owner_of
+from studios.labels import said
 
 GRADES = ["none", "warm", "cool", "teal-orange", "vintage", "bw", "vivid"]
 TRANSITIONS = ["fade", "dissolve", "wipeleft", "wiperight", "slideup", "slidedown", "circleopen", "fadeblack"]
@@ -196,7 +197,7 @@ def build(studio: Studio, tab: gr.Tab) -> EditForm:
             owner = owner_of(request)
             result = studio.edit.preview({"asset_id": asset_id, "ops": build_ops(*values)}, owner=owner)
         except Exception as exc:
-            return gr.update(), f"**Cannot preview:** {exc}"
+            return gr.update(), f"**Cannot preview:** {said(exc)}"
         return served(result["path"], owner), f"Preview: {result['summary']}"
 
     def on_apply(asset_id, ids, request: gr.Request, *values):
@@ -205,7 +206,7 @@ def build(studio: Studio, tab: gr.Tab) -> EditForm:
         try:
             job_id = studio.edit.apply({"asset_id": asset_id, "ops": build_ops(*values)}, owner=owner_of(request))
         except Exception as exc:
-            return ids, f"**Cannot apply:** {exc}"
+            return ids, f"**Cannot apply:** {said(exc)}"
         return [job_id] + list(ids), "Rendering the new version; the original stays as it is."
 
     def on_join(asset_id, extra, kind, seconds, ids, request: gr.Request):
@@ -213,7 +214,7 @@ def build(studio: Studio, tab: gr.Tab) -> EditForm:
             job_id = studio.edit.join({"asset_ids": [a for a in [asset_id, *(extra or [])] if a],
                                        "transition": kind, "duration": seconds}, owner=owner_of(request))
         except Exception as exc:
-            return ids, f"**Cannot join:** {exc}"
+            return ids, f"**Cannot join:** {said(exc)}"
         return [job_id] + list(ids), "Joining the clips."
 
     refresh_media_on(studio, tab, "audio", soundtrack)

@@ -8,6 +8,7 @@ from core.studio import Studio
 from studios.common import ai_box, asset_picker, job_watch, on_any_change, refresh_on, wire_apply
 from studios.files import served
 from studios.session import owner_of, owner_or_none
+from studios.labels import said
 
 QUALITY = {"Quick": {"preset": "veryfast", "crf": 22}, "Balanced": {"preset": "faster", "crf": 19},
            "Best": {"preset": "medium", "crf": 17}}
@@ -75,7 +76,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
             summary = studio.edit.outcome({"asset_id": asset_id, "ops": build_ops(*values)}, owner=owner)
             return f"**{summary}**"
         except Exception as exc:
-            return f"**Not possible:** {exc}"
+            return f"**Not possible:** {said(exc)}"
 
     def on_select(asset_id, request: gr.Request):
         if not asset_id:
@@ -94,7 +95,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
                 return None, "The latest enhanced result is of another clip: enhance this clip first."
             made = studio.edit.compare({"original_id": asset_id, "enhanced_id": enhanced_id}, owner=owner)
         except Exception as exc:
-            return None, f"**Could not compare:** {exc}"
+            return None, f"**Could not compare:** {said(exc)}"
         return served(made["path"], owner), f"Left half original, right half enhanced, same moment: {made['summary']}."
 
     picker.dropdown.change(on_select, picker.dropdown, [before, compared, compare_note],

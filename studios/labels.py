@@ -3,9 +3,14 @@ relative dates instead of ISO stamps, and the refusal of a picture where a video
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 from datetime import UTC, datetime
 from pathlib import Path
+
+from core.errors import StudioError, fault_words
+
+log = logging.getLogger(__name__)
 
 HEAD_CHARS = 42  # of a long prompt-title; what follows it ("(edit)", "- Instagram Reels") is kept whole
 
@@ -28,6 +33,12 @@ def ago(stamp: str | datetime | None, now: datetime | None = None) -> str:
     if seconds < 14 * 86400:
         return f"{int(seconds // 86400)} days ago"
     return f"{when.day} {when:%b %Y}"
+
+
+def until(stamp: str | datetime) -> str:
+    """A moment to come, in words: '30 Nov 2026, 14:05 UTC'."""
+    when = datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp
+    return f"{when.day} {when:%b %Y, %H:%M} UTC"
 
 
 def short_title(title: str) -> str:
@@ -90,3 +101,12 @@ def not_a_video(path: str | None, field: str) -> str:
     hint = (" To make a video from a photo, use **Create → Image to video**." if kind == "image"
             else " Pick an MP4, MOV or WebM video.")
     return f"**{field}:** {name} is {what}, so it cannot be edited as a video.{hint}"
+
+
+def said(exc: BaseException) -> str:
+    """What a person reads about a failure: a StudioError's own words (written for people); anything
+    else in plain words, its class and trace going to the log."""
+    if isinstance(exc, StudioError):
+        return str(exc)
+    log.error("unexpected fault shown as a message", exc_info=exc)
+    return f"Something went wrong: {fault_words(exc)}."

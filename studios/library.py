@@ -14,6 +14,7 @@ from studios.library_view import caption, details_html, disk_html, page_line
 from studios.result_view import result_view, show
 from studios.session import owner_of, owner_or_none
 from studios.widgets import links_html
+from studios.labels import said
 
 SHARE_FOR = {"1 hour": 3600, "1 day": 86400, "7 days": 7 * 86400, "30 days": 30 * 86400}
 SORTS = [("Best match", "relevance"), ("Newest", "newest"), ("Oldest", "oldest"), ("Cost", "cost"),
@@ -148,7 +149,7 @@ def _browse(studio: Studio, tab: gr.Tab, tabs, create_form, edit_form) -> None:
         try:
             found = studio.search_assets(filters_request(*values, page_no), owner=owner)
         except Exception as exc:  # a StudioError names the field to fix
-            return gr.update(), gr.update(), f"**Check the filters:** {exc}", "", page_no, current, *[gr.update()] * len(shown)
+            return gr.update(), gr.update(), f"**Check the filters:** {said(exc)}", "", page_no, current, *[gr.update()] * len(shown)
         if not found["items"] and page_no > 1:
             return run_search(1, current, request, *values)
         items = [(served(a["poster"], owner) or library_parts.placeholder(studio, owner), caption(a))
@@ -184,7 +185,7 @@ def _browse(studio: Studio, tab: gr.Tab, tabs, create_form, edit_form) -> None:
             asset = studio.tag({"asset_id": asset_id, "add": sorted(after - before), "remove": sorted(before - after)},
                                owner=owner)
         except Exception as exc:
-            return gr.update(), f"**Could not save the tags:** {exc}", gr.update()
+            return gr.update(), f"**Could not save the tags:** {said(exc)}", gr.update()
         info = studio.asset_details(asset_id, owner=owner, pictures=False)
         html = details_html(info, studio.asset_usage(asset_id, owner=owner), studio.lineage(asset_id, owner=owner))
         return gr.update(choices=asset["tags"], value=asset["tags"]), "Tags saved.", html
@@ -199,7 +200,7 @@ def _browse(studio: Studio, tab: gr.Tab, tabs, create_form, edit_form) -> None:
             owner = owner_of(request)
             link = studio.share({"asset_id": asset_id, "expires_in_s": SHARE_FOR[period]}, owner=owner)
         except Exception as exc:
-            return gr.update(), f"**Could not share:** {exc}"
+            return gr.update(), f"**Could not share:** {said(exc)}"
         return live(asset_id, owner, request), f"New link (works for {period}): {base_url(request)}{link['url']}"
 
     def on_unshare(asset_id, request: gr.Request):
@@ -225,7 +226,7 @@ def _browse(studio: Studio, tab: gr.Tab, tabs, create_form, edit_form) -> None:
             asset = studio.import_media(file, owner=owner_of(request))
             return f"Added **{asset['title']}** ({asset['width']}x{asset['height']}, {asset['duration']:.1f} s)."
         except Exception as exc:
-            return f"**Could not add the file:** {exc}"
+            return f"**Could not add the file:** {said(exc)}"
 
     def on_open_tab(request: gr.Request, *current):
         """Filter choices from what the library holds; the chosen values stay when still there."""

@@ -15,6 +15,7 @@ from core.studio import Studio
 from studios.files import served
 from studios.library_view import node_label, tree_html
 from studios.session import owner_of, owner_or_none
+from studios.labels import said
 
 ANY = ("Any", "")
 
@@ -88,7 +89,7 @@ def build(studio: Studio, selected: gr.State, notice: gr.Markdown, filter_box: g
             try:
                 answer = studio.collection_action({k: v for k, v in body.items() if v is not None}, owner=owner)
             except Exception as exc:
-                return gr.update(), gr.update(), f"**Could not {kind}:** {exc}", gr.update(visible=False)
+                return gr.update(), gr.update(), f"**Could not {kind}:** {said(exc)}", gr.update(visible=False)
             if kind == "export":
                 line = (f"Exported **{answer['collection']['name']}**: {answer['files']} file(s), "
                         f"{answer['bytes'] / 1e6:.1f} MB.")
@@ -113,7 +114,7 @@ def build(studio: Studio, selected: gr.State, notice: gr.Markdown, filter_box: g
         try:
             again = studio.settings_again(asset_id, owner=owner)
         except Exception as exc:
-            return f"**Cannot use these settings again:** {exc}", *nothing
+            return f"**Cannot use these settings again:** {said(exc)}", *nothing
         if again["studio"] == "create" and create_form is not None and tabs is not None:
             fill = create_form.fill(studio, again["request"], owner)
             return ("Opened Create with the settings that made it. Running it unchanged offers this asset "

@@ -12,6 +12,7 @@ from studios.files import served
 from studios.pack_view import plan_html, results_html
 from studios.session import owner_of, owner_or_none
 from studios.widgets import job_panel
+from studios.labels import said
 
 FOCUS = {"Centre": "center", "Auto (follow the action)": "auto", "My point (sliders)": "point"}
 SIZES = [("Platform size (recommended: 1080x1920 for 9:16, ...)", "platform"),
@@ -82,7 +83,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         try:
             return plan_html(studio.social.plan(asset_id, options(*values), owner=owner))
         except Exception as exc:
-            return f"<div class='vs-issue'>{escape(str(exc))}</div>"
+            return f"<div class='vs-issue'>{escape(said(exc))}</div>"
 
     def on_zones(asset_id, chosen_ids, reframe_mode, focus_label, fx, fy, request: gr.Request):
         if not asset_id or not chosen_ids:
@@ -93,7 +94,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
             picture = studio.social.safe_zones(asset_id, list(chosen_ids), reframe_mode, point_value, owner=owner)
             return gr.update(value=served(picture, owner), visible=True), ""
         except Exception as exc:
-            return gr.update(), f"**Cannot show the safe zones:** {exc}"
+            return gr.update(), f"**Cannot show the safe zones:** {said(exc)}"
 
     def on_go(asset_id, request: gr.Request, *values):
         if not asset_id:
@@ -102,7 +103,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
             job = studio.social.pack({"asset_id": asset_id, **options(*values)}, owner=owner_of(request))
             return job, "", gr.update(visible=False)
         except Exception as exc:
-            return None, f"**Cannot make the pack:** {exc}", gr.update()
+            return None, f"**Cannot make the pack:** {said(exc)}", gr.update()
 
     def on_tick(current, on_screen, request: gr.Request):
         owner = owner_or_none(request)

@@ -7,6 +7,7 @@ import gradio as gr
 from core.studio import Studio
 from studios.common import ai_box, asset_picker, job_watch, on_any_change, refresh_on, wire_apply
 from studios.session import owner_or_none
+from studios.labels import said
 
 FORMATS = {"MP4 - H.264": ("mp4", "h264"), "MP4 - H.265": ("mp4", "h265"), "MOV - H.264": ("mov", "h264"),
            "MOV - ProRes": ("mov", "prores"), "WebM - VP9 + Opus": ("webm", "vp9"), "GIF": ("gif", "gif")}
@@ -93,7 +94,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
             summary = studio.edit.outcome({"asset_id": asset_id, "ops": build_ops(*values)}, owner=owner)
             return f"**{summary}**"
         except Exception as exc:
-            return f"**Not possible:** {exc}"
+            return f"**Not possible:** {said(exc)}"
 
     on_any_change([picker.dropdown, *settings], on_change, [picker.dropdown, *settings], outcome)
     wire_apply(studio, "transform", build_ops, picker=picker, batch=batch, job_ids=job_ids, settings=settings,

@@ -6,6 +6,7 @@ from html import escape
 
 from core.money.pricing import format_usd as usd
 from studios.edit_range import CSS as RANGE_CSS
+from studios.labels import ago, short_title, until
 from studios.meter import CSS as METER_CSS
 from studios.meter import cost_meter  # noqa: F401  (tabs import the meter from here)
 
@@ -51,6 +52,11 @@ CSS = """
 .vs-pack-table td:nth-child(n+3):nth-child(-n+5) {white-space:nowrap;}
 .vs-checks {margin:4px 0 0 0; padding-left:16px;}
 .vs-send-to button {min-width:0;}
+.vs-thumbs {align-self:center;}
+.vs-thumb {height:64px; max-width:114px; object-fit:cover; border-radius:6px; margin-right:4px; background:#111;}
+.vs-thumb-empty {display:flex; align-items:center; justify-content:center; width:114px; color:#9ca3af;
+  font-size:0.8em; background:var(--background-fill-secondary); border:1px dashed var(--border-color-primary);}
+.vs-ids summary {cursor:pointer; color:#6b7280; font-size:0.85em;}
 """ + METER_CSS + RANGE_CSS
 
 
@@ -60,24 +66,37 @@ def money(value: float | None) -> str:
     return "free" if value == 0 else f"${value:,.2f}" if value >= 0.1 else f"${value:,.3f}"
 
 
+def operation_words(operation: str | None) -> str:
+    """'text-to-video' -> 'Text to video', 'social-pack' -> 'Social pack'."""
+    words = (operation or "work").replace("-", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
 def job_panel(jobs: list[dict]) -> str:
-    """Status, progress and ETA of the given jobs."""
+    """What each job makes, its model by name, status, progress, cost and when it started, in words;
+    ids only in the details fold."""
     if not jobs:
         return "<div class='vs-jobs vs-note'>No jobs yet.</div>"
     rows = []
     for job in jobs:
         colour = STATUS_COLOURS.get(job["status"], "#6b7280")
         pct = int(round((job.get("progress") or 0) * 100))
-        eta = f"{job['eta_s']:.0f} s" if job.get("eta_s") and not job["terminal"] else ""
-        detail = escape(job.get("error") or job.get("message") or "")
+        eta = f" · ~{job['eta_s']:.0f} s left" if job.get("eta_s") and not job["terminal"] else ""
         cost = money(job["actual_usd"] if job.get("actual_usd") is not None else job.get("estimate_usd"))
+        what = escape(operation_words(job.get("operation")))
+        title = short_title(job.get("title") or "") if job.get("title") else ""
+        ids = f"job <code>{escape(job['id'])}</code>" + (
+            f", provider task <code>{escape(job['task_id'])}</code>" if job.get("task_id") else "")
+        detail = escape(job.get("error") or job.get("message") or "")
         rows.append(
-            f"<tr><td><code>{escape(job['id'][:8])}</code></td><td>{escape(job.get('model') or '')}</td>"
-            f"<td><span class='vs-pill' style='background:{colour}'>{escape(job['status'])}</span></td>"
-            f"<td><div class='vs-bar'><div style='width:{pct}%'></div></div>{pct}%</td>"
-            f"<td>{eta}</td><td>{cost}</td><td>{detail}</td></tr>")
-    return ("<div class='vs-jobs'><table><tr><th>Job</th><th>Model</th><th>Status</th><th>Progress</th>"
-            f"<th>ETA</th><th>Cost</th><th>Details</th></tr>{''.join(rows)}</table></div>")
+            f"<tr><td><b>{escape(title) or what}</b>{f'<br><span class=vs-note>{what}</span>' if title else ''}</td>"
+            f"<td>{escape(job.get('model_name') or job.get('model') or '')}</td>"
+            f"<td><span class='vs-pill' style='background:{colour}'>{escape(job['status'].replace('-', ' '))}</span></td>"
+            f"<td><div class='vs-bar'><div style='width:{pct}%'></div></div>{pct}%{eta}</td>"
+            f"<td>{cost}</td><td>{escape(ago(job.get('created_at')))}</td>"
+            f"<td>{detail}<details class='vs-ids'><summary>Details</summary>{ids}</details></td></tr>")
+    return ("<div class='vs-jobs'><table><tr><th>What</th><th>Model</th><th>Status</th><th>Progress</th>"
+            f"<th>Cost</th><th>Started</th><th>Notes</th></tr>{''.join(rows)}</table></div>")
 
 
 def provider_banner(rows: list[dict]) -> str:
@@ -94,7 +113,7 @@ def links_html(links: list[dict], base: str = "") -> str:
     if not links:
         return "<div class='vs-note'>No live links. A link downloads the file without login until it expires.</div>"
     rows = "".join(f"<tr><td><a href='{escape(link['url'])}' target='_blank'>{escape(base + link['url'][:24])}&hellip;</a>"
-                   f"</td><td>until {escape(link['expires_at'][:16].replace('T', ' '))} UTC</td>"
+                   f"</td><td>until {escape(until(link['expires_at']))}</td>"
                    f"<td>{link['downloads']} download(s)</td></tr>" for link in links)
     return f"<div class='vs-jobs'><table><tr><th>Link</th><th>Expires</th><th>Used</th></tr>{rows}</table></div>"
 

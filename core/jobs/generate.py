@@ -31,6 +31,7 @@ from core.errors import (
     RateLimited,
     StudioError,
     SubmitOutcomeUnknown,
+    fault_words,
 )
 from core.jobs.pending import Waiting, has_pending
 from core.jobs.pending import resolve as resolve_pending
@@ -195,7 +196,7 @@ class GenerateHandler:
         except Exception as exc:  # a fault mid-submit: it may have been sent, so never send it again
             log.exception("submit of job %s failed unexpectedly", job.id)
             unknown = SubmitOutcomeUnknown(f"Sending to {model.name} stopped on an internal fault "
-                                           f"({type(exc).__name__}); it may have reached the provider.",
+                                           f"({fault_words(exc)}); it may have reached the provider.",
                                            "It was not sent again. Check the provider's site before a new run.")
             ctx.fail(unknown, status=JobStatus.NEEDS_ATTENTION)
             self.d.ledger.flag(job.id, unknown.message)

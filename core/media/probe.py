@@ -93,7 +93,7 @@ def _probe_version(path: str, size: int, _mtime_ns: int) -> MediaInfo:
         container = av.open(str(file))
     except (av.error.FFmpegError, OSError, ValueError) as exc:
         raise InvalidInput(
-            f"{file.name} is not a readable video or audio file ({exc.__class__.__name__}).",
+            f"{file.name} is not a readable video or audio file.",
             "Check that it is an MP4, MOV, WebM or similar file and that it is not truncated.",
         ) from exc
     with container:

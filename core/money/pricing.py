@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from core.errors import fault_words
 from core.capability import audio_on
 from core.contracts import GenerationRequest, ModelSpec
 
@@ -106,7 +107,7 @@ def estimate(request: GenerationRequest, model: ModelSpec) -> CostEstimate:
     except _Unpriceable as exc:
         reason = str(exc)
     except Exception as exc:  # a broken formula must never break a run
-        reason = f"The price formula could not be applied ({type(exc).__name__})."
+        reason = f"The price formula could not be applied ({fault_words(exc)})."
     try:
         return _unknown(request, model, reason)
     except Exception:  # inputs too broken even to describe
