@@ -122,11 +122,7 @@ def test_a_draft_is_created_and_deleted_over_rest(rest):
                                        "resolution": "480p", "aspect": "1:1"})
     assert made.status_code == 200 and made.json()["ok"], made.text
     job_id = made.json()["job_ids"][0]
-    for _ in range(300):
-        view = alice.get(f"/jobs/{job_id}").json()
-        if view["terminal"]:
-            break
-        time.sleep(0.2)
+    view = _finished(alice, job_id)
     assert view["status"] == "succeeded", view
     assert alice.delete(f"/assets/{view['asset_id']}").json()["deleted"] is True
     assert alice.get(f"/assets/{view['asset_id']}").status_code == 404
@@ -159,11 +155,7 @@ def test_the_library_over_rest_and_never_paying_twice(rest):
     paid = {**PAID, "seed": 3, "confirm_usd": 0.5}
     assert alice.post("/reuse", json={"request": paid}).json() is None
     job_id = alice.post("/create", json=paid).json()["job_ids"][0]
-    for _ in range(300):
-        view = alice.get(f"/jobs/{job_id}").json()
-        if view["terminal"]:
-            break
-        time.sleep(0.2)
+    view = _finished(alice, job_id)
     assert view["status"] == "succeeded", view
     assert alice.post("/reuse", json={"request": paid}).json()["asset_id"] == view["asset_id"]
     again = alice.post("/create", json=paid)
@@ -172,3 +164,13 @@ def test_the_library_over_rest_and_never_paying_twice(rest):
     rows = alice.get("/analytics", params={"group_by": "model"}).json()["rows"]
     assert {r["model"]: r["runs"] for r in rows}["wan-2.5-t2v"] == 1
     assert alice.get("/analytics", params={"group_by": "week"}).status_code == 400
+
+
+def _finished(client, job_id: str) -> dict:
+    """The job's view once it is terminal (polls the REST route, up to a minute)."""
+    for _ in range(300):
+        view = client.get(f"/jobs/{job_id}").json()
+        if view["terminal"]:
+            return view
+        time.sleep(0.2)
+    return view
