@@ -8,14 +8,19 @@ OWNER = "local"  # solo mode's one owner (VIDEO_STUDIO_USER's default)
 
 
 def wait_for_job(studio, job_id: str, timeout: float = 120, owner: str = OWNER) -> dict:
-    """Poll the facade until the job reaches a terminal status; return its view."""
+    """Poll until the job reaches a terminal status; return its view. `studio` is the facade, or an
+    httpx client of the REST API (GET /jobs/{id} answers the same view)."""
+    if hasattr(studio, "job"):
+        read = lambda: studio.job(job_id, owner=owner)  # noqa: E731
+    else:
+        read = lambda: studio.get(f"/jobs/{job_id}").json()  # noqa: E731
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        view = studio.job(job_id, owner=owner)
+        view = read()
         if view["terminal"]:
             return view
         time.sleep(0.1)
-    raise AssertionError(f"job did not finish in {timeout} s: {studio.job(job_id, owner=owner)}")
+    raise AssertionError(f"job did not finish in {timeout} s: {read()}")
 
 
 # The facade takes each multi-field action as one request (the dict a client sends); these

@@ -35,6 +35,7 @@ def test_face_swap_is_refused_without_consent_and_records_it_when_given(paid, cl
     assert not refused["ok"] and not refused["job_ids"]
     [issue] = [i for i in refused["issues"] if i["field"] == "consent"]
     assert CONSENT_STATEMENT in issue["message"] and '"consent": true' in issue["message"]
+    assert CONSENT_STATEMENT == "I have the right to use this person's face / voice."  # the issue's words
     assert sum(fake.submits.values()) == 0 and studio.ledger.entries(OWNER) == []
     est = ai_edit(studio, clip, "face-swap", image_id=face, consent=True, estimate=True)
     assert est["allowed"] and est["total_usd"] == pytest.approx(0.06)  # 6 s probed x $0.01

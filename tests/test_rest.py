@@ -3,7 +3,6 @@ right status, and file downloads that only their owner gets."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import httpx
@@ -12,6 +11,7 @@ from gradio_client import handle_file
 
 from tests.conftest import make_clip
 from tests.fakes.wavespeed_vendor import start_fake_wavespeed
+from tests.helpers import wait_for_job
 from tests.test_app_api import free_port, launch, stop
 from tests.test_team import login, users
 
@@ -41,10 +41,7 @@ def rest(tmp_path_factory):
                                api_name="/edit")["job_id"]
         clients = {name: httpx.Client(base_url=f"http://127.0.0.1:{port}{API}", timeout=30,
                                       headers={"Authorization": f"Bearer {token}"}) for name, token in tokens.items()}
-        for _ in range(200):
-            if clients["alice"].get(f"/jobs/{job}").json()["terminal"]:
-                break
-            time.sleep(0.2)
+        wait_for_job(clients["alice"], job, timeout=40)
         yield {"alice": clients["alice"], "bob": clients["bob"], "asset": asset, "job": job, "clip": clip,
                "anonymous": httpx.Client(base_url=f"http://127.0.0.1:{port}{API}"), "home": home}
     finally:
@@ -121,8 +118,7 @@ def test_a_draft_is_created_and_deleted_over_rest(rest):
     made = alice.post("/create", json={"prompt": "paper boats", "quality": "draft", "duration": 2,
                                        "resolution": "480p", "aspect": "1:1"})
     assert made.status_code == 200 and made.json()["ok"], made.text
-    job_id = made.json()["job_ids"][0]
-    view = _finished(alice, job_id)
+    view = wait_for_job(alice, made.json()["job_ids"][0], timeout=60)
     assert view["status"] == "succeeded", view
     assert alice.delete(f"/assets/{view['asset_id']}").json()["deleted"] is True
     assert alice.get(f"/assets/{view['asset_id']}").status_code == 404
@@ -154,8 +150,7 @@ def test_the_library_over_rest_and_never_paying_twice(rest):
 
     paid = {**PAID, "seed": 3, "confirm_usd": 0.5}
     assert alice.post("/reuse", json={"request": paid}).json() is None
-    job_id = alice.post("/create", json=paid).json()["job_ids"][0]
-    view = _finished(alice, job_id)
+    view = wait_for_job(alice, alice.post("/create", json=paid).json()["job_ids"][0], timeout=60)
     assert view["status"] == "succeeded", view
     assert alice.post("/reuse", json={"request": paid}).json()["asset_id"] == view["asset_id"]
     again = alice.post("/create", json=paid)
@@ -164,13 +159,3 @@ def test_the_library_over_rest_and_never_paying_twice(rest):
     rows = alice.get("/analytics", params={"group_by": "model"}).json()["rows"]
     assert {r["model"]: r["runs"] for r in rows}["wan-2.5-t2v"] == 1
     assert alice.get("/analytics", params={"group_by": "week"}).status_code == 400
-
-
-def _finished(client, job_id: str) -> dict:
-    """The job's view once it is terminal (polls the REST route, up to a minute)."""
-    for _ in range(300):
-        view = client.get(f"/jobs/{job_id}").json()
-        if view["terminal"]:
-            return view
-        time.sleep(0.2)
-    return view

@@ -18,7 +18,7 @@ OPERATION_FEATURE = {"face-swap": "face-swap", "character-swap": "face-swap", "t
 _KEY = "team"
 # Operations that use a real person's face or voice: they run only with the creator's consent statement,
 # which is recorded with the job and in the audit log (and a team can switch them off above).
-CONSENT_STATEMENT = "I have the right to use this person's face and voice for this, and they agreed to it."
+CONSENT_STATEMENT = "I have the right to use this person's face / voice."
 CONSENT_OPERATIONS = {"face-swap": "Face swap", "character-swap": "Character swap", "translate": "Translating and dubbing"}
 
 
