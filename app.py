@@ -69,8 +69,8 @@ def build_app(studio: Studio, open_to_network: bool = False) -> gr.Blocks:
         gr.HTML(provider_banner(studio.provider_status()))
         send_to.begin()
         with gr.Tabs() as tabs:
-            with gr.Tab("Create", id="create"):
-                create_form = create.build(studio)
+            with gr.Tab("Create", id="create") as create_tab:
+                create_form = create.build(studio, create_tab)
             with gr.Tab("Avatar", id="avatar") as avatar_tab:
                 avatar.build(studio, avatar_tab)
             with gr.Tab("Edit", id="edit") as edit_tab:

@@ -31,6 +31,7 @@ class Operation(StrEnum):
     OUTPAINT = "outpaint"
     PROMPT_OPTIMIZER = "prompt-optimizer"
     TEXT_TO_SPEECH = "text-to-speech"
+    CAPTIONING = "captioning"  # a description of a video or picture (AI tags in the Library)
 
 
 class Quality(StrEnum):

@@ -33,6 +33,7 @@ from core.jobs.generate import GenerateDeps, GenerateHandler
 from core.jobs.local_work import LocalJobs
 from core.jobs.engine import build_runner
 from core.jobs.store import JobStore
+from core.library.ai_tags import TAG_KIND, AiTagDeps, AiTagger
 from core.library.cache import MediaCache
 from core.library.models import Asset, Job, JobStatus, utcnow
 from core.library.refs import MediaResolver
@@ -113,11 +114,16 @@ class Studio:
                                                                    store=self.store)))
         self.social = SocialService(SocialDeps(library=self.library, store=self.store, local_jobs=self.local_jobs))
         self.compare = self._compare_service()
-        for kind, output in (("generate", "media"), (PROMPT_KIND, "text")):
+        self.ai_tags = AiTagger(AiTagDeps(catalog=self.catalog, configured=self.create_service.configured, db=self.db,
+                                          library=self.library, create=self.create_service.create,
+                                          estimate=self.create_service.estimate))
+        for kind, output, keep in (("generate", "media", None), (PROMPT_KIND, "text", None),
+                                   (TAG_KIND, "text", self.ai_tags.keep)):
             self.runner.register(kind, GenerateHandler(GenerateDeps(
                 providers=providers, get_model=self.catalog.get, price=price_of, library=self.library,
                 store=self.store, ledger=self.ledger, limits_for=self.limits, quotes=self.quotes, output=output,
-                min_poll_s=settings.min_poll_s, max_poll_s=settings.max_poll_s, inline_free=bool(settings.queue))))
+                keep_text=keep, min_poll_s=settings.min_poll_s, max_poll_s=settings.max_poll_s,
+                inline_free=bool(settings.queue))))
 
     def _compare_service(self) -> CompareService:
         """Compare Studio over the same preflight, reservations, jobs and library as Create."""
@@ -351,6 +357,10 @@ class Studio:
     def tag_asset(self, asset_id: str, *, owner: str, add: list[str] | None = None,
                   remove: list[str] | None = None) -> dict:
         return self.library_service.tag(asset_id, owner=owner, add=add, remove=remove)
+
+    def ai_tag(self, request: dict, *, owner: str) -> dict:
+        """/ai_tag: AI tags from a provider's captioning model, priced and confirmed like any paid run."""
+        return self.ai_tags.tag(request, owner=owner)
 
     def tag(self, request: dict, *, owner: str) -> dict:
         """/tag {asset_id, add, remove} -> the asset with its tags."""

@@ -15,8 +15,9 @@ import gradio as gr
 from core.platform_presets import create_platforms
 from core.studio import Studio
 from core.templates import load_motion_presets, load_templates
-from studios.common import confirm_update, job_watch, on_any_change
+from studios.common import confirm_update, job_watch, library_media, on_any_change, refresh_media_on
 from studios.files import served
+from studios.result_view import show
 from studios.session import owner_of, owner_or_none
 from studios.meter import meter_line
 from studios.meter_js import meter_js
@@ -69,7 +70,7 @@ def build_request(mode, prompt, negative, image_id, audio_id, duration, resoluti
 class CreateForm:
     """The form's widgets another tab may fill ("use these settings again" in the Library)."""
 
-    outputs: list  # build_request's fields, then the photo and soundtrack players
+    outputs: list  # build_request's fields, then the photo and soundtrack players, then the library audio
 
     @staticmethod
     def fill(studio: Studio, request: dict, owner: str) -> list:
@@ -84,10 +85,11 @@ class CreateForm:
                 request.get("quality", "standard"),
                 gr.update(choices=model_choices(studio, MODES[mode]), value=request.get("model", "auto")),
                 -1 if seed is None else seed, request.get("variations", 1),
-                gr.update(value=files["image"], visible=MODES[mode] == "image-to-video"), files["audio"]]
+                gr.update(value=files["image"], visible=MODES[mode] == "image-to-video"), files["audio"],
+                gr.update(choices=library_media(studio, owner, "audio"), value=media["audio"])]
 
 
-def build(studio: Studio) -> CreateForm:
+def build(studio: Studio, tab: gr.Tab | None = None) -> CreateForm:
     """Lay out the Create tab inside the current gr.Tab."""
     templates = load_templates()
     motions = load_motion_presets()
@@ -119,7 +121,11 @@ def build(studio: Studio) -> CreateForm:
                 model = gr.Dropdown(model_choices(studio, "text-to-video"), value="auto", label="Model")
             with gr.Accordion("More options", open=False):
                 negative = gr.Textbox(label="Negative prompt", lines=1)
-                audio = gr.Audio(label="Soundtrack (optional; silent when empty)", type="filepath")
+                with gr.Row():
+                    audio = gr.Audio(label="Soundtrack (optional; silent when empty)", type="filepath", scale=3,
+                                     elem_id="create-audio")
+                    library_audio = gr.Dropdown([], value=None, label="Or a voice or music from your library",
+                                                scale=2, elem_id="create-library-audio")
                 with gr.Row():
                     variations = gr.Slider(1, 4, value=1, step=1, label="Variations")
                     seed = gr.Number(value=-1, precision=0, label="Seed (-1 = random)")
@@ -129,9 +135,12 @@ def build(studio: Studio) -> CreateForm:
                 go = gr.Button("Generate", variant="primary", scale=0, min_width=130)
             meter = gr.HTML(cost_meter(None), label="Cost", elem_id="vs-create-meter")
             confirm = gr.Checkbox(label="Confirm the cost", value=False, interactive=False)
-            run_again = gr.Checkbox(label="Run it again anyway (a new paid run)", value=False, visible=False)
+            with gr.Row():
+                use_it = gr.Button("Use it (free: nothing is sent)", visible=False, size="sm", scale=0)
+                run_again = gr.Checkbox(label="Run it again anyway (a new paid run)", value=False, visible=False)
             notice = gr.Markdown("")
-            job_watch(studio, job_ids, label="Latest result")
+            _, result, shown_id = job_watch(studio, job_ids, label="Latest result")
+    offered = gr.State(None)  # the earlier asset a repeated paid request is offered at $0
 
     fields = [mode, prompt, negative, image_id, audio_id, duration, resolution, aspect, platform, template,
               motion, quality, model, seed, variations]
@@ -153,6 +162,12 @@ def build(studio: Studio) -> CreateForm:
         except Exception as exc:  # a StudioError message is written for people
             return None, f"**Could not use the file:** {said(exc)}"
         return asset["id"], ""
+
+    def on_library_audio(asset_id, request: gr.Request):
+        """A library voice or music track becomes the soundtrack, named by its asset id."""
+        if not asset_id:
+            return None, None
+        return asset_id, served(studio.asset(asset_id, owner=owner_of(request))["path"], owner_of(request))
 
     def on_mode(selected):
         """Image to video offers "Same as the photo" (what models that keep the input's shape make)."""
@@ -203,25 +218,35 @@ def build(studio: Studio) -> CreateForm:
             body["confirm_usd"] = agreed
         if again:
             body["run_again"] = True
-        hidden = gr.update(value=False, visible=False)
+        hidden = (gr.update(value=False, visible=False), gr.update(visible=False), None)
         try:
             answer = studio.create(body, owner=owner_of(request))
         except Exception as exc:  # a StudioError message is written for people
             return (current, f"**Could not start:** {said(exc)}", meter_line(None), cost_meter(None), *confirm_update(None),
-                    hidden)
+                    *hidden)
         shown = (meter_line(answer), cost_meter(answer))
         if not answer["ok"] and answer.get("reuse") and answer["allowed"]:  # never pay twice: offered at $0
             found, made = answer["reuse"], datetime.fromisoformat(answer["reuse"]["created_at"])
             return (current, f"**You made this on {made.day} {made:%b}** - it is in the Library as "
-                    f"*{found.get('title') or found['asset_id']}*. Use it, or tick \"Run it again anyway\" and "
-                    f"press Generate to pay {usd(answer['max_usd'])} again. Nothing was sent.", *shown,
-                    *confirm_update(answer), gr.update(value=False, visible=True))
+                    f"*{found.get('title') or found['asset_id']}*. Use it for $0, or tick \"Run it again anyway\" "
+                    f"and press Generate to pay {usd(answer['max_usd'])} again. Nothing was sent.", *shown,
+                    *confirm_update(answer), gr.update(value=False, visible=True), gr.update(visible=True),
+                    found["asset_id"])
         if not answer["ok"]:
             reason = answer.get("message") or "; ".join(i["message"] for i in answer["issues"])
-            return current, f"**Not started.** {reason}", *shown, *confirm_update(answer), hidden
+            return current, f"**Not started.** {reason}", *shown, *confirm_update(answer), *hidden
         ids = answer["job_ids"] + list(current)
         return (ids, f"Started {len(answer['job_ids'])} job(s). They keep running if you close this page.",
-                *shown, *confirm_update(answer), hidden)
+                *shown, *confirm_update(answer), *hidden)
+
+    def on_use(asset_id, request: gr.Request):
+        """Accept the offer: show the earlier asset as the result; nothing is sent or charged."""
+        if not asset_id:
+            return *[gr.update()] * len(result.components), gr.update(), "Nothing to use.", gr.update(), gr.update()
+        owner = owner_of(request)
+        found = studio.asset(asset_id, owner=owner)
+        return (*show(found, owner), asset_id, f"Using **{found['title'] or asset_id}** from the Library: "
+                "nothing was sent, nothing charged.", gr.update(visible=False), gr.update(value=False, visible=False))
 
     gr.on([f.change for f in fields], None, fields, None, js=meter_js(studio), show_progress="hidden",
           api_visibility="private")  # repriced in the page at once; the server's answer follows
@@ -229,8 +254,11 @@ def build(studio: Studio) -> CreateForm:
                   on_load_too=True, queue=False)
     image.upload(on_file, image, [image_id, enhance_note], api_visibility="private")
     image.clear(lambda: (None, ""), None, [image_id, enhance_note], api_visibility="private")
-    audio.upload(on_file, audio, [audio_id, enhance_note], api_visibility="private")
-    audio.clear(lambda: (None, ""), None, [audio_id, enhance_note], api_visibility="private")
+    audio.upload(on_file, audio, [audio_id, enhance_note], api_visibility="private").then(
+        lambda: None, None, library_audio, api_visibility="private")
+    audio.clear(lambda: (None, "", None), None, [audio_id, enhance_note, library_audio], api_visibility="private")
+    library_audio.input(on_library_audio, library_audio, [audio_id, audio], api_visibility="private")
+    refresh_media_on(studio, tab, "audio", library_audio)
     mode.input(on_mode, mode, [image, model, aspect], api_visibility="private")
     platform.input(on_platform, [platform, aspect, duration], [aspect, resolution, duration],
                     api_visibility="private")
@@ -239,5 +267,6 @@ def build(studio: Studio) -> CreateForm:
     enhance_timer.tick(on_enhance_tick, enhancing, [prompt, negative, enhance_note, enhancing, enhance_timer],
                        api_visibility="private", show_progress="hidden")
     go.click(on_create, [*fields, confirm, shown_max, job_ids, run_again],
-             [job_ids, notice, line, meter, confirm, shown_max, run_again], api_visibility="private")
-    return CreateForm(outputs=[*fields, image, audio])
+             [job_ids, notice, line, meter, confirm, shown_max, run_again, use_it, offered], api_visibility="private")
+    use_it.click(on_use, offered, [*result.components, shown_id, notice, use_it, run_again], api_visibility="private")
+    return CreateForm(outputs=[*fields, image, audio, library_audio])

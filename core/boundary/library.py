@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StrictInt, StrictStr, TypeAdapter
+from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr, TypeAdapter
 
-from core.boundary.fields import STRICT, AssetId, JobId, OperationName, ShortText
+from core.boundary.fields import STRICT, AssetId, JobId, Money, OperationName, ShortText
 from core.boundary.parse import parse, parse_value
 from core.errors import InvalidInput
 
@@ -96,3 +96,17 @@ class ReuseRequest(BaseModel):
     model_config = STRICT
 
     request: dict
+
+
+class AiTagRequest(BaseModel):
+    """/ai_tag: AI tags for one of the caller's assets from a provider's captioning model (paid:
+    priced, confirmed with `confirm_usd`, in the ledger)."""
+
+    model_config = STRICT
+
+    asset_id: AssetId
+    detail_level: Literal["low", "medium", "high"] = "low"
+    confirm_usd: Money | None = None
+    confirm: StrictBool | None = None
+    run_again: StrictBool = False
+    estimate_only: StrictBool = False

@@ -69,6 +69,7 @@ class GenerateDeps:
     limits_for: Callable[[str], list[Limit]] = lambda owner: []
     quotes: Quotes | None = None
     output: Literal["media", "text"] = "media"
+    keep_text: Callable[[Job, str], dict] | None = None  # a text output's use (AI tags); joins the job's result
     min_poll_s: float = 1.0
     max_poll_s: float = 10.0
     max_backoff_s: float = 60.0
@@ -324,6 +325,8 @@ class GenerateHandler:
             if self.d.output == "text":
                 text = read_text(provider, state.outputs[0], self.d.store) if state.outputs else ""
                 result, assets = {"prompt": text, "source": model.name}, []
+                if text and self.d.keep_text is not None:
+                    result.update(self.d.keep_text(job, text))
             else:
                 fingerprint = job.payload.get("reuse_fingerprint")
                 assets = keep_outputs(job, model, provider, state.outputs or [], store=self.d.store,

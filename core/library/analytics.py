@@ -29,7 +29,7 @@ STUDIOS = {  # which studio a run's operation (or local job operation) belongs t
     "translate": "avatar", "background-removal": "edit", "instruction-edit": "edit", "retake": "edit",
     "extend": "edit", "outpaint": "edit", "edit": "edit", "join": "edit", "upscale": "enhance",
     "sound": "enhance", "enhance": "enhance", "restyle": "transform", "transform": "transform",
-    "social-pack": "social",
+    "social-pack": "social", "captioning": "library",
 }
 LEDGER_STATUS = {"charged": JobStatus.SUCCEEDED, "reserved": JobStatus.RUNNING,
                  "unknown": JobStatus.NEEDS_ATTENTION}

@@ -31,7 +31,7 @@ from core.routing import candidates, choose
 
 PROMPTLESS_OK = {Operation.IMAGE_TO_VIDEO, Operation.AVATAR, Operation.UPSCALE, Operation.FACE_SWAP,
                  Operation.SOUND, Operation.TRANSLATE, Operation.BACKGROUND_REMOVAL, Operation.OUTPAINT,
-                 Operation.CHARACTER_SWAP}
+                 Operation.CHARACTER_SWAP, Operation.CAPTIONING}
 EPSILON_USD = 1e-6
 
 
