@@ -25,6 +25,12 @@ def register(studio: Studio) -> None:
         """{asset_id, add: [..], remove: [..]} -> the asset with its tags."""
         return studio.tag(body, owner=owner_of(request))
 
+    def ai_tag(body: dict, request: gr.Request) -> dict:
+        """{asset_id, detail_level: low|medium|high, confirm_usd, estimate_only, run_again} -> like /create
+        (estimate fields, job_ids) plus asset_id: a provider's captioning model describes the asset (priced,
+        confirmed, in the ledger); when its job ends the words are on the asset as AI tags (poll /job)."""
+        return studio.ai_tag(body, owner=owner_of(request))
+
     def collections(body: dict, request: gr.Request) -> dict | list:
         """{action: create|rename|add|remove|list|export, collection_id, name, asset_ids} -> the collection
         (list: every collection; export: file_path of the ZIP, files, bytes, collection)."""
@@ -65,4 +71,4 @@ def register(studio: Studio) -> None:
         answer = studio.analytics_csv(body, owner=owner)
         return {**answer, "path": served(answer["path"], owner)}
 
-    publish((assets, tag, collections, versions, usage, settings_again, reuse, analytics, analytics_csv))
+    publish((assets, tag, ai_tag, collections, versions, usage, settings_again, reuse, analytics, analytics_csv))

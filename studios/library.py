@@ -8,7 +8,7 @@ import gradio as gr
 
 from core.errors import InvalidInput
 from core.studio import Studio
-from studios import analytics, library_parts, send_to
+from studios import analytics, library_ai, library_parts, send_to
 from studios.files import served
 from studios.library_view import caption, details_html, disk_html, page_line
 from studios.result_view import result_view, show
@@ -112,6 +112,7 @@ def _browse(studio: Studio, tab: gr.Tab, tabs, create_form, edit_form) -> None:
                     tag_edit = gr.Dropdown([], value=[], multiselect=True, allow_custom_value=True, scale=4,
                                            label="Tags (type a new one and press Enter)")
                     tag_save = gr.Button("Save tags", scale=0)
+                library_ai.build(studio, selected, notice, tag_edit, details, lambda a, o: refreshed(a, o))
             with gr.Accordion("Share links", open=True):
                 with gr.Row():
                     share_for = gr.Dropdown(list(SHARE_FOR), value="1 day", label="Link works for", scale=2)
@@ -175,6 +176,12 @@ def _browse(studio: Studio, tab: gr.Tab, tabs, create_form, edit_form) -> None:
         asset_id = shown_ids[evt.index]
         return asset_id, "", *opened(asset_id, owner, request)
 
+    def refreshed(asset_id: str, owner: str) -> tuple:
+        """The tag editor and the details after the asset's tags changed."""
+        info = studio.asset_details(asset_id, owner=owner, pictures=False)
+        html = details_html(info, studio.asset_usage(asset_id, owner=owner), studio.lineage(asset_id, owner=owner))
+        return gr.update(choices=info["asset"]["tags"], value=info["asset"]["tags"]), html
+
     def on_tags(asset_id, wanted, request: gr.Request):
         if not asset_id:
             return gr.update(), "Pick an asset first.", gr.update()
@@ -186,9 +193,8 @@ def _browse(studio: Studio, tab: gr.Tab, tabs, create_form, edit_form) -> None:
                                owner=owner)
         except Exception as exc:
             return gr.update(), f"**Could not save the tags:** {said(exc)}", gr.update()
-        info = studio.asset_details(asset_id, owner=owner, pictures=False)
-        html = details_html(info, studio.asset_usage(asset_id, owner=owner), studio.lineage(asset_id, owner=owner))
-        return gr.update(choices=asset["tags"], value=asset["tags"]), "Tags saved.", html
+        tag_update, html = refreshed(asset["id"], owner)
+        return tag_update, "Tags saved.", html
 
     def live(asset_id, owner, request) -> str:
         return links_html(studio.live_links(asset_id, owner=owner), base_url(request))

@@ -53,7 +53,10 @@ def details_html(details: dict, usage: dict, lineage: list[dict]) -> str:
              ("Created", escape(human_date(asset["created_at"])))]
     rows = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in facts)
     prompt = f"<p class='vs-note'>Prompt: {escape(asset['prompt'])}</p>" if asset.get("prompt") else ""
-    tags = " ".join(f"<span class='vs-tag'>{escape(t)}</span>" for t in asset.get("tags") or [])
+    ai = (asset.get("settings") or {}).get("ai_tags") or {}
+    tags = " ".join(_tag_chip(t, t in ai.get("tags", [])) for t in asset.get("tags") or [])
+    if ai.get("caption"):
+        tags += f"<p class='vs-note'>AI description ({escape(ai.get('model', ''))}): {escape(ai['caption'][:400])}</p>"
     boxes = ", ".join(escape(c["name"]) for c in details.get("collections") or [])
     made_from = " &larr; ".join(f"{escape(a['title'][:30])} <span class='vs-note'>({escape(a['operation'])})</span>"
                                 for a in lineage)
@@ -63,6 +66,13 @@ def details_html(details: dict, usage: dict, lineage: list[dict]) -> str:
             f"<p class='vs-note'>Collections: {boxes or 'none'} &middot; versions made from it: {children}</p>"
             f"<p class='vs-usage'>{escape(usage['summary'])}</p>"
             f"<p class='vs-note'>Lineage: {made_from}</p></div>")
+
+
+def _tag_chip(tag: str, by_ai: bool) -> str:
+    """One tag; a tag that came from a captioning model is marked AI."""
+    if by_ai:
+        return f"<span class='vs-tag vs-ai-tag' title='AI tag'>{escape(tag)}<sup>AI</sup></span>"
+    return f"<span class='vs-tag'>{escape(tag)}</span>"
 
 
 def node_label(node: dict) -> str:

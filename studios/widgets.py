@@ -26,6 +26,7 @@ CSS = """
 .vs-note {color:#6b7280; font-size:0.85em;}
 .vs-reuse {color:#1d4ed8; font-size:0.9em; margin-top:4px;}
 .vs-tag {display:inline-block; padding:0 8px; margin:1px 2px; border-radius:999px; background:var(--background-fill-secondary); border:1px solid var(--border-color-primary); font-size:0.85em;}
+.vs-ai-tag {border-color:#7c3aed;} .vs-ai-tag sup {color:#7c3aed; margin-left:2px; font-size:0.7em;}
 .vs-tree {list-style:none; padding-left:0; margin:4px 0;}
 .vs-node {padding:2px 0; border-left:2px solid var(--border-color-primary); padding-left:6px;}
 .vs-here {border-left-color:#2563eb; background:var(--background-fill-secondary);}

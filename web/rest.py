@@ -156,6 +156,15 @@ def build_rest(studio: Studio, callers: Callers) -> FastAPI:
     def tag(asset_id: str, body: Any = Body(default=None), who: str = Depends(owner)) -> dict:
         return public_asset(studio.tag({**(body if isinstance(body, dict) else {}), "asset_id": asset_id}, owner=who))
 
+    @api.post("/assets/{asset_id}/ai_tags", summary="AI tags from a captioning model: {detail_level, confirm_usd, "
+              "estimate_only, run_again} (paid: priced, confirmed, in the ledger)")
+    def ai_tags(asset_id: str, body: Any = Body(default=None), who: str = Depends(owner)) -> dict:
+        asked = body if isinstance(body, dict) else {}
+        answer = studio.ai_tag({**asked, "asset_id": asset_id}, owner=who)
+        if not answer.get("ok") and not asked.get("estimate_only"):
+            raise refusal_of(answer)
+        return answer
+
     @api.get("/assets/{asset_id}/versions", summary="The version tree the asset belongs to, from its root")
     def versions(asset_id: str, who: str = Depends(owner)) -> dict:
         return studio.versions({"asset_id": asset_id}, owner=who)

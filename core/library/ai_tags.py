@@ -113,9 +113,11 @@ class AiTagger:
         if earlier and earlier.get("model") == model.id and earlier.get("detail_level") == parsed.detail_level \
                 and not parsed.run_again:
             answer = self.d.estimate(body, owner=owner)
+            message = (f"{model.name} already tagged this asset ({', '.join(earlier['tags']) or 'no tags'}). "
+                       f"Send run_again: true to pay {format_usd(answer['max_usd'])} for new tags.")
+            issue = {"field": "run_again", "message": message, "allowed": ["true"]}
             return {**answer, "ok": False, "job_ids": [], "asset_id": asset.id, "ai_tags": earlier,
-                    "message": f"{model.name} already tagged this asset ({', '.join(earlier['tags']) or 'no tags'}). "
-                               f"Send run_again: true to pay {format_usd(answer['max_usd'])} for new tags."}
+                    "message": message, "issues": [*answer["issues"], issue]}
         answer = self.d.create(body, owner=owner, parent_id=asset.id, kind=TAG_KIND)
         return {**answer, "asset_id": asset.id}
 
