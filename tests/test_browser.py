@@ -46,8 +46,9 @@ def _browser_available():
 
 
 @contextmanager
-def app_page(home, seed_clip):
-    """The app launched on `home` with `seed_clip` in its library (none: empty), open in a chromium page."""
+def app_page(home, seed_clip, env: dict | None = None):
+    """The app launched on `home` (with `env`) with `seed_clip` in its library (none: empty), open in a
+    chromium page."""
     try:
         from playwright import sync_api
     except ImportError:
@@ -55,7 +56,7 @@ def app_page(home, seed_clip):
     if seed_clip is not None:
         seed_library(home, seed_clip)
     port = free_port()
-    proc = launch(home, port)
+    proc = launch(home, port, env)
     try:
         connect(port, proc)
         with sync_api.sync_playwright() as p:

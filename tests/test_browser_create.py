@@ -14,8 +14,7 @@ from core.media.ffmpeg import ffmpeg_exe
 from core.media.probe import probe
 from tests.fakes.wavespeed_vendor import start_fake_wavespeed
 from tests.helpers import OWNER
-from tests.test_app_api import connect, free_port, launch, stop
-from tests.test_browser import CHROMIUM, FLAGS, unavailable
+from tests.test_browser import CHROMIUM, app_page, unavailable
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ.get("VIDEO_STUDIO_SHOTS", "/work/plan/shots"))
@@ -39,44 +38,25 @@ def studio_on(home: Path):
     return build_studio(Settings(VIDEO_STUDIO_HOME=home))
 
 
-def open_create(port: int, proc, p):
-    connect(port, proc)
-    browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-    page = browser.new_page(viewport={"width": 1400, "height": 1100})
-    page.goto(f"http://127.0.0.1:{port}/")
-    page.get_by_label("Prompt", exact=True).wait_for(timeout=60_000)
-    return browser, page
-
-
-def test_a_library_voice_becomes_the_soundtrack_of_a_draft(tmp_path):
-    from playwright import sync_api
-
+def test_a_library_voice_becomes_the_soundtrack_of_a_draft(tmp_path, clip_factory):
     home, voice = tmp_path / "home", tmp_path / "narration.m4a"
     subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
                     "sine=frequency=300:sample_rate=48000:duration=3", "-c:a", "aac", str(voice)], check=True)
     studio = studio_on(home)
     voice_id = studio.import_media(voice, owner=OWNER, title="Narration take 2")["id"]
     studio.stop()
-    port = free_port()
-    proc = launch(home, port)
-    try:
-        with sync_api.sync_playwright() as p:
-            browser, page = open_create(port, proc, p)
-            page.get_by_label("Prompt", exact=True).fill("A paper boat on a rainy street")
-            page.get_by_text("More options").click()
-            page.locator("#create-library-audio input").click()
-            page.get_by_role("option", name=re.compile("Narration take 2")).click()
-            page.locator("#create-audio a[download][href$='.m4a']").wait_for(state="attached", timeout=30_000)
-            shot(page, "create-library-audio")
-            page.get_by_role("button", name="Generate", exact=True).click()
-            page.get_by_text("succeeded").first.wait_for(timeout=120_000)
-            browser.close()
-    finally:
-        stop(proc)
+    with app_page(home, clip_factory("seed.mp4", seconds=1)) as page:
+        page.get_by_label("Prompt", exact=True).fill("A paper boat on a rainy street")
+        page.get_by_text("More options").click()
+        page.locator("#create-library-audio input").click()
+        page.get_by_role("option", name=re.compile("Narration take 2")).click()
+        page.locator("#create-audio a[download][href$='.m4a']").wait_for(state="attached", timeout=30_000)
+        shot(page, "create-library-audio")
+        page.get_by_role("button", name="Generate", exact=True).click()
+        page.get_by_text("succeeded").first.wait_for(timeout=120_000)
     studio = studio_on(home)
     try:
         [made] = [a for a in studio.assets(owner=OWNER) if a["operation"] == "text-to-video"]
-        assert made["parent_id"] is None or made["parent_id"] == voice_id
         job = studio.jobs.get(studio.asset(made["id"], owner=OWNER)["job_id"])
         assert job.payload["asked"]["audio"] == voice_id  # named by asset id, as API clients do
         assert probe(made["path"]).has_audio
@@ -85,16 +65,11 @@ def test_a_library_voice_becomes_the_soundtrack_of_a_draft(tmp_path):
 
 
 def test_a_repeated_paid_request_is_offered_the_earlier_asset_at_no_cost(tmp_path, clip_factory):
-    from playwright import sync_api
-
     base_url, vendor, stop_vendor = start_fake_wavespeed(clip_factory("out.mp4", seconds=1).read_bytes())
     env = {"WAVESPEED_API_KEY": "test-key", "WAVESPEED_BASE_URL": base_url, "VIDEO_STUDIO_CONFIRM_ABOVE_USD": "0.01"}
     home = tmp_path / "home"
-    port = free_port()
-    proc = launch(home, port, env)
     try:
-        with sync_api.sync_playwright() as p:
-            browser, page = open_create(port, proc, p)
+        with app_page(home, clip_factory("seed.mp4", seconds=1), env) as page:
             page.get_by_label("Prompt", exact=True).fill("A kite over dunes at noon")
             page.get_by_label("Model", exact=True).click()
             page.get_by_role("option", name=re.compile(r"^Wan 2\.5 · standard")).click()
@@ -110,8 +85,7 @@ def test_a_repeated_paid_request_is_offered_the_earlier_asset_at_no_cost(tmp_pat
             assert sum(vendor.submits.values()) == 1
 
             page.get_by_role("button", name="Generate", exact=True).click()  # the same request again
-            offer = page.get_by_text(re.compile(r"You made this on \d+ \w{3}"))
-            offer.first.wait_for(timeout=60_000)
+            page.get_by_text(re.compile(r"You made this on \d+ \w{3}")).first.wait_for(timeout=60_000)
             assert f"pay {price} again" in page.locator(".prose", has_text="Nothing was sent").first.inner_text()
             shot(page, "create-reuse-offer")
             page.get_by_role("button", name=re.compile("Use it")).click()
@@ -119,14 +93,11 @@ def test_a_repeated_paid_request_is_offered_the_earlier_asset_at_no_cost(tmp_pat
             page.locator("video:visible").first.wait_for(timeout=30_000)
             shot(page, "create-reuse-used")
             assert sum(vendor.submits.values()) == 1  # nothing sent for the second request
-            browser.close()
     finally:
-        stop(proc)
         stop_vendor()
     studio = studio_on(home)
     try:
-        entries = studio.ledger.entries(OWNER)
-        assert [e.state for e in entries] == ["charged"]  # one paid run, nothing reserved for the offer
+        assert [e.state for e in studio.ledger.entries(OWNER)] == ["charged"]  # nothing reserved for the offer
         assert len([a for a in studio.assets(owner=OWNER) if a["operation"] == "text-to-video"]) == 1
     finally:
         studio.stop()

@@ -140,26 +140,14 @@ def test_search_filter_tag_collect_versions_and_use_again(tmp_path, clip_factory
 def test_tag_with_ai_shows_the_price_first_then_marks_the_tags(tmp_path, clip_factory):
     """A captioning model (the loopback fake vendor) tags the opened asset: the price is shown before
     the confirmation, one run is sent, and the tags it wrote are marked AI."""
-    from playwright import sync_api
-
     from tests.fakes.wavespeed_vendor import start_fake_wavespeed
-    from tests.test_app_api import connect, free_port, launch, stop
-    from tests.test_browser import FLAGS, seed_library
 
     base_url, vendor, stop_vendor = start_fake_wavespeed(b"")
     vendor.behave("wavespeed-ai/molmo2/video-captioner", outputs="text",
                   text="A sailboat crosses a calm harbour at sunset; the sailboat leans in the wind.")
-    home = tmp_path / "home"
-    seed_library(home, clip_factory("harbour.mp4", seconds=6, size="320x180"))
-    port = free_port()
-    proc = launch(home, port, {"WAVESPEED_API_KEY": "test-key", "WAVESPEED_BASE_URL": base_url,
-                               "VIDEO_STUDIO_CONFIRM_ABOVE_USD": "0.001"})
+    env = {"WAVESPEED_API_KEY": "test-key", "WAVESPEED_BASE_URL": base_url, "VIDEO_STUDIO_CONFIRM_ABOVE_USD": "0.001"}
     try:
-        connect(port, proc)
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1100})
-            page.goto(f"http://127.0.0.1:{port}/")
+        with app_page(tmp_path / "home", clip_factory("harbour.mp4", seconds=6, size="320x180"), env) as page:
             page.get_by_role("tab", name="Library").click()
             open_item(page, "seeded clip")
             page.get_by_text("Tags", exact=True).click()
@@ -176,7 +164,5 @@ def test_tag_with_ai_shows_the_price_first_then_marks_the_tags(tmp_path, clip_fa
             page.locator(".vs-details .vs-ai-tag", has_text="sailboat").wait_for(timeout=30_000)
             assert vendor.submits["wavespeed-ai/molmo2/video-captioner"] == 1
             page.screenshot(path=str(SHOTS / "leftovers-library-ai-tagged.png"), full_page=True)
-            browser.close()
     finally:
-        stop(proc)
         stop_vendor()
