@@ -54,7 +54,7 @@ def model_choices(studio: Studio) -> list[tuple[str, str]]:
 
 
 def build_request(photo_id, source, script, voice, language, speed, audio_id, library_audio, model, resolution,
-                  emotion, expression, seed, captions, platform) -> dict | None:
+                  emotion, expression, seed, captions, platform, split=False) -> dict | None:
     """Widgets -> the /avatar request (media by asset id); None until a photo and a voice are given."""
     chosen = SOURCES.get(source, "script")
     body = {"photo_id": photo_id, "model": model or "auto", "resolution": resolution, "emotion": emotion,
@@ -66,6 +66,7 @@ def build_request(photo_id, source, script, voice, language, speed, audio_id, li
                     language=language or None, speed=float(speed or 1.0))
     else:
         body["audio_id"] = audio_id if chosen == "upload" else library_audio
+        body["split"] = bool(split)
     if not photo_id or (chosen != "script" and not body.get("audio_id")) or (chosen == "script" and not script):
         return None
     return body
@@ -95,6 +96,9 @@ def build(studio: Studio, tab: gr.Tab | None = None) -> None:
             audio = gr.Audio(label="Voice recording (upload or record)", type="filepath",
                              sources=["upload", "microphone"], visible=False, elem_id="avatar-audio")
             library_audio = gr.Dropdown([], value=None, label="Audio from your library", visible=False)
+            split = gr.Checkbox(label="Split it into scenes: a voice longer than one run is cut at its pauses, "
+                                      "each part made on its own and joined", value=False, visible=False,
+                                elem_id="avatar-split")
             with gr.Row():
                 model = gr.Dropdown(model_choices(studio), value="auto", label="Model", elem_id="avatar-model")
                 resolution = gr.Radio(["480p", "720p"], value="480p", label="Resolution", elem_id="avatar-resolution")
@@ -124,7 +128,7 @@ def build(studio: Studio, tab: gr.Tab | None = None) -> None:
         avatar_around.build(studio, tab)
 
     fields = [photo_id, source, script, voice, language, speed, audio_id, library_audio, model, resolution,
-              emotion, expression, seed, captions, platform]
+              emotion, expression, seed, captions, platform, split]
 
     def on_estimate(request: gr.Request, *values):
         *form, previous = values
@@ -142,7 +146,7 @@ def build(studio: Studio, tab: gr.Tab | None = None) -> None:
     def on_source(selected):
         chosen = SOURCES[selected]
         return (gr.update(visible=chosen == "script"), gr.update(visible=chosen == "upload"),
-                gr.update(visible=chosen == "library"))
+                gr.update(visible=chosen == "library"), gr.update(visible=chosen != "script"))
 
     def on_voice(choice, current):
         spoken = languages_of(studio, choice)
@@ -215,7 +219,7 @@ def build(studio: Studio, tab: gr.Tab | None = None) -> None:
     audio.upload(on_file, audio, [audio_id, photo_note], api_visibility="private")
     audio.stop_recording(on_file, audio, [audio_id, photo_note], api_visibility="private")
     audio.clear(lambda: (None, ""), None, [audio_id, photo_note], api_visibility="private")
-    source.change(on_source, source, [script_box, audio, library_audio], api_visibility="private")
+    source.change(on_source, source, [script_box, audio, library_audio, split], api_visibility="private")
     voice.change(on_voice, [voice, language], language, api_visibility="private")
     refresh_media_on(studio, tab, "image", library_photo)
     refresh_media_on(studio, tab, "audio", library_audio)

@@ -145,3 +145,99 @@ def test_face_swap_waits_for_the_consent_statement(tmp_path, clip_factory):
     finally:
         stop(proc)
         stop_vendor()
+
+
+LONG_SCRIPT = ("Welcome to the harbour tour. We start at the old lighthouse, where the keepers lived for two "
+               "hundred years. The tower is forty metres tall and its lamp still turns every night. From the top "
+               "you can see the whole bay, the fishing boats and the island. Next we walk along the quay to the "
+               "market hall. Fishermen sell their catch here every morning before sunrise. The hall was built in "
+               "stone after the great fire. Finally we reach the ferry pier. Thanks for joining the tour today.")
+
+
+def test_one_failed_scene_is_made_again_alone_with_its_voice_reused(tmp_path):
+    """A script of two scenes: the first scene's avatar fails at the (fake) provider; the tab offers to
+    make that scene again, priced, and only its avatar is sent again (both voices are kept)."""
+    from playwright import sync_api
+
+    from tests.helpers import OWNER
+
+    base_url, vendor, stop_vendor = start_fake_wavespeed(b"")
+    vendor.behave("wavespeed-ai/infinitetalk", fail_first=1, error="the GPU fell over")
+    env = {"WAVESPEED_API_KEY": "test-key", "WAVESPEED_BASE_URL": base_url, "VIDEO_STUDIO_CONFIRM_ABOVE_USD": "0.01"}
+    home = tmp_path / "home"
+    port = free_port()
+    proc = launch(home, port, env)
+    try:
+        with sync_api.sync_playwright() as p:
+            browser, page = open_avatar_tab(port, proc, p)
+            page.locator("#avatar-photo input[type=file]").set_input_files(str(face(tmp_path)))
+            page.get_by_role("textbox", name="Script").fill(LONG_SCRIPT)
+            page.get_by_label("Voice", exact=True).click()
+            page.get_by_role("option", name=re.compile(r"^Wise woman - MiniMax Speech 02 HD")).click()
+            page.locator("#avatar-model input").click()
+            page.get_by_role("option", name="InfiniteTalk", exact=True).click()
+            agree = page.get_by_label(re.compile(r"I agree to pay up to \$")).first
+            agree.wait_for(timeout=60_000)
+            agree.check()
+            page.get_by_role("button", name="Make the talking video").click()
+            progress = page.locator("#avatar-progress")
+            progress.get_by_text("Voice, scene 2").wait_for(timeout=30_000)
+            page.get_by_role("button", name="Make the failed scene again").wait_for(timeout=120_000)
+            assert "the GPU fell over" in progress.inner_text()
+            shot(page, tmp_path, "leftovers-avatar-failed-scene")
+            retry_box = page.get_by_label(re.compile(r"I agree to pay up to \$")).last
+            retry_box.check()
+            page.get_by_role("button", name="Make the failed scene again").click()
+            page.get_by_text("Making scene 1 again").wait_for(timeout=30_000)
+            page.locator("video:visible").first.wait_for(timeout=180_000)
+            shot(page, tmp_path, "leftovers-avatar-scene-made-again")
+            assert vendor.submits["minimax/speech-02-hd"] == 2  # one voice per scene, none sent again
+            assert vendor.submits["wavespeed-ai/infinitetalk"] == 3  # two scenes, then the failed one alone
+            browser.close()
+    finally:
+        stop(proc)
+        stop_vendor()
+    from app import build_studio
+    from core.settings import Settings
+
+    studio = build_studio(Settings(VIDEO_STUDIO_HOME=home))
+    try:
+        states = sorted((e.model, e.state) for e in studio.ledger.entries(OWNER))
+        assert states == [("infinitetalk", "charged"), ("infinitetalk", "charged"), ("infinitetalk", "refunded"),
+                          ("minimax-speech-02-hd", "charged"), ("minimax-speech-02-hd", "charged")]
+    finally:
+        studio.stop()
+
+
+def test_a_voice_too_long_for_the_model_is_offered_as_scenes_priced_as_one_amount(tmp_path):
+    from playwright import sync_api
+
+    voice = tmp_path / "long.wav"
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                    "sine=frequency=200:sample_rate=48000:duration=130", "-af",
+                    "volume='if(lt(mod(t,10),8.5),1,0)':eval=frame", str(voice)], check=True)
+    base_url, vendor, stop_vendor = start_fake_wavespeed(b"")
+    env = {"WAVESPEED_API_KEY": "test-key", "WAVESPEED_BASE_URL": base_url, "VIDEO_STUDIO_PLAN": "studio"}
+    port = free_port()
+    proc = launch(tmp_path / "home", port, env)
+    try:
+        with sync_api.sync_playwright() as p:
+            browser, page = open_avatar_tab(port, proc, p)
+            page.locator("#avatar-photo input[type=file]").set_input_files(str(face(tmp_path)))
+            page.get_by_label("Upload or record audio").check()
+            page.locator("#avatar-audio input[type=file]").set_input_files(str(voice))
+            page.locator("#avatar-model input").click()
+            page.get_by_role("option", name="Hunyuan Avatar", exact=True).click()
+            meter = page.locator("#avatar-meter")
+            meter.get_by_text("one run takes at most 2:00 (120 s)").wait_for(timeout=60_000)
+            assert "Split it into 2 scenes" in meter.inner_text() and "$4.05 in total" in meter.inner_text()
+            shot(page, tmp_path, "leftovers-avatar-split-offer")
+            page.locator("#avatar-split input").check()
+            page.get_by_label("I agree to pay up to $4.05").wait_for(timeout=60_000)
+            assert "Avatar, part 2 of 2" in meter.inner_text()
+            shot(page, tmp_path, "leftovers-avatar-split")
+            assert sum(vendor.submits.values()) == 0  # pricing sends nothing
+            browser.close()
+    finally:
+        stop(proc)
+        stop_vendor()

@@ -29,6 +29,7 @@ from core.avatar.answers import (
 )
 from core.avatar.finish import FINISH_KIND, words_for
 from core.avatar.photos import side_by_side
+from core.avatar.split import Part, offer, split_audio
 from core.avatar.speech import pick_model, refusal_of, speech_models, spoken, voice_list
 from core.boundary import parse
 from core.boundary.avatar import AvatarRequest, SceneRequest, SpeechRequest
@@ -43,7 +44,7 @@ from core.library.refs import MediaResolver
 from core.money import confirmation
 from core.money.plans import Plan
 from core.money.preflight import PreflightResult
-from core.voice.script import Scene, estimate_seconds, plan_scenes
+from core.voice.script import Scene, estimate_seconds, plan_scenes, scene_limit_s
 
 AVATAR = Operation.AVATAR
 @dataclass
@@ -75,6 +76,7 @@ class Step:
     result: PreflightResult
     scene: int = 0
     role: str = "avatar"  # voice | avatar
+    audio_file: str | None = None  # a part of a voice too long for one run (core/avatar/split.py)
 
 
 class AvatarService:
@@ -105,10 +107,10 @@ class AvatarService:
         try:
             parsed = parse(AvatarRequest, request)
             check_voices(parsed)
-            steps, scenes, captions = self._plan(parsed, owner)
+            steps, scenes, captions, split = self._plan(parsed, owner)
         except InvalidInput as exc:
             return refused(exc)
-        return self._run(parsed, owner, steps, scenes, captions)
+        return {**self._run(parsed, owner, steps, scenes, captions), "split": split}
 
     def scene(self, request: dict | SceneRequest, *, owner: str) -> dict:
         """Make one scene of an avatar request again (estimate_only prices it): its avatar from the
@@ -143,8 +145,12 @@ class AvatarService:
             if voice is not None:
                 original = {**original, "script": None, "audio_id": voice.asset_ids[0]}
             parsed = parse(AvatarRequest, original)
+            piece = part.get("audio_file")
+            if piece and not Path(piece).exists():  # a part of a long voice, cut again the same way
+                whole = self._avatar_step(parsed, owner, audio=parsed.audio_id, planned_s=None, label="Avatar")
+                piece = self._parts(parsed, owner, whole)[part["scene"]].path
             return parsed, [self._avatar_step(parsed, owner, audio=parsed.audio_id, planned_s=None,
-                                              label=f"Avatar, {label}", scene=part["scene"])], finish
+                                              label=f"Avatar, {label}", scene=part["scene"], audio_file=piece)], finish
         parsed = parse(AvatarRequest, original)
         scene = Scene(part["scene"], part["text"], round(estimate_seconds(part["text"], parsed.speed), 2))
         voice_step = self._voice_step(parsed, owner, scene, 2)
@@ -173,12 +179,24 @@ class AvatarService:
         roles = [{"job_id": job_id, **role} for job_id, role in zip(job_ids, roles)]
         return {**answer, "ok": True, "job_ids": job_ids, "group_id": group_id, "steps": roles}
 
-    def _plan(self, parsed: AvatarRequest, owner: str) -> tuple[list[Step], list[Scene], str]:
-        """Every step this request runs, preflighted (nothing written), its scenes and its caption mode."""
+    def _plan(self, parsed: AvatarRequest, owner: str) -> tuple[list[Step], list[Scene], str, dict | None]:
+        """Every step this request runs, preflighted (nothing written), its scenes, its caption mode and,
+        for a voice longer than one run, how it splits."""
         if parsed.audio_id is not None:
             step = self._avatar_step(parsed, owner, audio=parsed.audio_id, planned_s=None, label="Avatar")
             captions = self._captions_for_audio(parsed, owner, step)
-            return [step], [], captions
+            parts = self._parts(parsed, owner, step)
+            if not parts:
+                return [step], [], captions, None
+            pieces = [self._avatar_step(parsed, owner, audio=parsed.audio_id, planned_s=None, scene=p.index,
+                                        label=f"Avatar, part {p.index + 1} of {len(parts)}", audio_file=p.path)
+                      for p in parts]
+            split = offer(parts, [p.result.max_usd for p in pieces], step.result.request.input_duration,
+                          self._split_limit(parsed, owner))
+            if not parsed.split:  # the whole voice is refused (the guard or the plan): offer the split
+                step.result.issues.append(Issue(field="split", message=split["message"], allowed=["true"]))
+                return [step], [], captions, split
+            return pieces, [Scene(p.index, "", p.duration_s) for p in parts], captions, split
         plan = self.d.plan_for(owner)
         said = self._speak(parsed, parsed.script)
         scenes = plan_scenes(said.create["prompt"], self._limit_model(parsed), plan, speed=parsed.speed)
@@ -190,7 +208,19 @@ class AvatarService:
                                        scene=scene.index)
             steps += [voice, avatar]
         captions = "burn" if parsed.captions == "auto" else parsed.captions
-        return steps, scenes, captions
+        return steps, scenes, captions, None
+
+    def _parts(self, parsed: AvatarRequest, owner: str, whole: Step) -> list[Part]:
+        """A measured voice longer than one run (the model's longest input, or the plan's) cut at its
+        pauses into parts that fit; none when it fits or is not a file here."""
+        audio, length = whole.result.request.audio, whole.result.request.input_duration
+        if parsed.second_audio_id is not None or not audio or not length or not Path(audio).is_file():
+            return []
+        limit = self._split_limit(parsed, owner)
+        return split_audio(Path(audio), limit, self.d.work_dir) if length > limit else []
+
+    def _split_limit(self, parsed: AvatarRequest, owner: str) -> float:
+        return scene_limit_s(self._limit_model(parsed), self.d.plan_for(owner))
 
     def _speak(self, parsed: AvatarRequest, text: str):
         return spoken(self.d.catalog, self.d.configured(), text=text, voice=parsed.voice,
@@ -206,7 +236,7 @@ class AvatarService:
         return Step(label=label, intake=intake, result=result, scene=scene.index, role="voice")
 
     def _avatar_step(self, parsed: AvatarRequest, owner: str, *, audio: str, planned_s: float | None,
-                     label: str, scene: int = 0) -> Step:
+                     label: str, scene: int = 0, audio_file: str | None = None) -> Step:
         """Preflight one avatar run. On auto the model is chosen first without the expression prompt
         (the free draft takes none), then the prompt is added when the chosen model takes one."""
         body = {"operation": AVATAR.value, "image": parsed.photo_id, "model": parsed.model,
@@ -217,26 +247,26 @@ class AvatarService:
             body["audio"] = audio
         if parsed.second_audio_id is not None:
             body["options"] = {"right_audio": parsed.second_audio_id, "order": parsed.order or "meanwhile"}
-        result, intake = self._preflight(body, owner, waits, planned_s, parsed.second_photo_id)
+        result, intake = self._preflight(body, owner, waits, planned_s, parsed.second_photo_id, audio_file)
         model = result.model
         prompt = expression(parsed)
         if model is not None and "prompt" in model.capabilities.inputs_accepted and prompt:
             body = {**body, "model": model.id, "prompt": prompt}
-            result, intake = self._preflight(body, owner, waits, planned_s, parsed.second_photo_id)
+            result, intake = self._preflight(body, owner, waits, planned_s, parsed.second_photo_id, audio_file)
         elif model is not None and model.offline:  # the draft burns the captions itself
             draft = {"captions": "off" if parsed.captions in ("off", "srt") else "on"}
-            if not pending and parsed.audio_id:
+            if not pending and parsed.audio_id and not audio_file:
                 draft["script"] = self._audio_script(parsed.audio_id, owner)
             body = {**body, "model": model.id, "platform": parsed.platform,
                     "options": {**body["options"], **{k: v for k, v in draft.items() if v}}}
-            result, intake = self._preflight(body, owner, waits, planned_s, parsed.second_photo_id)
-        return Step(label=label, intake=intake, result=result, scene=scene, role="avatar")
+            result, intake = self._preflight(body, owner, waits, planned_s, parsed.second_photo_id, audio_file)
+        return Step(label=label, intake=intake, result=result, scene=scene, role="avatar", audio_file=audio_file)
 
     def _preflight(self, body: dict, owner: str, pending: str | None, planned_s: float | None,
-                   second_photo: str | None = None):
+                   second_photo: str | None = None, audio_file: str | None = None):
         intake = self.d.intake({k: v for k, v in body.items() if v is not None}, owner)
-        if pending:
-            intake.request = intake.request.model_copy(update={"audio": pending})
+        if pending or audio_file:  # the voice job's output, or a part of a long voice
+            intake.request = intake.request.model_copy(update={"audio": pending or audio_file})
         if second_photo and intake.request.image and not intake.request.image.startswith("https://"):
             right = self.d.media.resolve(second_photo, owner, "second_photo_id")
             if not right.local:
@@ -359,7 +389,8 @@ class AvatarService:
             return None
         texts = {scene.index: scene.text for scene in scenes}
         parts = [{"scene": step.scene, "avatar_job": job_id, "voice_job": voices.get(step.scene),
-                  "text": texts.get(step.scene) or self._audio_script(parsed.audio_id, owner)}
+                  "text": texts.get(step.scene, "") if scenes else self._audio_script(parsed.audio_id, owner),
+                  "audio_file": step.audio_file}
                  for step, job_id in avatars]
         if base_parts:  # a scene made again: the other scenes stay as they were
             again = {p["scene"]: p for p in parts}

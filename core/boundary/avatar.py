@@ -68,6 +68,7 @@ class AvatarRequest(Confirmation):
     captions: Captions = "auto"
     platform: CreatePlatform | None = None
     title: ShortText = ""
+    split: StrictBool = False  # a voice longer than one run is made as scenes cut at its pauses
     estimate_only: StrictBool = False
 
     _empty = model_validator(mode="before")(classmethod(lambda cls, data: _unset_empty(data)))

@@ -25,7 +25,7 @@ import json
 import re
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 
@@ -58,6 +58,7 @@ class Behaviour:
     submit_delay_s: float = 0.0  # the submit answer takes this long (the task exists at once)
     download_delay_s: float = 0.0  # each output download takes this long
     failed_downloads: int = 0  # the first downloads of each task's output answer 404
+    fail_first: int = 0  # the first tasks of this model fail ("created", "failed" with `error`), later ones run
 
 
 @dataclass
@@ -218,6 +219,10 @@ class FakeWaveSpeed:
             )
         if behaviour.submit_envelope_code:
             return _envelope(behaviour.submit_envelope_code, behaviour.submit_message, http_status=200)
+        if behaviour.fail_first > 0:  # this task fails; the behaviour counts down for the next ones
+            behaviour.fail_first -= 1
+            behaviour = replace(behaviour, steps=["created", "failed"], error=behaviour.error or "failed",
+                                fail_first=0)
         task = Task(f"task-{next(self._ids)}", model, behaviour, inputs)
         self.tasks[task.id] = task
         if behaviour.submit_delay_s:
