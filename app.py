@@ -72,19 +72,21 @@ def build_app(studio: Studio, open_to_network: bool = False) -> gr.Blocks:
             with gr.Tab("Create", id="create") as create_tab:
                 create_form = create.build(studio, create_tab)
             with gr.Tab("Avatar", id="avatar") as avatar_tab:
-                avatar.build(studio, avatar_tab)
+                avatar_form = avatar.build(studio, avatar_tab)
             with gr.Tab("Edit", id="edit") as edit_tab:
                 edit_form = edit.build(studio, edit_tab)
             with gr.Tab("Enhance", id="enhance") as enhance_tab:
-                enhance.build(studio, enhance_tab)
+                enhance_form = enhance.build(studio, enhance_tab)
             with gr.Tab("Transform", id="transform") as transform_tab:
-                transform.build(studio, transform_tab)
+                transform_form = transform.build(studio, transform_tab)
             with gr.Tab("Social", id="social") as social_tab:
                 social.build(studio, social_tab)
             with gr.Tab("Compare", id="compare") as compare_tab:
                 compare.build(studio, compare_tab)
             with gr.Tab("Library", id="library") as library_tab:
-                library.build(studio, library_tab, tabs=tabs, create_form=create_form, edit_form=edit_form)
+                library.build(studio, library_tab, tabs=tabs, forms={
+                    "create": create_form, "avatar": avatar_form, "edit": edit_form, "enhance": enhance_form,
+                    "transform": transform_form})
             with gr.Tab("Team", id="team", visible=False) as team_tab:  # shown to admins on page load
                 admin.build(studio, team_tab)
         send_to.finish(tabs)

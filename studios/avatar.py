@@ -8,13 +8,16 @@ line; the result shows the video, the captions as an SRT download and where it c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import gradio as gr
 
 from core.platform_presets import create_platforms
 from core.studio import Studio
 from studios import avatar_around
 from studios.avatar_view import lineage_text, progress_html, srt_file, time_text
-from studios.common import confirm_update, on_any_change, refresh_media_on, upload_importer
+from studios.common import confirm_update, library_media, on_any_change, refresh_media_on, upload_importer
+from studios.files import served
 from studios.result_view import result_view, show
 from studios.session import owner_of, owner_or_none
 from studios.meter import priced_meter as cost_meter
@@ -72,7 +75,33 @@ def build_request(photo_id, source, script, voice, language, speed, audio_id, li
     return body
 
 
-def build(studio: Studio, tab: gr.Tab | None = None) -> None:
+@dataclass
+class AvatarForm:
+    """The form's widgets another tab may fill ("use these settings again" in the Library)."""
+
+    outputs: list  # the photo (state, picture, library choice), then build_request's fields after the photo
+
+    @staticmethod
+    def fill(studio: Studio, request: dict, owner: str) -> list:
+        """Updates for `outputs` that show an /avatar request (media by asset id)."""
+        photo = request.get("photo_id")
+        picture = served(studio.asset(photo, owner=owner)["path"], owner) if photo else None
+        audio = request.get("audio_id")
+        source = "Audio from my library" if audio else "Type a script"
+        model, spoken = request.get("voice_model") or "auto", request.get("voice")
+        voice = next((v for _, v in voice_choices(studio) if spoken and v.endswith(f"|{spoken}")
+                      and (model == "auto" or v.startswith(f"{model}|"))), None)
+        seed = request.get("seed")
+        return [photo, picture, gr.update(choices=library_media(studio, owner, "image"), value=photo), source,
+                request.get("script") or "", voice or gr.update(), request.get("language") or gr.update(),
+                request.get("speed", 1.0), None,
+                gr.update(choices=library_media(studio, owner, "audio"), value=audio, visible=bool(audio)),
+                request.get("model", "auto"), request.get("resolution") or "480p", request.get("emotion", "neutral"),
+                request.get("expression_prompt") or "", -1 if seed is None else seed, request.get("captions", "auto"),
+                request.get("platform") or "", gr.update(value=bool(request.get("split")), visible=bool(audio))]
+
+
+def build(studio: Studio, tab: gr.Tab | None = None) -> AvatarForm:
     """Lay out the Avatar tab inside the current gr.Tab."""
     voices = voice_choices(studio)
     photo_id, audio_id, shown_max, run = gr.State(None), gr.State(None), gr.State(None), gr.State(None)
@@ -228,3 +257,5 @@ def build(studio: Studio, tab: gr.Tab | None = None) -> None:
     gr.Timer(1.5).tick(on_tick, run, [progress, *view.components, srt, lineage, run, retry_row, retry_confirm,
                                       failed, retry_max], show_progress="hidden", api_visibility="private")
     retry.click(on_retry, [failed, retry_confirm, retry_max], [run, notice, retry_row], api_visibility="private")
+    return AvatarForm(outputs=[photo_id, photo, library_photo, source, script, voice, language, speed, audio_id,
+                               library_audio, model, resolution, emotion, expression, seed, captions, platform, split])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import gradio as gr
 
 from core.studio import Studio
-from studios.common import ai_box, asset_picker, job_watch, on_any_change, refresh_on, wire_apply
+from studios.common import ai_box, asset_choices, asset_picker, job_watch, on_any_change, refresh_on, wire_apply
 from studios.files import served
 from studios.session import owner_of, owner_or_none
 from studios.labels import said
@@ -32,7 +34,38 @@ def build_ops(upscale, fps, denoise, sharpen, look, quality) -> list[dict]:
     return ops
 
 
-def build(studio: Studio, tab: gr.Tab) -> None:
+def ops_values(ops: list[dict]) -> list:
+    """An op chain -> the widgets' values in build_ops' order (its inverse)."""
+    v = {"upscale": "keep", "fps": "keep", "denoise": 0.0, "sharpen": 0.0, "look": "None", "quality": "Balanced"}
+    for op in ops:
+        kind = op.get("kind")
+        if kind == "upscale":
+            v["upscale"] = str(op.get("short_side", "keep"))
+        elif kind == "interpolate":
+            v["fps"] = f"{op.get('fps', 30):g}"
+        elif kind == "denoise":
+            v["denoise"] = op.get("strength", 0.0)
+        elif kind == "sharpen":
+            v["sharpen"] = op.get("amount", 0.0)
+        elif kind == "color_enhance":
+            v["look"] = next((name for name, look in LOOKS.items() if look == op.get("look")), "None")
+        elif kind == "format":
+            v["quality"] = next((name for name, q in QUALITY.items() if q["crf"] == op.get("crf")), "Balanced")
+    return list(v.values())
+
+
+@dataclass
+class ChainForm:
+    """A chain tab's clip and settings another tab may fill ("use these settings again")."""
+
+    outputs: list  # the clip picker, then build_ops' widgets
+    values: object  # ops -> the widgets' values
+
+    def fill(self, studio: Studio, asset_id: str, ops: list[dict], owner: str) -> list:
+        return [gr.update(choices=asset_choices(studio, owner), value=asset_id), *self.values(ops)]
+
+
+def build(studio: Studio, tab: gr.Tab) -> ChainForm:
     """Lay out the Enhance tab inside the current gr.Tab."""
     job_ids = gr.State([])
     picker = asset_picker(studio, "Clip to enhance", receive_as="enhance")
@@ -106,3 +139,4 @@ def build(studio: Studio, tab: gr.Tab) -> None:
     wire_apply(studio, "enhance", build_ops, picker=picker, batch=batch, job_ids=job_ids, settings=settings,
                apply_btn=apply_btn, batch_btn=batch_btn, notice=notice, verb="enhance")
     refresh_on(studio, tab, picker.dropdown, batch)
+    return ChainForm(outputs=[picker.dropdown, *settings], values=ops_values)

@@ -58,17 +58,18 @@ def filters_request(query, sort, operation, model, aspect, platform, collection,
     return {k: v for k, v in body.items() if v is not None and v != ""}
 
 
-def build(studio: Studio, tab: gr.Tab, *, tabs: gr.Tabs | None = None, create_form=None, edit_form=None) -> None:
+def build(studio: Studio, tab: gr.Tab, *, tabs: gr.Tabs | None = None, forms: dict | None = None) -> None:
     """Lay out the Library tab inside `tab`; it refreshes whenever the tab is opened. With `tabs` and
-    the Create/Edit forms, "Use these settings again" opens them filled in."""
+    the studios' forms (by name: create, avatar, edit, enhance, transform), "Use these settings again"
+    opens the studio that made an asset, filled in."""
     with gr.Tabs():
         with gr.Tab("Browse", id="library-browse"):
-            _browse(studio, tab, tabs, create_form, edit_form)
+            _browse(studio, tab, tabs, forms or {})
         with gr.Tab("Analytics", id="library-analytics") as analytics_tab:
             analytics.build(studio, analytics_tab)
 
 
-def _browse(studio: Studio, tab: gr.Tab, tabs, create_form, edit_form) -> None:
+def _browse(studio: Studio, tab: gr.Tab, tabs, forms: dict) -> None:
     ids, page, selected = gr.State([]), gr.State(1), gr.State(None)
     with gr.Row():
         query = gr.Textbox(label="Search", placeholder="words from the prompt, title, tags, model or notes", scale=4)
@@ -106,7 +107,7 @@ def _browse(studio: Studio, tab: gr.Tab, tabs, create_form, edit_form) -> None:
             send_to.buttons(selected, skip="library")  # Edit this, Enhance this, Package for social
             details = gr.HTML("<div class='vs-note'>Pick an asset to see its details.</div>")
             notice = gr.Markdown("")
-            parts = library_parts.build(studio, selected, notice, collection, tabs, create_form, edit_form)
+            parts = library_parts.build(studio, selected, notice, collection, tabs, forms)
             with gr.Accordion("Tags", open=False):
                 with gr.Row():
                     tag_edit = gr.Dropdown([], value=[], multiselect=True, allow_custom_value=True, scale=4,

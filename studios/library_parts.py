@@ -36,8 +36,21 @@ def placeholder(studio: Studio, owner: str) -> str:
     return served(path, owner)
 
 
-def build(studio: Studio, selected: gr.State, notice: gr.Markdown, filter_box: gr.Dropdown, tabs, create_form,
-          edit_form) -> Parts:
+STUDIO_NAMES = {"create": "Create", "avatar": "Avatar", "edit": "Edit", "enhance": "Enhance", "transform": "Transform"}
+
+
+def fill_of(kind: str, form, studio: Studio, again: dict, owner: str) -> list:
+    """The updates that open `kind`'s form with the request (Create, Avatar) or the clip and ops (chains)."""
+    if kind in ("create", "avatar"):
+        return form.fill(studio, again["request"], owner)
+    return form.fill(studio, again["asset_id"], again["ops"], owner)
+
+
+def build(studio: Studio, selected: gr.State, notice: gr.Markdown, filter_box: gr.Dropdown, tabs,
+          forms: dict) -> Parts:
+    """`forms`: the tabs' forms by studio name ("create", "avatar", "edit", "enhance", "transform") that
+    "use these settings again" fills."""
+    forms = {kind: form for kind, form in forms.items() if form is not None}
     with gr.Row():
         again_btn = gr.Button("Use these settings again", variant="secondary")
     with gr.Accordion("Collections", open=False):
@@ -106,8 +119,8 @@ def build(studio: Studio, selected: gr.State, notice: gr.Markdown, filter_box: g
         return files
 
     def on_again(asset_id, request: gr.Request):
-        """Create (or Edit) filled with the exact request that made the asset, when this page has them."""
-        nothing = [gr.update()] * (_fill_count(create_form) + _fill_count(edit_form) + 1)
+        """The studio that made the asset, opened with the exact request (or clip and ops) that made it."""
+        nothing = [gr.update()] * (sum(len(f.outputs) for f in forms.values()) + 1)
         if not asset_id:
             return "Pick an asset first.", *nothing
         owner = owner_of(request)
@@ -115,17 +128,15 @@ def build(studio: Studio, selected: gr.State, notice: gr.Markdown, filter_box: g
             again = studio.settings_again(asset_id, owner=owner)
         except Exception as exc:
             return f"**Cannot use these settings again:** {said(exc)}", *nothing
-        if again["studio"] == "create" and create_form is not None and tabs is not None:
-            fill = create_form.fill(studio, again["request"], owner)
-            return ("Opened Create with the settings that made it. Running it unchanged offers this asset "
-                    "instead of paying again.", gr.Tabs(selected="create"), *fill,
-                    *[gr.update()] * _fill_count(edit_form))
-        if again["studio"] == "edit" and edit_form is not None and tabs is not None:
-            fill = edit_form.fill(studio, again["asset_id"], again["ops"], owner)
-            return ("Opened Edit with the clip and the edits that made it.", gr.Tabs(selected="edit"),
-                    *[gr.update()] * _fill_count(create_form), *fill)
+        kind = again["studio"]
+        if kind in forms and tabs is not None:
+            updates = [u for k, f in forms.items()
+                       for u in (fill_of(k, f, studio, again, owner) if k == kind else [gr.update()] * len(f.outputs))]
+            word = "the settings" if kind in ("create", "avatar") else "the clip and the edits"
+            tail = " Running it unchanged offers this asset instead of paying again." if kind == "create" else ""
+            return (f"Opened {STUDIO_NAMES[kind]} with {word} that made it.{tail}", gr.Tabs(selected=kind), *updates)
         shown = again.get("request") or {"asset_id": again["asset_id"], "ops": again["ops"]}
-        where = "/create" if "request" in again else "/edit"
+        where = "/avatar" if kind == "avatar" else "/create" if "request" in again else "/edit"
         return (f"The request that made it (send it to `{where}`):\n```json\n{json.dumps(shown, indent=1)}\n```",
                 *nothing)
 
@@ -137,8 +148,7 @@ def build(studio: Studio, selected: gr.State, notice: gr.Markdown, filter_box: g
     box.input(lambda: gr.update(visible=False), None, export_file, api_visibility="private")
     side_btn.click(on_side, [left, right], [video_a, video_b], api_visibility="private")
     again_outputs = [notice, *([tabs] if tabs is not None else [gr.State()]),
-                     *(create_form.outputs if create_form is not None else []),
-                     *(edit_form.outputs if edit_form is not None else [])]
+                     *[c for form in forms.values() for c in form.outputs]]
     again_btn.click(on_again, selected, again_outputs, api_visibility="private")
     def on_load(request: gr.Request):
         owner = owner_or_none(request)
@@ -147,6 +157,3 @@ def build(studio: Studio, selected: gr.State, notice: gr.Markdown, filter_box: g
     gr.on([gr.context.Context.root_block.load], on_load, None, box, api_visibility="private")
     return Parts(on_open=[tree, left, right, video_a, video_b], opened=opened, cleared=cleared)
 
-
-def _fill_count(form) -> int:
-    return len(form.outputs) if form is not None else 0

@@ -6,6 +6,7 @@ import gradio as gr
 
 from core.studio import Studio
 from studios.common import ai_box, asset_picker, job_watch, on_any_change, refresh_on, wire_apply
+from studios.enhance import ChainForm
 from studios.session import owner_or_none
 from studios.labels import said
 
@@ -42,7 +43,32 @@ def build_ops(fmt, crf, target_mb, aspect, mode, focus_x, focus_y, resolution, s
     return ops
 
 
-def build(studio: Studio, tab: gr.Tab) -> None:
+def ops_values(ops: list[dict]) -> list:
+    """An op chain -> the widgets' values in build_ops' order (its inverse)."""
+    v = {"fmt": "MP4 - H.264", "crf": 22, "target_mb": 0, "aspect": "keep", "mode": "Crop (choose the focus)",
+         "focus_x": 0.5, "focus_y": 0.5, "resolution": "keep", "speed": 1.0, "gif_size": "Medium (480 px, 12.5 fps)"}
+    for op in ops:
+        kind = op.get("kind")
+        if kind == "speed":
+            v["speed"] = op.get("factor", 1.0)
+        elif kind == "reframe":
+            v.update(aspect=op.get("aspect", "keep"), focus_x=op.get("focus_x", 0.5), focus_y=op.get("focus_y", 0.5),
+                     mode=next((name for name, m in MODES.items() if m == op.get("mode")), v["mode"]))
+        elif kind == "scale":
+            v["resolution"] = str(op.get("short_side", "keep"))
+        elif kind == "format":
+            codec = "gif" if op.get("container") == "gif" else op.get("vcodec")
+            v["fmt"] = next((name for name, (c, k) in FORMATS.items() if c == op.get("container") and k == codec),
+                            v["fmt"])
+            v["crf"] = op.get("crf") or v["crf"]
+            size = (op.get("gif_width"), op.get("gif_fps"))
+            v["gif_size"] = next((name for name, s in GIF_SIZES.items() if s == size), v["gif_size"])
+        elif kind == "compress":
+            v["target_mb"] = op.get("target_mb", 0)
+    return list(v.values())
+
+
+def build(studio: Studio, tab: gr.Tab) -> ChainForm:
     """Lay out the Transform tab inside the current gr.Tab."""
     job_ids = gr.State([])
     picker = asset_picker(studio, "Clip to transform", receive_as="transform")
@@ -100,3 +126,4 @@ def build(studio: Studio, tab: gr.Tab) -> None:
     wire_apply(studio, "transform", build_ops, picker=picker, batch=batch, job_ids=job_ids, settings=settings,
                apply_btn=apply_btn, batch_btn=batch_btn, notice=notice, verb="convert")
     refresh_on(studio, tab, picker.dropdown, batch)
+    return ChainForm(outputs=[picker.dropdown, *settings], values=ops_values)

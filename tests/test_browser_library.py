@@ -166,3 +166,71 @@ def test_tag_with_ai_shows_the_price_first_then_marks_the_tags(tmp_path, clip_fa
             page.screenshot(path=str(SHOTS / "leftovers-library-ai-tagged.png"), full_page=True)
     finally:
         stop_vendor()
+
+
+AVATAR_SCRIPT = "Hello from the harbour. This talk was made offline."
+
+
+def seed_chains_and_avatar(home: Path, clip_factory, tmp_path: Path) -> None:
+    """An enhanced and a transformed version of an import, and an offline avatar draft from a script."""
+    from PIL import Image
+
+    from app import build_studio
+    from core.settings import Settings
+    from studios import enhance, transform
+
+    studio = build_studio(Settings(VIDEO_STUDIO_HOME=home)).start()
+    try:
+        clip = studio.import_media(clip_factory("harbour.mp4", seconds=1, size="320x180"), owner=OWNER,
+                                   title="Harbour at noon")["id"]
+        chains = [("enhance", enhance.build_ops("720", "keep", 0, 0.5, "None", "Balanced")),
+                  ("transform", transform.build_ops("MP4 - H.264", 22, 0, "1:1", "Letterbox", 0.5, 0.5, "keep", 1.0))]
+        for operation, ops in chains:
+            job = studio.edit.apply({"asset_id": clip, "ops": ops, "operation": operation}, owner=OWNER)
+            assert wait_for_job(studio, job)["status"] == "succeeded"
+        Image.new("RGB", (480, 600), (190, 150, 130)).save(tmp_path / "face.png")
+        face = studio.import_media(tmp_path / "face.png", owner=OWNER, title="Presenter")["id"]
+        made = studio.avatar({"photo_id": face, "script": AVATAR_SCRIPT, "captions": "off"}, owner=OWNER)
+        assert made["ok"], made["issues"]
+        assert wait_for_job(studio, made["job_ids"][-1])["status"] == "succeeded"
+    finally:
+        studio.stop()
+
+
+def checked(page, label: str) -> None:
+    """Wait until the visible radio option `label` is the chosen one."""
+    box = page.locator("label:visible", has_text=label).locator("input").first
+    page.wait_for_function("el => el.checked", arg=box.element_handle(timeout=30_000), timeout=30_000)
+
+
+def test_use_again_opens_enhance_transform_and_avatar_filled_in(tmp_path, clip_factory):
+    home = tmp_path / "home"
+    seed_chains_and_avatar(home, clip_factory, tmp_path)
+    with app_page(home, clip_factory("seed.mp4", seconds=1, size="320x240")) as page:
+        for title, tab, expect in (("Harbour at noon (enhance)", "Enhance", "720"),
+                                   ("Harbour at noon (transform)", "Transform", "Letterbox")):
+            page.get_by_role("tab", name="Library").click()
+            search(page, title, "1 asset(s) · showing")
+            open_item(page, title)
+            page.get_by_role("button", name="Use these settings again").click()
+            page.get_by_text(f"Opened {tab} with the clip and the edits").wait_for(timeout=30_000)
+            if expect == "Letterbox":
+                how = page.get_by_label("How", exact=True)
+                page.wait_for_function("el => el.value === 'Letterbox'", arg=how.element_handle(timeout=30_000),
+                                       timeout=30_000)
+                checked(page, "1:1")
+            else:
+                checked(page, expect)
+                sharpen = page.get_by_label("number input for Sharpen")
+                page.wait_for_function("el => el.value === '0.5'", arg=sharpen.element_handle(timeout=30_000),
+                                       timeout=30_000)
+            page.screenshot(path=str(SHOTS / f"leftovers-use-again-{tab.lower()}.png"), full_page=True)
+        page.get_by_role("tab", name="Library").click()
+        search(page, "harbour offline", "asset(s) · showing")
+        page.locator(".thumbnail-item, .gallery-item", has_text="(avatar)").first.click(timeout=30_000)
+        page.get_by_role("button", name="Use these settings again").click()
+        page.get_by_text("Opened Avatar with the settings that made it").wait_for(timeout=30_000)
+        page.wait_for_function(f"() => [...document.querySelectorAll('textarea')].some(t => t.value === "
+                               f"{AVATAR_SCRIPT!r})", timeout=30_000)
+        page.locator("#avatar-meter").get_by_text("Free", exact=True).wait_for(timeout=60_000)
+        page.screenshot(path=str(SHOTS / "leftovers-use-again-avatar.png"), full_page=True)

@@ -346,6 +346,7 @@ class AvatarService:
         in one transaction, then queue them."""
         ratio = 1.0 if parsed.confirm_usd is None or not max_usd else max(parsed.confirm_usd / max_usd, 1.0)
         group_id = group_id or uuid4().hex[:12]
+        asked = parsed.model_dump(mode="json", exclude={"confirm_usd", "confirm", "estimate_only", "run_again"})
         jobs: list[Job] = []
         entries = []
         voice_jobs: dict[int, str] = {}
@@ -359,7 +360,8 @@ class AvatarService:
             made, owed = self.d.runs(result, owner, None if waits else parent, result.max_usd * ratio, "generate",
                                      group_id)
             for job in made:
-                job.payload = {**job.payload, "title": title_of(parsed, step), "scene": step.scene, "role": step.role}
+                job.payload = {**job.payload, "title": title_of(parsed, step), "scene": step.scene, "role": step.role,
+                               "avatar_request": asked}
             jobs += made
             entries += owed
             if step.role == "voice":
