@@ -39,3 +39,37 @@ def test_an_edit_gives_back_its_source_and_ops_and_an_import_has_none(studio, cl
     assert [op["kind"] for op in again["ops"]] == ["trim", "speed"] and again["ops"][1]["factor"] == 2.0
     with pytest.raises(InvalidInput, match="not made from settings"):
         studio.settings_again(clip, owner=OWNER)
+
+
+def test_an_avatar_gives_back_the_avatar_request_it_came_from(studio, tmp_path):
+    Image.new("RGB", (480, 600), (190, 150, 130)).save(tmp_path / "face.png")
+    face = studio.import_media(tmp_path / "face.png", owner=OWNER)["id"]
+    asked = {"photo_id": face, "script": "Hello from the harbour.", "captions": "off", "emotion": "happy"}
+    run = studio.avatar(asked, owner=OWNER)
+    voice, avatar = [wait_for_job(studio, j) for j in run["job_ids"]]
+    assert avatar["status"] == "succeeded", avatar["error"]
+    for made in (avatar["asset_id"], voice["asset_id"]):  # the talking video and its voice
+        again = studio.settings_again({"asset_id": made}, owner=OWNER)
+        assert again["studio"] == "avatar"
+        assert {k: again["request"][k] for k in asked} == asked
+        assert "confirm_usd" not in again["request"]
+    rerun = studio.avatar({**again["request"], "estimate_only": True}, owner=OWNER)
+    assert rerun["allowed"], rerun["issues"]  # sent back to /avatar as it is
+
+
+@pytest.mark.parametrize("values", [("1080", "60", 2.0, 0.5, "Vivid", "Best"),
+                                    ("720", "30", 0.0, 0.3, "HDR look (a look, not HDR mastering)", "Quick")])
+def test_enhance_settings_come_back_from_their_ops(values):
+    from studios.enhance import build_ops, ops_values
+
+    assert ops_values(build_ops(*values)) == list(values)
+
+
+@pytest.mark.parametrize("values", [
+    ("MP4 - H.265", 28, 0, "9:16", "Pad with a blurred fill", 0.3, 0.7, "720", 1.5, "Medium (480 px, 12.5 fps)"),
+    ("GIF", 22, 2.0, "keep", "Crop (choose the focus)", 0.5, 0.5, "keep", 1.0, "Small (320 px, 10 fps)"),
+    ("WebM - VP9 + Opus", 30, 0, "1:1", "Letterbox", 0.5, 0.5, "480", 0.5, "Medium (480 px, 12.5 fps)")])
+def test_transform_settings_come_back_from_their_ops(values):
+    from studios.transform import build_ops, ops_values
+
+    assert ops_values(build_ops(*values)) == list(values)
