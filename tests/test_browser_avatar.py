@@ -155,7 +155,7 @@ LONG_SCRIPT = ("Welcome to the harbour tour. We start at the old lighthouse, whe
 
 
 def test_one_failed_scene_is_made_again_alone_with_its_voice_reused(tmp_path):
-    """A script of two scenes: the first scene's avatar fails at the (fake) provider; the tab offers to
+    """A script of two scenes: the first avatar sent fails at the (fake) provider; the tab offers to
     make that scene again, priced, and only its avatar is sent again (both voices are kept)."""
     from playwright import sync_api
 
@@ -188,7 +188,7 @@ def test_one_failed_scene_is_made_again_alone_with_its_voice_reused(tmp_path):
             retry_box = page.get_by_label(re.compile(r"I agree to pay up to \$")).last
             retry_box.check()
             page.get_by_role("button", name="Make the failed scene again").click()
-            page.get_by_text("Making scene 1 again").wait_for(timeout=30_000)
+            page.get_by_text(re.compile(r"Making scene \d again; the other scenes are kept")).wait_for(timeout=30_000)
             page.locator("video:visible").first.wait_for(timeout=180_000)
             shot(page, tmp_path, "leftovers-avatar-scene-made-again")
             assert vendor.submits["minimax/speech-02-hd"] == 2  # one voice per scene, none sent again

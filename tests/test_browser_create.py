@@ -1,5 +1,6 @@
-"""The Create tab in Debian's chromium: a library voice as a draft's soundtrack, and never paying twice
-(a repeated identical paid request is offered the earlier asset at $0; using it sends and charges nothing)."""
+"""A voice is an audio asset, reused in Create (a draft's soundtrack) and Edit (the clip's new sound), in
+Debian's chromium; and never paying twice in Create (a repeated identical paid request is offered the
+earlier asset at $0; using it sends and charges nothing)."""
 
 from __future__ import annotations
 
@@ -38,13 +39,22 @@ def studio_on(home: Path):
     return build_studio(Settings(VIDEO_STUDIO_HOME=home))
 
 
-def test_a_library_voice_becomes_the_soundtrack_of_a_draft(tmp_path, clip_factory):
-    home, voice = tmp_path / "home", tmp_path / "narration.m4a"
+def library_voice(home: Path, tmp_path: Path, seconds: int = 3) -> str:
+    """A voice in the library before the app starts (an AAC tone), by asset id."""
+    voice = tmp_path / "narration.m4a"
     subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-                    "sine=frequency=300:sample_rate=48000:duration=3", "-c:a", "aac", str(voice)], check=True)
+                    f"sine=frequency=300:sample_rate=48000:duration={seconds}", "-c:a", "aac", str(voice)],
+                   check=True)
     studio = studio_on(home)
-    voice_id = studio.import_media(voice, owner=OWNER, title="Narration take 2")["id"]
-    studio.stop()
+    try:
+        return studio.import_media(voice, owner=OWNER, title="Narration take 2")["id"]
+    finally:
+        studio.stop()
+
+
+def test_a_library_voice_becomes_the_soundtrack_of_a_draft(tmp_path, clip_factory):
+    home = tmp_path / "home"
+    voice_id = library_voice(home, tmp_path)
     with app_page(home, clip_factory("seed.mp4", seconds=1)) as page:
         page.get_by_label("Prompt", exact=True).fill("A paper boat on a rainy street")
         page.get_by_text("More options").click()
@@ -60,6 +70,30 @@ def test_a_library_voice_becomes_the_soundtrack_of_a_draft(tmp_path, clip_factor
         job = studio.jobs.get(studio.asset(made["id"], owner=OWNER)["job_id"])
         assert job.payload["asked"]["audio"] == voice_id  # named by asset id, as API clients do
         assert probe(made["path"]).has_audio
+    finally:
+        studio.stop()
+
+
+def test_a_library_voice_replaces_a_clips_sound_in_edit(tmp_path, clip_factory):
+    home = tmp_path / "home"
+    voice_id = library_voice(home, tmp_path, seconds=5)
+    with app_page(home, clip_factory("seed.mp4", seconds=2, size="320x240")) as page:
+        page.get_by_role("tab", name="Edit").click()
+        page.get_by_label("Clip to edit").click()
+        page.get_by_role("option", name=re.compile("seeded clip")).click()
+        page.get_by_text("Audio", exact=True).click()
+        page.get_by_label("Voice or music from your library").click()
+        page.get_by_role("option", name=re.compile("Narration take 2")).click()
+        shot(page, "edit-library-voice")
+        page.get_by_role("button", name="Apply as new version").click()
+        page.get_by_text("succeeded").first.wait_for(timeout=120_000)
+    studio = studio_on(home)
+    try:
+        [made] = [a for a in studio.assets(owner=OWNER) if a["operation"] == "edit"]
+        [op] = studio.asset(made["id"], owner=OWNER)["settings"]["ops"]
+        assert (op["kind"], op["audio"], op["mode"]) == ("soundtrack", voice_id, "replace")
+        info = probe(made["path"])
+        assert info.has_audio and info.duration_s == pytest.approx(2.0, abs=0.15)  # the clip's length, its new sound
     finally:
         studio.stop()
 

@@ -190,7 +190,8 @@ def seed_chains_and_avatar(home: Path, clip_factory, tmp_path: Path) -> None:
             assert wait_for_job(studio, job)["status"] == "succeeded"
         Image.new("RGB", (480, 600), (190, 150, 130)).save(tmp_path / "face.png")
         face = studio.import_media(tmp_path / "face.png", owner=OWNER, title="Presenter")["id"]
-        made = studio.avatar({"photo_id": face, "script": AVATAR_SCRIPT, "captions": "off"}, owner=OWNER)
+        made = studio.avatar({"photo_id": face, "script": AVATAR_SCRIPT, "captions": "off", "title": "Harbour talk"},
+                             owner=OWNER)
         assert made["ok"], made["issues"]
         assert wait_for_job(studio, made["job_ids"][-1])["status"] == "succeeded"
     finally:
@@ -213,11 +214,10 @@ def test_use_again_opens_enhance_transform_and_avatar_filled_in(tmp_path, clip_f
             search(page, title, "1 asset(s) · showing")
             open_item(page, title)
             page.get_by_role("button", name="Use these settings again").click()
-            page.get_by_text(f"Opened {tab} with the clip and the edits").wait_for(timeout=30_000)
+            page.get_by_text(f"Opened {tab} with the clip and the edits").wait_for(state="attached", timeout=30_000)
             if expect == "Letterbox":
-                how = page.get_by_label("How", exact=True)
-                page.wait_for_function("el => el.value === 'Letterbox'", arg=how.element_handle(timeout=30_000),
-                                       timeout=30_000)
+                page.wait_for_function("() => [...document.querySelectorAll('input')].some("
+                                       "i => i.offsetParent !== null && i.value === 'Letterbox')", timeout=30_000)
                 checked(page, "1:1")
             else:
                 checked(page, expect)
@@ -226,10 +226,10 @@ def test_use_again_opens_enhance_transform_and_avatar_filled_in(tmp_path, clip_f
                                        timeout=30_000)
             page.screenshot(path=str(SHOTS / f"leftovers-use-again-{tab.lower()}.png"), full_page=True)
         page.get_by_role("tab", name="Library").click()
-        search(page, "harbour offline", "asset(s) · showing")
-        page.locator(".thumbnail-item, .gallery-item", has_text="(avatar)").first.click(timeout=30_000)
+        search(page, "harbour talk", "2 asset(s) · showing")  # the voice and the talking video
+        open_item(page, "Harbour talk (avatar)")
         page.get_by_role("button", name="Use these settings again").click()
-        page.get_by_text("Opened Avatar with the settings that made it").wait_for(timeout=30_000)
+        page.get_by_text("Opened Avatar with the settings that made it").wait_for(state="attached", timeout=30_000)
         page.wait_for_function(f"() => [...document.querySelectorAll('textarea')].some(t => t.value === "
                                f"{AVATAR_SCRIPT!r})", timeout=30_000)
         page.locator("#avatar-meter").get_by_text("Free", exact=True).wait_for(timeout=60_000)
