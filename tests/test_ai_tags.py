@@ -104,3 +104,16 @@ def test_no_key_or_someone_elses_asset_is_refused_before_anything_is_priced(stud
     assert str(theirs.value) == str(missing.value).replace("0123456789abcdef", clip)
     with pytest.raises(InvalidInput):
         studio.ai_tag({"asset_id": clip, "user": "someone", "confirm_usd": 1.0}, owner=OWNER)
+
+
+def test_a_sound_file_is_not_something_a_captioner_can_describe(paid_studio, tmp_path):
+    import subprocess
+
+    from core.media.ffmpeg import ffmpeg_exe
+
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                    "sine=frequency=300:duration=2", str(tmp_path / "beep.wav")], check=True)
+    beep = paid_studio.import_media(tmp_path / "beep.wav", owner=OWNER)["id"]
+    with pytest.raises(InvalidInput) as refused:
+        paid_studio.ai_tag({"asset_id": beep, "estimate_only": True}, owner=OWNER)
+    assert refused.value.field == "asset_id" and "pictures and videos" in str(refused.value)

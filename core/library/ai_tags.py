@@ -96,10 +96,12 @@ class AiTagger:
         (estimate fields, `job_ids`) plus `asset_id`; the tags land on the asset when the job ends."""
         parsed = parse(AiTagRequest, request)
         asset = self.d.library.get(parsed.asset_id, owner)  # someone else's id answers like a missing one
+        if not asset.mime.startswith(("image/", "video/")):
+            raise InvalidInput("asset_id: AI tags describe pictures and videos; this file is neither.",
+                               "Pick a picture or a video.", field="asset_id")
         model = self.model_for(asset)
         if model is None:
-            kind = "a picture or a video" if not asset.mime.startswith(("image/", "video/")) else \
-                ("pictures" if asset.mime.startswith("image/") else "videos")
+            kind = "pictures" if asset.mime.startswith("image/") else "videos"
             raise InvalidInput(f"asset_id: no captioning model for {kind} is configured, so AI tags cannot be made "
                                "(automatic tags from what the studio knows are already on the asset).",
                                "Add a WaveSpeed API key (WAVESPEED_API_KEY) to tag with AI.", field="asset_id")
