@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,15 @@ def face(tmp_path: Path) -> Path:
     return path
 
 
+def photo_and_voice(page, tmp_path: Path, voice: Path, model: str) -> None:
+    """Upload a photo and a voice recording in the Avatar tab and pick `model`."""
+    page.locator("#avatar-photo input[type=file]").set_input_files(str(face(tmp_path)))
+    page.get_by_label("Upload or record audio").check()
+    page.locator("#avatar-audio input[type=file]").set_input_files(str(voice))
+    page.locator("#avatar-model input").click()
+    page.get_by_role("option", name=model, exact=True).click()
+
+
 def test_a_typed_script_becomes_a_captioned_offline_draft(tmp_path):
     from playwright import sync_api
 
@@ -79,12 +89,19 @@ def test_a_typed_script_becomes_a_captioned_offline_draft(tmp_path):
         stop(proc)
 
 
-def test_the_meter_prices_an_uploaded_voice_from_its_measured_length(tmp_path):
+def recording(path: Path, seconds: int, pauses: bool = False) -> Path:
+    """A tone of `seconds` (with `pauses`: silent 1.5 s in every 10 s, like breaths)."""
+    breaths = ["-af", "volume='if(lt(mod(t,10),8.5),1,0)':eval=frame"] if pauses else []
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                    f"sine=frequency=200:sample_rate=48000:duration={seconds}", *breaths, str(path)], check=True)
+    return path
+
+
+@contextmanager
+def paid_avatar_tab(tmp_path: Path):
+    """The Avatar tab of an app on the studio plan whose WaveSpeed is the loopback fake: (page, vendor)."""
     from playwright import sync_api
 
-    voice = tmp_path / "voice.wav"
-    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-                    "sine=frequency=200:sample_rate=48000:duration=47", str(voice)], check=True)
     base_url, vendor, stop_vendor = start_fake_wavespeed(b"")
     env = {"WAVESPEED_API_KEY": "test-key", "WAVESPEED_BASE_URL": base_url, "VIDEO_STUDIO_PLAN": "studio"}
     port = free_port()
@@ -92,21 +109,23 @@ def test_the_meter_prices_an_uploaded_voice_from_its_measured_length(tmp_path):
     try:
         with sync_api.sync_playwright() as p:
             browser, page = open_avatar_tab(port, proc, p)
-            page.locator("#avatar-photo input[type=file]").set_input_files(str(face(tmp_path)))
-            page.get_by_label("Upload or record audio").check()
-            page.locator("#avatar-audio input[type=file]").set_input_files(str(voice))
-            page.locator("#avatar-model input").click()
-            page.get_by_role("option", name="InfiniteTalk", exact=True).click()
-            page.locator("#avatar-resolution").get_by_label("720p").check()
-            meter = page.locator("#avatar-meter")
-            meter.get_by_text("0:47 at 720p: 47 s × $0.06 = $2.82").wait_for(timeout=60_000)
-            shot(page, tmp_path, "avatar-paid-meter")
-            page.get_by_label("I agree to pay up to $2.82").wait_for(timeout=30_000)
-            assert sum(vendor.submits.values()) == 0  # pricing sends nothing
+            yield page, vendor
             browser.close()
     finally:
         stop(proc)
         stop_vendor()
+
+
+def test_the_meter_prices_an_uploaded_voice_from_its_measured_length(tmp_path):
+    voice = recording(tmp_path / "voice.wav", 47)
+    with paid_avatar_tab(tmp_path) as (page, vendor):
+        photo_and_voice(page, tmp_path, voice, "InfiniteTalk")
+        page.locator("#avatar-resolution").get_by_label("720p").check()
+        meter = page.locator("#avatar-meter")
+        meter.get_by_text("0:47 at 720p: 47 s × $0.06 = $2.82").wait_for(timeout=60_000)
+        shot(page, tmp_path, "avatar-paid-meter")
+        page.get_by_label("I agree to pay up to $2.82").wait_for(timeout=30_000)
+        assert sum(vendor.submits.values()) == 0  # pricing sends nothing
 
 
 def test_face_swap_waits_for_the_consent_statement(tmp_path, clip_factory):
@@ -210,34 +229,15 @@ def test_one_failed_scene_is_made_again_alone_with_its_voice_reused(tmp_path):
 
 
 def test_a_voice_too_long_for_the_model_is_offered_as_scenes_priced_as_one_amount(tmp_path):
-    from playwright import sync_api
-
-    voice = tmp_path / "long.wav"
-    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-                    "sine=frequency=200:sample_rate=48000:duration=130", "-af",
-                    "volume='if(lt(mod(t,10),8.5),1,0)':eval=frame", str(voice)], check=True)
-    base_url, vendor, stop_vendor = start_fake_wavespeed(b"")
-    env = {"WAVESPEED_API_KEY": "test-key", "WAVESPEED_BASE_URL": base_url, "VIDEO_STUDIO_PLAN": "studio"}
-    port = free_port()
-    proc = launch(tmp_path / "home", port, env)
-    try:
-        with sync_api.sync_playwright() as p:
-            browser, page = open_avatar_tab(port, proc, p)
-            page.locator("#avatar-photo input[type=file]").set_input_files(str(face(tmp_path)))
-            page.get_by_label("Upload or record audio").check()
-            page.locator("#avatar-audio input[type=file]").set_input_files(str(voice))
-            page.locator("#avatar-model input").click()
-            page.get_by_role("option", name="Hunyuan Avatar", exact=True).click()
-            meter = page.locator("#avatar-meter")
-            meter.get_by_text("one run takes at most 2:00 (120 s)").wait_for(timeout=60_000)
-            assert "Split it into 2 scenes" in meter.inner_text() and "$4.05 in total" in meter.inner_text()
-            shot(page, tmp_path, "leftovers-avatar-split-offer")
-            page.locator("#avatar-split input").check()
-            page.get_by_label("I agree to pay up to $4.05").wait_for(timeout=60_000)
-            assert "Avatar, part 2 of 2" in meter.inner_text()
-            shot(page, tmp_path, "leftovers-avatar-split")
-            assert sum(vendor.submits.values()) == 0  # pricing sends nothing
-            browser.close()
-    finally:
-        stop(proc)
-        stop_vendor()
+    voice = recording(tmp_path / "long.wav", 130, pauses=True)
+    with paid_avatar_tab(tmp_path) as (page, vendor):
+        photo_and_voice(page, tmp_path, voice, "Hunyuan Avatar")
+        meter = page.locator("#avatar-meter")
+        meter.get_by_text("one run takes at most 2:00 (120 s)").wait_for(timeout=60_000)
+        assert "Split it into 2 scenes" in meter.inner_text() and "$4.05 in total" in meter.inner_text()
+        shot(page, tmp_path, "leftovers-avatar-split-offer")
+        page.locator("#avatar-split input").check()
+        page.get_by_label("I agree to pay up to $4.05").wait_for(timeout=60_000)
+        assert "Avatar, part 2 of 2" in meter.inner_text()
+        shot(page, tmp_path, "leftovers-avatar-split")
+        assert sum(vendor.submits.values()) == 0  # pricing sends nothing
