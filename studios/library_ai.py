@@ -9,6 +9,7 @@ import gradio as gr
 
 from core.studio import Studio
 from studios.common import confirm_update
+from studios.labels import said
 from studios.session import owner_of, owner_or_none
 from studios.widgets import usd
 
@@ -46,7 +47,7 @@ def build(studio: Studio, selected: gr.State, notice: gr.Markdown, tags: gr.Drop
         try:
             est = studio.ai_tag({"asset_id": asset_id, "detail_level": level, "estimate_only": True}, owner=owner)
         except Exception as exc:  # no captioning model configured: the message says which key to add
-            return f"*{exc}*", gr.update(interactive=False), *confirm_update(None)
+            return f"*{said(exc)}*", gr.update(interactive=False), *confirm_update(None)
         done = est.get("ai_tags")
         note = f"  \nAI tags so far: {', '.join(done['tags']) or 'none'}." if done else ""
         return price_line(est) + note, gr.update(interactive=bool(est["allowed"])), *confirm_update(est, previous)
@@ -60,7 +61,7 @@ def build(studio: Studio, selected: gr.State, notice: gr.Markdown, tags: gr.Drop
         try:
             answer = studio.ai_tag(body, owner=owner_of(request))
         except Exception as exc:
-            return f"**Not started:** {exc}", None, gr.Timer(active=False), gr.update()
+            return f"**Not started:** {said(exc)}", None, gr.Timer(active=False), gr.update()
         if not answer["ok"]:
             reason = answer.get("message") or "; ".join(i["message"] for i in answer["issues"])
             return f"**Not started.** {reason}", None, gr.Timer(active=False), gr.update()
