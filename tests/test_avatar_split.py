@@ -92,3 +92,21 @@ def test_split_parts_are_paid_once_joined_and_a_failed_part_is_made_again_alone(
     assert probe(final.path).duration_s == pytest.approx(47.0, abs=0.5) and probe(final.path).has_audio
     charged = [e for e in studio.ledger.entries(OWNER) if e.state == "charged"]
     assert sum(e.actual_usd for e in charged) == pytest.approx(1.44)
+
+
+def test_a_split_is_refused_whole_when_its_runs_together_break_the_plan_budget(vendor, studio_factory, tmp_path):
+    """The plan's length limits each run, its monthly budget the whole split: parts that each fit are
+    refused together, before anything is sent or reserved, when their sum is over the budget."""
+    base, fake = vendor
+    studio = studio_factory(base, VIDEO_STUDIO_PLAN="free", **FAST)  # 10 s per run, $2.00 a month
+    face = imported(studio, photo(tmp_path / "face.png"))
+    voice = imported(studio, talk(tmp_path / "voice.wav", 40))
+    ask = {"photo_id": face, "audio_id": voice, "model": "infinitetalk", "resolution": "720p",
+           "captions": "off", "split": True}
+    est = studio.avatar({**ask, "estimate_only": True}, owner=OWNER)
+    assert len(est["split"]["parts"]) >= 4 and all(p["duration_s"] <= 10 for p in est["split"]["parts"])
+    assert est["max_usd"] > 2.0  # 40 s at $0.06: over the Free plan's $2.00
+    run = studio.avatar({**ask, "confirm_usd": est["max_usd"]}, owner=OWNER)
+    assert not run["ok"] and run["job_ids"] == []
+    assert "Free" in run["message"] and "$2.00" in run["message"], run["message"]
+    assert sum(fake.submits.values()) == 0 and studio.ledger.entries(OWNER) == []
