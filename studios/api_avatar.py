@@ -11,13 +11,14 @@ from studios.session import owner_of
 
 def register(studio: Studio) -> None:
     def speech(body: dict, request: gr.Request) -> dict:
-        """{text, voice, model, language, speed, emotion, confirm_usd, estimate_only} -> like /create;
+        """{text, voice, model, language, speed, emotion, confirm_usd, estimate_only, run_again} -> like /create;
         the result is an audio asset."""
         return studio.speech(body, owner=owner_of(request))
 
     def avatar(body: dict, request: gr.Request) -> dict:
         """{photo_id, audio_id | script + voice, model, resolution, emotion, expression_prompt,
-        second_audio_id, order, captions, platform, confirm_usd, estimate_only} -> like /create, plus scenes."""
+        second_photo_id, second_audio_id, order, captions, platform, split, confirm_usd, estimate_only, run_again}
+        -> like /create, plus scenes."""
         return studio.avatar(body, owner=owner_of(request))
 
     def avatar_scene(body: dict, request: gr.Request) -> dict:

@@ -15,7 +15,7 @@ import gradio as gr
 from core.platform_presets import create_platforms
 from core.studio import Studio
 from studios import avatar_around
-from studios.avatar_view import lineage_text, progress_html, srt_file, time_text
+from studios.avatar_view import lineage_text, made_before_text, progress_html, srt_file, time_text
 from studios.common import confirm_update, library_media, on_any_change, refresh_media_on, upload_importer
 from studios.files import served
 from studios.result_view import result_view, show
@@ -143,6 +143,8 @@ def build(studio: Studio, tab: gr.Tab | None = None) -> AvatarForm:
             timing = gr.Markdown("")
             confirm = gr.Checkbox(label="Nothing to confirm", value=False, interactive=False)
             go = gr.Button("Make the talking video", variant="primary")
+            again = gr.Checkbox(label="Run it again anyway (a new paid run)", value=False, visible=False,
+                                elem_id="avatar-run-again")
             notice = gr.Markdown("")
             progress = gr.HTML("", elem_id="avatar-progress")
             view = result_view("Talking presenter")
@@ -182,20 +184,26 @@ def build(studio: Studio, tab: gr.Tab | None = None) -> AvatarForm:
         return gr.update(choices=spoken, value=current if current in spoken else (spoken or [None])[0])
 
     def on_go(request: gr.Request, *values):
-        *form, confirmed, agreed = values
+        *form, confirmed, agreed, run_again = values
         owner = owner_of(request)
         body = build_request(*form)
+        hidden = gr.update(value=False, visible=False)
         if body is None:
             return None, "Add a photo and a voice (a script, an upload or a library audio) first.", \
-                gr.update(), *confirm_update(None)
+                gr.update(), *confirm_update(None), hidden
         if confirmed and agreed is not None:
             body["confirm_usd"] = agreed
+        if run_again:
+            body["run_again"] = True
         answer = studio.avatar(body, owner=owner)
+        offer = made_before_text(answer)
+        if offer:  # never pay twice: the earlier video is offered; running again is a choice
+            return None, offer, cost_meter(answer), *confirm_update(answer), gr.update(value=False, visible=True)
         if not answer["ok"]:
             reason = answer.get("message") or "; ".join(i["message"] for i in answer["issues"])
-            return None, f"**Not started.** {reason}", cost_meter(answer), *confirm_update(answer)
+            return None, f"**Not started.** {reason}", cost_meter(answer), *confirm_update(answer), hidden
         return (answer["steps"], "Started. It keeps going if you close this page; the progress of each "
-                "scene is below.", cost_meter(answer), *confirm_update(answer))
+                "scene is below.", cost_meter(answer), *confirm_update(answer), hidden)
 
     unchanged = [gr.update() for _ in view.components]
     no_retry = (gr.update(visible=False), gr.update(), None, None)
@@ -252,7 +260,7 @@ def build(studio: Studio, tab: gr.Tab | None = None) -> AvatarForm:
     voice.change(on_voice, [voice, language], language, api_visibility="private")
     refresh_media_on(studio, tab, "image", library_photo)
     refresh_media_on(studio, tab, "audio", library_audio)
-    go.click(on_go, [*fields, confirm, shown_max], [run, notice, meter, confirm, shown_max],
+    go.click(on_go, [*fields, confirm, shown_max, again], [run, notice, meter, confirm, shown_max, again],
              api_visibility="private")
     gr.Timer(1.5).tick(on_tick, run, [progress, *view.components, srt, lineage, run, retry_row, retry_confirm,
                                       failed, retry_max], show_progress="hidden", api_visibility="private")

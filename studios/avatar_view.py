@@ -4,6 +4,7 @@ where the result came from, and the captions as a downloadable SRT file."""
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from html import escape
 
 from studios.files import cache_root, owner_key
@@ -51,6 +52,17 @@ def progress_html(steps: list[dict], jobs: list[dict]) -> str:
                      f"<span class='vs-pill' style='background:{colour}'>{WORDS.get(job['status'], job['status'])}"
                      f"</span> {pct}%{eta}{price}<div class='vs-note'>{detail}</div></li>")
     return f"<ul class='vs-plan'>{''.join(lines)}</ul>"
+
+
+def made_before_text(answer: dict) -> str | None:
+    """The $0 offer of a repeated paid request (never pay twice) in words, or None when it is new."""
+    found = answer.get("reuse") if not answer.get("ok") and answer.get("allowed") else None
+    if not found:
+        return None
+    made = datetime.fromisoformat(found["created_at"])
+    return (f"**You made this on {made.day} {made:%b}** - it is in the Library as "
+            f"*{escape(found.get('title') or found['asset_id'])}*: open it there for $0, or tick \"Run it again "
+            f"anyway\" and press Make to pay {money(answer.get('max_usd') or 0)} again. Nothing was sent.")
 
 
 def lineage_text(chain: list[dict]) -> str:

@@ -53,6 +53,19 @@ def run_time(steps: list[Step]) -> dict:
     return {"expected_s": round(typical, 1), "slowest_s": round(slowest, 1)}
 
 
+def made_before(steps: list[Step]) -> dict | None:
+    """The earlier asset to offer when every paid run of a request made one before (the same model,
+    inputs by content, settings and seed), so nothing would be new but the bill; else None. A
+    request of several paid runs offers its last (the avatar), with every run's in `steps`."""
+    paid = [s for s in steps if s.result.model is not None and not s.result.model.offline]
+    if not paid or any(s.result.reuse is None for s in paid):
+        return None
+    last = dict(paid[-1].result.reuse)
+    if len(paid) > 1:
+        last["steps"] = [{"label": s.label, **s.result.reuse} for s in paid]
+    return last
+
+
 def expression(parsed: AvatarRequest) -> str:
     words = [parsed.expression_prompt.strip()] if parsed.expression_prompt and parsed.expression_prompt.strip() else []
     if parsed.emotion != "neutral" or not words:

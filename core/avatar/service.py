@@ -19,6 +19,7 @@ from core.avatar.answers import (
     FIELDS,
     check_voices,
     expression,
+    made_before,
     price_label,
     refused,
     scene_label,
@@ -41,6 +42,7 @@ from core.errors import InvalidInput, PlanLimitExceeded, StudioError
 from core.jobs.store import JobStore
 from core.library.models import Job, JobStatus
 from core.library.refs import MediaResolver
+from core.library.reuse import offer as reuse_offer
 from core.money import confirmation
 from core.money.plans import Plan
 from core.money.preflight import PreflightResult
@@ -95,7 +97,8 @@ class AvatarService:
                           model=parsed.model, language=parsed.language, speed=parsed.speed, emotion=parsed.emotion)
         except InvalidInput as exc:
             return refused(exc)
-        body = {**said.create, "confirm_usd": parsed.confirm_usd, "confirm": parsed.confirm}
+        body = {**said.create, "confirm_usd": parsed.confirm_usd, "confirm": parsed.confirm,
+                "run_again": parsed.run_again}
         if said.issues or parsed.estimate_only:
             answer = self.d.estimate(body, owner=owner)
             return with_issues(answer, said.issues)
@@ -164,6 +167,10 @@ class AvatarService:
         answer = self._answer(steps, scenes, captions)
         if parsed.estimate_only or not answer["allowed"]:
             return {**answer, "ok": False if not parsed.estimate_only else answer["allowed"], "job_ids": []}
+        earlier = None if parsed.run_again else made_before(steps)
+        if earlier is not None:  # never pay twice: every paid run of this request made an asset before
+            return {**answer, "ok": False, "job_ids": [], "reuse": earlier,
+                    "message": reuse_offer(earlier, answer["max_usd"], answer["price_basis"] != "exact")}
         issue = confirmation.check(max_usd=answer["max_usd"], threshold_usd=self.d.threshold(),
                                    confirm_usd=parsed.confirm_usd, confirm=parsed.confirm)
         if issue is not None:

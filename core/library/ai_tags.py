@@ -119,9 +119,20 @@ class AiTagger:
                        f"Send run_again: true to pay {format_usd(answer['max_usd'])} for new tags.")
             issue = {"field": "run_again", "message": message, "allowed": ["true"]}
             return {**answer, "ok": False, "job_ids": [], "asset_id": asset.id, "ai_tags": earlier,
-                    "message": message, "issues": [*answer["issues"], issue]}
+                    "reuse": self._earlier_run(asset, earlier, owner), "message": message,
+                    "issues": [*answer["issues"], issue]}
         answer = self.d.create(body, owner=owner, parent_id=asset.id, kind=TAG_KIND)
         return {**answer, "asset_id": asset.id}
+
+    def _earlier_run(self, asset: Asset, earlier: dict, owner: str) -> dict:
+        """The earlier tagging as never-pay-twice offers it: {asset_id, created_at, cost_usd, title, model}."""
+        with self.d.db.session() as s:
+            job = s.get(Job, earlier.get("job_id") or "")
+        ran = job if job is not None and job.owner == owner else None
+        return {"asset_id": asset.id,
+                "created_at": (ran.created_at if ran else asset.created_at).isoformat(timespec="seconds"),
+                "cost_usd": round((ran.actual_usd or 0.0) if ran else 0.0, 4), "title": asset.title,
+                "model": earlier.get("model")}
 
     def keep(self, job: Job, caption: str) -> dict:
         """Write a finished caption to the asset the job tagged; returns what the job's result keeps."""

@@ -1,0 +1,91 @@
+"""Never pay twice on every paid endpoint, not only /create: /speech, /avatar and /ai_tag given a
+request identical to an earlier paid run send nothing and answer `ok: false` with
+`reuse: {asset_id, created_at, cost_usd}` and a message, unless the request says `run_again: true`
+(against the loopback fake WaveSpeed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import OWNER, wait_for_job
+from tests.test_ai_tags import CAPTION, VIDEO_CAPTIONER
+from tests.test_avatar_studio import FAST, imported, photo, tone
+
+
+@pytest.fixture
+def paid(vendor, studio_factory):
+    base, fake = vendor
+    return studio_factory(base, VIDEO_STUDIO_PLAN="studio", **FAST), fake
+
+
+def sent(fake) -> int:
+    return sum(fake.submits.values())
+
+
+def offered(answer: dict, made: dict) -> None:
+    """`answer` refused the repeat and offered the earlier asset `made` (a job view)."""
+    assert answer["ok"] is False and answer["job_ids"] == []
+    assert answer["reuse"]["asset_id"] == made["asset_ids"][0]
+    assert set(answer["reuse"]) >= {"asset_id", "created_at", "cost_usd"}
+    assert answer["message"].startswith("You made this on ") and "run_again: true" in answer["message"]
+
+
+def test_a_repeated_speech_is_offered_the_earlier_voice_unless_run_again(paid):
+    studio, fake = paid
+    ask = {"text": "Hello there, this voice was made once.", "voice": "Wise_Woman",
+           "model": "minimax-speech-02-hd", "confirm_usd": 1}
+    first = wait_for_job(studio, studio.speech(ask, owner=OWNER)["job_ids"][0])
+    assert first["status"] == "succeeded", first["error"]
+    before, rows = sent(fake), len(studio.ledger.entries(OWNER))
+    offered(studio.speech(ask, owner=OWNER), first)
+    assert sent(fake) == before and len(studio.ledger.entries(OWNER)) == rows
+    rerun = studio.speech({**ask, "run_again": True}, owner=OWNER)
+    assert rerun["ok"], rerun["issues"]
+    assert wait_for_job(studio, rerun["job_ids"][0])["status"] == "succeeded"
+    assert sent(fake) == before + 1
+
+
+def test_a_repeated_avatar_is_offered_the_earlier_video_unless_run_again(paid, tmp_path):
+    studio, fake = paid
+    face = imported(studio, photo(tmp_path / "face.png"))
+    voice = imported(studio, tone(tmp_path / "voice.wav", 6))
+    ask = {"photo_id": face, "audio_id": voice, "model": "infinitetalk", "resolution": "480p", "confirm_usd": 1}
+    first = wait_for_job(studio, studio.avatar(ask, owner=OWNER)["job_ids"][0])
+    assert first["status"] == "succeeded", first["error"]
+    before, rows = sent(fake), len(studio.ledger.entries(OWNER))
+    again = studio.avatar(ask, owner=OWNER)
+    offered(again, first)
+    assert again["reuse"]["cost_usd"] == pytest.approx(0.18)  # 6 s x $0.03
+    assert studio.avatar({**ask, "estimate_only": True}, owner=OWNER)["reuse"]["asset_id"] == first["asset_ids"][0]
+    assert sent(fake) == before and len(studio.ledger.entries(OWNER)) == rows
+    rerun = studio.avatar({**ask, "run_again": True}, owner=OWNER)
+    assert rerun["ok"], rerun["issues"]
+    assert wait_for_job(studio, rerun["job_ids"][0])["status"] == "succeeded"
+    assert sent(fake) == before + 1
+
+
+def test_tagging_again_answers_the_earlier_tagging_as_reuse(paid, clip_factory):
+    studio, fake = paid
+    fake.behave(VIDEO_CAPTIONER, steps=["created", "processing", "completed"], outputs="text", text=CAPTION)
+    clip = studio.import_media(clip_factory("dunes.mp4", seconds=6, size="320x240"), owner=OWNER)["id"]
+    first = wait_for_job(studio, studio.ai_tag({"asset_id": clip, "confirm_usd": 0.01}, owner=OWNER)["job_ids"][0])
+    assert first["status"] == "succeeded", first["error"]
+    again = studio.ai_tag({"asset_id": clip, "confirm_usd": 0.01}, owner=OWNER)
+    assert again["ok"] is False and again["job_ids"] == [] and "run_again" in again["message"]
+    assert again["reuse"]["asset_id"] == clip and again["reuse"]["cost_usd"] == pytest.approx(0.01)
+    assert again["reuse"]["created_at"] == first["created_at"]
+    assert fake.submits[VIDEO_CAPTIONER] == 1
+
+
+def test_the_avatar_tab_offers_the_earlier_video_in_words_and_lets_the_creator_run_again():
+    from studios.avatar_view import made_before_text
+
+    refused = {"ok": False, "allowed": True, "max_usd": 0.18, "job_ids": [],
+               "reuse": {"asset_id": "a1b2c3d4e5f60718", "created_at": "2026-11-12T09:30:00+00:00",
+                         "cost_usd": 0.18, "title": "Talking presenter (avatar)"}}
+    text = made_before_text(refused)
+    assert text.startswith("**You made this on 12 Nov**") and "*Talking presenter (avatar)*" in text
+    assert '"Run it again anyway"' in text and "$0.18" in text and "run_again" not in text
+    assert made_before_text({**refused, "ok": True}) is None
+    assert made_before_text({**refused, "allowed": False}) is None  # a refusal for another reason
+    assert made_before_text({"ok": False, "allowed": True, "reuse": None}) is None
