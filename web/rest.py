@@ -121,6 +121,27 @@ def build_rest(studio: Studio, callers: Callers) -> FastAPI:
             raise refusal_of(answer)
         return answer
 
+    def started(answer: dict, body) -> dict:
+        """A /create-like answer: returned when it ran (or was only priced), else its refusal."""
+        if not answer.get("ok") and not (isinstance(body, dict) and body.get("estimate_only") is True):
+            raise refusal_of(answer)
+        return answer
+
+    @api.post("/speech", summary="Text to speech: {text, voice, model, language, speed, confirm_usd, estimate_only, "
+              "run_again} (as /create; the result is an audio asset)")
+    def speech(body: Any = Body(...), who: str = Depends(owner)) -> dict:
+        return started(studio.speech(body, owner=who), body)
+
+    @api.post("/avatar", summary="A talking presenter: {photo_id, audio_id | script + voice, model, resolution, ...,"
+              " confirm_usd, estimate_only, run_again} (as /create)")
+    def avatar(body: Any = Body(...), who: str = Depends(owner)) -> dict:
+        return started(studio.avatar(body, owner=who), body)
+
+    @api.post("/ai_edit", summary="A provider edit of your asset: {asset_id, operation, prompt, model, options, "
+              "resolution, image_id, consent, confirm_usd, estimate_only} (as /create)")
+    def ai_edit(body: Any = Body(...), who: str = Depends(owner)) -> dict:
+        return started(studio.edit.ai_apply(body, owner=who), body)
+
     @api.get("/jobs/{job_id}", summary="A job's status, progress and result")
     def job(job_id: str, who: str = Depends(owner)) -> dict:
         return studio.job(job_id, owner=who)
@@ -160,10 +181,7 @@ def build_rest(studio: Studio, callers: Callers) -> FastAPI:
               "estimate_only, run_again} (paid: priced, confirmed, in the ledger)")
     def ai_tags(asset_id: str, body: Any = Body(default=None), who: str = Depends(owner)) -> dict:
         asked = body if isinstance(body, dict) else {}
-        answer = studio.ai_tag({**asked, "asset_id": asset_id}, owner=who)
-        if not answer.get("ok") and not asked.get("estimate_only"):
-            raise refusal_of(answer)
-        return answer
+        return started(studio.ai_tag({**asked, "asset_id": asset_id}, owner=who), asked)
 
     @api.get("/assets/{asset_id}/versions", summary="The version tree the asset belongs to, from its root")
     def versions(asset_id: str, who: str = Depends(owner)) -> dict:
