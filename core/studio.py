@@ -122,7 +122,8 @@ class Studio:
             self.runner.register(kind, GenerateHandler(GenerateDeps(
                 providers=providers, get_model=self.catalog.get, price=price_of, library=self.library,
                 store=self.store, ledger=self.ledger, limits_for=self.limits, quotes=self.quotes, output=output,
-                keep_text=keep, min_poll_s=settings.min_poll_s, max_poll_s=settings.max_poll_s,
+                keep_text=keep, fingerprint=self._fingerprint, min_poll_s=settings.min_poll_s,
+                max_poll_s=settings.max_poll_s,
                 inline_free=bool(settings.queue))))
 
     def _compare_service(self) -> CompareService:

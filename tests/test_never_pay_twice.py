@@ -89,3 +89,28 @@ def test_the_avatar_tab_offers_the_earlier_video_in_words_and_lets_the_creator_r
     assert made_before_text({**refused, "ok": True}) is None
     assert made_before_text({**refused, "allowed": False}) is None  # a refusal for another reason
     assert made_before_text({"ok": False, "allowed": True, "reuse": None}) is None
+
+
+def test_a_repeated_script_is_offered_the_earlier_avatar_unless_run_again(paid, tmp_path):
+    studio, fake = paid
+    face = imported(studio, photo(tmp_path / "face.png"))
+    ask = {"photo_id": face, "script": "Hello and welcome. This talk was made once.", "voice": "Wise_Woman",
+           "voice_model": "minimax-speech-02-hd", "model": "infinitetalk", "resolution": "480p",
+           "captions": "off", "confirm_usd": 1}
+    voice_job, avatar_job = studio.avatar(ask, owner=OWNER)["job_ids"]
+    made = wait_for_job(studio, avatar_job)
+    assert made["status"] == "succeeded", made["error"]
+    before, rows = sent(fake), len(studio.ledger.entries(OWNER))
+    again = studio.avatar(ask, owner=OWNER)
+    offered(again, made)
+    voice = studio.job(voice_job, owner=OWNER)["asset_ids"][0]
+    assert [s["asset_id"] for s in again["reuse"]["steps"]] == [voice, made["asset_ids"][0]]
+    assert sent(fake) == before and len(studio.ledger.entries(OWNER)) == rows
+    # the same voice sent by id is the same request as far as the avatar goes
+    by_id = studio.avatar({k: v for k, v in ask.items() if k not in ("script", "voice", "voice_model")}
+                          | {"audio_id": voice}, owner=OWNER)
+    assert by_id["reuse"]["asset_id"] == made["asset_ids"][0] and not by_id["ok"]
+    rerun = studio.avatar({**ask, "run_again": True}, owner=OWNER)
+    assert rerun["ok"], rerun["issues"]
+    assert wait_for_job(studio, rerun["job_ids"][-1])["status"] == "succeeded"
+    assert sent(fake) == before + 2

@@ -167,7 +167,7 @@ class AvatarService:
         answer = self._answer(steps, scenes, captions)
         if parsed.estimate_only or not answer["allowed"]:
             return {**answer, "ok": False if not parsed.estimate_only else answer["allowed"], "job_ids": []}
-        earlier = None if parsed.run_again else made_before(steps)
+        earlier = None if parsed.run_again else made_before(self._as_made_before(parsed, owner, steps))
         if earlier is not None:  # never pay twice: every paid run of this request made an asset before
             return {**answer, "ok": False, "job_ids": [], "reuse": earlier,
                     "message": reuse_offer(earlier, answer["max_usd"], answer["price_basis"] != "exact")}
@@ -216,6 +216,15 @@ class AvatarService:
             steps += [voice, avatar]
         captions = "burn" if parsed.captions == "auto" else parsed.captions
         return steps, scenes, captions, None
+
+    def _as_made_before(self, parsed: AvatarRequest, owner: str, steps: list[Step]) -> list[Step]:
+        """The steps as an earlier run made them: a scene whose voice was made before (the same script,
+        voice and settings) has its avatar from that voice, so the avatar's own earlier asset is found."""
+        voices = {s.scene: s.result.reuse for s in steps if s.role == "voice"}
+        if not voices or not all(voices.values()):
+            return steps
+        return [self._avatar_step(parsed, owner, audio=voices[s.scene]["asset_id"], planned_s=None, label=s.label,
+                                  scene=s.scene) if s.role == "avatar" and s.scene in voices else s for s in steps]
 
     def _parts(self, parsed: AvatarRequest, owner: str, whole: Step) -> list[Part]:
         """A measured voice longer than one run (the model's longest input, or the plan's) cut at its

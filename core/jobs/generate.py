@@ -70,6 +70,8 @@ class GenerateDeps:
     quotes: Quotes | None = None
     output: Literal["media", "text"] = "media"
     keep_text: Callable[[Job, str], dict] | None = None  # a text output's use (AI tags); joins the job's result
+    # A request's never-pay-twice fingerprint; an input another job made (pending) is keyed once it exists.
+    fingerprint: Callable[[dict], str | None] | None = None
     min_poll_s: float = 1.0
     max_poll_s: float = 10.0
     max_backoff_s: float = 60.0
@@ -161,6 +163,8 @@ class GenerateHandler:
                 self.d.ledger.release(job.id, ready.message)
                 ctx.fail(ready)
                 return None
+            if self.d.fingerprint is not None:  # the avatar of a spoken script is keyed by the voice it got
+                ready = {**ready, "reuse_fingerprint": self.d.fingerprint(ready["request"])}
             job = ctx.update(payload=ready)
         model: ModelSpec = self.d.get_model(job.model)
         provider = self.d.providers.get(model.provider)
