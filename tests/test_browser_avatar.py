@@ -128,6 +128,31 @@ def test_the_meter_prices_an_uploaded_voice_from_its_measured_length(tmp_path):
         assert sum(vendor.submits.values()) == 0  # pricing sends nothing
 
 
+def test_making_the_same_talking_video_again_is_offered_the_earlier_one(tmp_path):
+    """Never pay twice in the tab: the same photo, voice and settings again are offered the earlier
+    video with nothing sent; "Run it again anyway" pays for a new one."""
+    import time
+
+    voice = recording(tmp_path / "voice.wav", 6)
+    with paid_avatar_tab(tmp_path) as (page, vendor):
+        photo_and_voice(page, tmp_path, voice, "InfiniteTalk")
+        page.locator("#avatar-meter").get_by_text("0:06 at 480p: 6 s × $0.03 = $0.18").wait_for(timeout=60_000)
+        make = page.get_by_role("button", name="Make the talking video")
+        make.click()
+        page.locator("video:visible").first.wait_for(timeout=120_000)
+        make.click()
+        page.get_by_text(re.compile(r"it is in the Library as .*open it there for \$0")).wait_for(timeout=30_000)
+        shot(page, tmp_path, "avatar-made-before")
+        assert vendor.submits["wavespeed-ai/infinitetalk"] == 1
+        page.get_by_label("Run it again anyway (a new paid run)").check()
+        make.click()
+        page.get_by_text(re.compile(r"^Started\. It keeps going")).wait_for(timeout=30_000)
+        deadline = time.monotonic() + 60
+        while vendor.submits["wavespeed-ai/infinitetalk"] < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert vendor.submits["wavespeed-ai/infinitetalk"] == 2
+
+
 def test_face_swap_waits_for_the_consent_statement(tmp_path, clip_factory):
     from playwright import sync_api
 
