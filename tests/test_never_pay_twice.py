@@ -37,7 +37,9 @@ def test_a_repeated_speech_is_offered_the_earlier_voice_unless_run_again(paid):
     first = wait_for_job(studio, studio.speech(ask, owner=OWNER)["job_ids"][0])
     assert first["status"] == "succeeded", first["error"]
     before, rows = sent(fake), len(studio.ledger.entries(OWNER))
-    offered(studio.speech(ask, owner=OWNER), first)
+    again = studio.speech(ask, owner=OWNER)
+    offered(again, first)
+    assert "run again for $0.0019?" in again["message"]  # 38 characters at $0.05 per 1,000, not "$0.00"
     assert sent(fake) == before and len(studio.ledger.entries(OWNER)) == rows
     rerun = studio.speech({**ask, "run_again": True}, owner=OWNER)
     assert rerun["ok"], rerun["issues"]

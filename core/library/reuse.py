@@ -16,6 +16,7 @@ from sqlmodel import col, select
 from core.db import Database
 from core.library.fingerprint import HashFile, digest, file_sha256
 from core.library.models import Asset
+from core.money.pricing import format_usd
 
 # Fields that do not change what a model makes: routing hints, how many runs, measured facts,
 # and the confirmation itself. The model is part of the key on its own (the one that ran).
@@ -47,6 +48,6 @@ def find_reuse(db: Database, owner: str, key: str) -> dict | None:
 def offer(found: dict, max_usd: float, upper_bound: bool) -> str:
     """"You made this on 12 Nov - use it, or run again for $0.50?" for an earlier asset `found`."""
     made = datetime.fromisoformat(found["created_at"])
-    price = f"{'up to ' if upper_bound else ''}${max_usd:.2f}"
+    price = f"{'up to ' if upper_bound else ''}{format_usd(max_usd)}"
     return (f"You made this on {made.day} {made:%b} - use it (asset {found['asset_id']}), or run again for "
             f"{price}? Nothing was sent. To run it again, send run_again: true.")
