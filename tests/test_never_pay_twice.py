@@ -30,21 +30,35 @@ def offered(answer: dict, made: dict) -> None:
     assert answer["message"].startswith("You made this on ") and "run_again: true" in answer["message"]
 
 
+def repeated(studio, fake, call, ask: dict, runs: int = 1) -> tuple[dict, dict, dict]:
+    """Run `ask` (`runs` paid runs) once, then again: the repeat sends nothing and writes no ledger
+    row. Returns (the repeat's answer, the first's last job, the first's answer)."""
+    started = call(ask, owner=OWNER)
+    first = wait_for_job(studio, started["job_ids"][runs - 1])
+    assert first["status"] == "succeeded", first["error"]
+    before, rows = sent(fake), len(studio.ledger.entries(OWNER))
+    again = call(ask, owner=OWNER)
+    offered(again, first)
+    assert sent(fake) == before and len(studio.ledger.entries(OWNER)) == rows
+    return again, first, started
+
+
+def runs_again(studio, fake, call, ask: dict, runs: int = 1) -> None:
+    """With run_again the same request is sent again (`runs` more submits)."""
+    before = sent(fake)
+    rerun = call({**ask, "run_again": True}, owner=OWNER)
+    assert rerun["ok"], rerun["issues"]
+    assert wait_for_job(studio, rerun["job_ids"][-1])["status"] == "succeeded"
+    assert sent(fake) == before + runs
+
+
 def test_a_repeated_speech_is_offered_the_earlier_voice_unless_run_again(paid):
     studio, fake = paid
     ask = {"text": "Hello there, this voice was made once.", "voice": "Wise_Woman",
            "model": "minimax-speech-02-hd", "confirm_usd": 1}
-    first = wait_for_job(studio, studio.speech(ask, owner=OWNER)["job_ids"][0])
-    assert first["status"] == "succeeded", first["error"]
-    before, rows = sent(fake), len(studio.ledger.entries(OWNER))
-    again = studio.speech(ask, owner=OWNER)
-    offered(again, first)
+    again, _first, _started = repeated(studio, fake, studio.speech, ask)
     assert "run again for $0.0019?" in again["message"]  # 38 characters at $0.05 per 1,000, not "$0.00"
-    assert sent(fake) == before and len(studio.ledger.entries(OWNER)) == rows
-    rerun = studio.speech({**ask, "run_again": True}, owner=OWNER)
-    assert rerun["ok"], rerun["issues"]
-    assert wait_for_job(studio, rerun["job_ids"][0])["status"] == "succeeded"
-    assert sent(fake) == before + 1
+    runs_again(studio, fake, studio.speech, ask)
 
 
 def test_a_repeated_avatar_is_offered_the_earlier_video_unless_run_again(paid, tmp_path):
@@ -52,18 +66,10 @@ def test_a_repeated_avatar_is_offered_the_earlier_video_unless_run_again(paid, t
     face = imported(studio, photo(tmp_path / "face.png"))
     voice = imported(studio, tone(tmp_path / "voice.wav", 6))
     ask = {"photo_id": face, "audio_id": voice, "model": "infinitetalk", "resolution": "480p", "confirm_usd": 1}
-    first = wait_for_job(studio, studio.avatar(ask, owner=OWNER)["job_ids"][0])
-    assert first["status"] == "succeeded", first["error"]
-    before, rows = sent(fake), len(studio.ledger.entries(OWNER))
-    again = studio.avatar(ask, owner=OWNER)
-    offered(again, first)
+    again, first, _started = repeated(studio, fake, studio.avatar, ask)
     assert again["reuse"]["cost_usd"] == pytest.approx(0.18)  # 6 s x $0.03
     assert studio.avatar({**ask, "estimate_only": True}, owner=OWNER)["reuse"]["asset_id"] == first["asset_ids"][0]
-    assert sent(fake) == before and len(studio.ledger.entries(OWNER)) == rows
-    rerun = studio.avatar({**ask, "run_again": True}, owner=OWNER)
-    assert rerun["ok"], rerun["issues"]
-    assert wait_for_job(studio, rerun["job_ids"][0])["status"] == "succeeded"
-    assert sent(fake) == before + 1
+    runs_again(studio, fake, studio.avatar, ask)
 
 
 def test_tagging_again_answers_the_earlier_tagging_as_reuse(paid, clip_factory):
@@ -99,20 +105,12 @@ def test_a_repeated_script_is_offered_the_earlier_avatar_unless_run_again(paid, 
     ask = {"photo_id": face, "script": "Hello and welcome. This talk was made once.", "voice": "Wise_Woman",
            "voice_model": "minimax-speech-02-hd", "model": "infinitetalk", "resolution": "480p",
            "captions": "off", "confirm_usd": 1}
-    voice_job, avatar_job = studio.avatar(ask, owner=OWNER)["job_ids"]
-    made = wait_for_job(studio, avatar_job)
-    assert made["status"] == "succeeded", made["error"]
-    before, rows = sent(fake), len(studio.ledger.entries(OWNER))
-    again = studio.avatar(ask, owner=OWNER)
-    offered(again, made)
+    again, made, started = repeated(studio, fake, studio.avatar, ask, runs=2)
+    voice_job = started["job_ids"][0]
     voice = studio.job(voice_job, owner=OWNER)["asset_ids"][0]
     assert [s["asset_id"] for s in again["reuse"]["steps"]] == [voice, made["asset_ids"][0]]
-    assert sent(fake) == before and len(studio.ledger.entries(OWNER)) == rows
     # the same voice sent by id is the same request as far as the avatar goes
     by_id = studio.avatar({k: v for k, v in ask.items() if k not in ("script", "voice", "voice_model")}
                           | {"audio_id": voice}, owner=OWNER)
     assert by_id["reuse"]["asset_id"] == made["asset_ids"][0] and not by_id["ok"]
-    rerun = studio.avatar({**ask, "run_again": True}, owner=OWNER)
-    assert rerun["ok"], rerun["issues"]
-    assert wait_for_job(studio, rerun["job_ids"][-1])["status"] == "succeeded"
-    assert sent(fake) == before + 2
+    runs_again(studio, fake, studio.avatar, ask, runs=2)
