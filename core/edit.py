@@ -236,8 +236,9 @@ class EditService:
 
     def ai_apply(self, request: dict | AiEditRequest, *, owner: str) -> dict:
         parsed = parse(AiEditRequest, request)
-        if parsed.estimate_only:
-            return self.d.estimate(self.ai_request(parsed, owner), owner=owner)
+        if parsed.estimate_only:  # priced only: shaped like every paid endpoint's answer, nothing sent
+            answer = self.d.estimate(self.ai_request(parsed, owner), owner=owner)
+            return {**answer, "ok": answer["allowed"], "job_ids": []}
         return self.d.create(self.ai_request(parsed, owner), owner=owner, parent_id=parsed.asset_id)
 
     # -- the job -----------------------------------------------------------------------------

@@ -114,3 +114,18 @@ def test_a_repeated_script_is_offered_the_earlier_avatar_unless_run_again(paid, 
                           | {"audio_id": voice}, owner=OWNER)
     assert by_id["reuse"]["asset_id"] == made["asset_ids"][0] and not by_id["ok"]
     runs_again(studio, fake, studio.avatar, ask, runs=2)
+
+
+def test_priced_only_answers_are_shaped_like_every_paid_endpoints(paid, clip_factory):
+    """estimate_only on /ai_edit and /ai_tag answers as on /speech and /avatar: the estimate fields
+    with `ok` (whether it could run) and no `job_ids`, nothing sent."""
+    studio, fake = paid
+    clip = studio.import_media(clip_factory("silent.mp4", seconds=3, audio=False), owner=OWNER)["id"]
+    for answer in (studio.edit.ai_apply({"asset_id": clip, "operation": "sound", "estimate_only": True}, owner=OWNER),
+                   studio.ai_tag({"asset_id": clip, "estimate_only": True}, owner=OWNER),
+                   studio.speech({"text": "Hi there.", "voice": "Wise_Woman", "estimate_only": True}, owner=OWNER)):
+        assert answer["allowed"] and answer["total_usd"] > 0, answer
+        assert answer["ok"] is True and answer["job_ids"] == [] and "reuse" in answer
+    refused = studio.edit.ai_apply({"asset_id": clip, "operation": "face-swap", "estimate_only": True}, owner=OWNER)
+    assert refused["ok"] is False and refused["job_ids"] == []
+    assert sent(fake) == 0

@@ -110,8 +110,9 @@ class AiTagger:
                 "options": {"detail_level": parsed.detail_level}, "confirm_usd": parsed.confirm_usd,
                 "confirm": parsed.confirm}
         earlier = (asset.settings or {}).get("ai_tags")
-        if parsed.estimate_only:
-            return {**self.d.estimate(body, owner=owner), "asset_id": asset.id, "ai_tags": earlier}
+        if parsed.estimate_only:  # priced only: shaped like every paid endpoint's answer, nothing sent
+            answer = self.d.estimate(body, owner=owner)
+            return {**answer, "ok": answer["allowed"], "job_ids": [], "asset_id": asset.id, "ai_tags": earlier}
         if earlier and earlier.get("model") == model.id and earlier.get("detail_level") == parsed.detail_level \
                 and not parsed.run_again:
             answer = self.d.estimate(body, owner=owner)
