@@ -79,8 +79,9 @@ def dollars(value: float | None) -> str:
 
 def build(studio: Studio, tab: gr.Tab) -> None:
     with gr.Row():
-        since = gr.Textbox(label="From (YYYY-MM-DD)", value=month_start, scale=1)
-        until = gr.Textbox(label="Until (YYYY-MM-DD)", value=lambda: datetime.now(UTC).strftime("%Y-%m-%d"), scale=1)
+        # Filled when the tab opens (a callable default would be a public API endpoint of its own).
+        since = gr.Textbox(label="From (YYYY-MM-DD)", value="", scale=1)
+        until = gr.Textbox(label="Until (YYYY-MM-DD)", value="", scale=1)
         scope = gr.Radio([MINE, EVERYONE], value=MINE, label="Whose runs", visible=False, scale=1)
         show_btn = gr.Button("Show", variant="primary", scale=0)
         csv_btn = gr.Button("Export CSV", scale=0)
@@ -137,13 +138,15 @@ def build(studio: Studio, tab: gr.Tab) -> None:
             return gr.update(visible=False), f"**Could not export:** {said(exc)}"
         return gr.update(value=served(out["path"], owner), visible=True), f"Exported {out['rows']} run(s)."
 
-    def on_open(request: gr.Request):
-        return gr.update(visible=is_admin(request) and not studio.identity.solo)
+    def on_open(a, b, request: gr.Request):
+        """The person scope for admins of a team; an empty range becomes this month so far."""
+        return (gr.update(visible=is_admin(request) and not studio.identity.solo), (a or "").strip() or month_start(),
+                (b or "").strip() or datetime.now(UTC).strftime("%Y-%m-%d"))
 
     outputs = [summary, per_day, to_budget, per_studio, per_model, versus, times, success, per_person, rows]
     show_btn.click(on_show, [since, until, scope], outputs, api_visibility="private")
     scope.input(on_show, [since, until, scope], outputs, api_visibility="private")
     csv_btn.click(on_csv, [since, until, scope], [csv_file, summary], api_visibility="private")
-    tab.select(on_open, None, scope, api_visibility="private").then(on_show, [since, until, scope], outputs,
+    tab.select(on_open, [since, until], [scope, since, until], api_visibility="private").then(on_show, [since, until, scope], outputs,
                                                                     api_visibility="private")
 

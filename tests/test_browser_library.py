@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,8 @@ def test_search_filter_tag_collect_versions_and_use_again(tmp_path, clip_factory
         page.get_by_role("tab", name="Library").click()
         page.get_by_role("tab", name="Analytics").click()
         page.get_by_text("paid run(s)").wait_for(timeout=60_000)
+        assert re.fullmatch(r"\d{4}-\d\d-01", page.get_by_label("From (YYYY-MM-DD)").last.input_value())  # this month
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", page.get_by_label("Until (YYYY-MM-DD)").last.input_value())
         page.locator(".vega-embed, canvas, svg.marks").first.wait_for(timeout=60_000)
         assert page.get_by_text("Spend per day ($)").count() >= 1
         shot(page, "analytics")
