@@ -40,6 +40,8 @@ def test_speech_and_avatar_over_rest(paid, tmp_path):
     again = rest.post("/avatar", json=ask)
     assert again.status_code == 409 and again.json()["field"] == "run_again", again.text
     assert again.json()["answer"]["reuse"]["asset_id"] == job["asset_ids"][0]
+    unagreed = rest.post("/avatar", json={**ask, "run_again": True, "confirm_usd": None})
+    assert unagreed.status_code == 409 and unagreed.json()["field"] == "confirm_usd", unagreed.text
     too_long = rest.post("/avatar", json={**ask, "model": "hunyuan-avatar", "audio_id": imported(
         studio, tone(tmp_path / "long.wav", 180))})
     assert too_long.status_code == 400 and too_long.json()["field"] == "audio_id", too_long.text

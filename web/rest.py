@@ -52,7 +52,7 @@ def refusal_of(answer: dict) -> Refused:
     """A create/estimate answer that did not start anything -> its HTTP meaning."""
     issues = answer.get("issues") or []
     first = issues[0] if issues else {"field": None, "message": answer.get("message") or "Not started."}
-    if answer.get("reuse") and answer.get("allowed"):  # never pay twice: an identical paid run made this
+    if answer.get("reuse") and answer.get("allowed") and not issues:  # never pay twice: made before
         return Refused(409, answer.get("message") or "You made this before.", "run_again", answer)
     if any(i.get("field") in BUDGET_FIELDS for i in issues):
         budget = next(i for i in issues if i.get("field") in BUDGET_FIELDS)
