@@ -56,7 +56,8 @@ def progress_html(steps: list[dict], jobs: list[dict]) -> str:
 
 def made_before_text(answer: dict) -> str | None:
     """The $0 offer of a repeated paid request (never pay twice) in words, or None when it is new."""
-    found = answer.get("reuse") if not answer.get("ok") and answer.get("allowed") else None
+    repeat = not answer.get("ok") and answer.get("allowed") and not answer.get("issues")
+    found = answer.get("reuse") if repeat else None
     if not found:
         return None
     made = datetime.fromisoformat(found["created_at"])

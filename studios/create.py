@@ -225,7 +225,7 @@ def build(studio: Studio, tab: gr.Tab | None = None) -> CreateForm:
             return (current, f"**Could not start:** {said(exc)}", meter_line(None), cost_meter(None), *confirm_update(None),
                     *hidden)
         shown = (meter_line(answer), cost_meter(answer))
-        if not answer["ok"] and answer.get("reuse") and answer["allowed"]:  # never pay twice: offered at $0
+        if not answer["ok"] and answer.get("reuse") and answer["allowed"] and not answer["issues"]:  # offered at $0
             found, made = answer["reuse"], datetime.fromisoformat(answer["reuse"]["created_at"])
             return (current, f"**You made this on {made.day} {made:%b}** - it is in the Library as "
                     f"*{found.get('title') or found['asset_id']}*. Use it for $0, or tick \"Run it again anyway\" "

@@ -97,6 +97,8 @@ def test_the_avatar_tab_offers_the_earlier_video_in_words_and_lets_the_creator_r
     assert made_before_text({**refused, "ok": True}) is None
     assert made_before_text({**refused, "allowed": False}) is None  # a refusal for another reason
     assert made_before_text({"ok": False, "allowed": True, "reuse": None}) is None
+    unagreed = {**refused, "issues": [{"field": "confirm_usd", "message": "send confirm_usd", "allowed": ["0.18"]}]}
+    assert made_before_text(unagreed) is None  # run again was asked; the amount is what is missing
 
 
 def test_a_repeated_script_is_offered_the_earlier_avatar_unless_run_again(paid, tmp_path):
