@@ -201,7 +201,8 @@ def build(studio: Studio, tab: gr.Tab | None = None) -> AvatarForm:
             return None, offer, cost_meter(answer), *confirm_update(answer), gr.update(value=False, visible=True)
         if not answer["ok"]:
             reason = answer.get("message") or "; ".join(i["message"] for i in answer["issues"])
-            return None, f"**Not started.** {reason}", cost_meter(answer), *confirm_update(answer), hidden
+            kept = gr.update() if run_again else hidden  # a run again asked for stays ticked until it starts
+            return None, f"**Not started.** {reason}", cost_meter(answer), *confirm_update(answer), kept
         return (answer["steps"], "Started. It keeps going if you close this page; the progress of each "
                 "scene is below.", cost_meter(answer), *confirm_update(answer), hidden)
 

@@ -232,9 +232,10 @@ def build(studio: Studio, tab: gr.Tab | None = None) -> CreateForm:
                     f"and press Generate to pay {usd(answer['max_usd'])} again. Nothing was sent.", *shown,
                     *confirm_update(answer), gr.update(value=False, visible=True), gr.update(visible=True),
                     found["asset_id"])
-        if not answer["ok"]:
+        if not answer["ok"]:  # a run again asked for keeps its offer until it starts
             reason = answer.get("message") or "; ".join(i["message"] for i in answer["issues"])
-            return current, f"**Not started.** {reason}", *shown, *confirm_update(answer), *hidden
+            kept = (gr.update(), gr.update(), gr.update()) if again else hidden
+            return current, f"**Not started.** {reason}", *shown, *confirm_update(answer), *kept
         ids = answer["job_ids"] + list(current)
         return (ids, f"Started {len(answer['job_ids'])} job(s). They keep running if you close this page.",
                 *shown, *confirm_update(answer), *hidden)

@@ -98,12 +98,13 @@ def recording(path: Path, seconds: int, pauses: bool = False) -> Path:
 
 
 @contextmanager
-def paid_avatar_tab(tmp_path: Path):
+def paid_avatar_tab(tmp_path: Path, **more_env):
     """The Avatar tab of an app on the studio plan whose WaveSpeed is the loopback fake: (page, vendor)."""
     from playwright import sync_api
 
     base_url, vendor, stop_vendor = start_fake_wavespeed(b"")
-    env = {"WAVESPEED_API_KEY": "test-key", "WAVESPEED_BASE_URL": base_url, "VIDEO_STUDIO_PLAN": "studio"}
+    env = {"WAVESPEED_API_KEY": "test-key", "WAVESPEED_BASE_URL": base_url, "VIDEO_STUDIO_PLAN": "studio",
+           **more_env}
     port = free_port()
     proc = launch(tmp_path / "home", port, env)
     try:
@@ -130,21 +131,29 @@ def test_the_meter_prices_an_uploaded_voice_from_its_measured_length(tmp_path):
 
 def test_making_the_same_talking_video_again_is_offered_the_earlier_one(tmp_path):
     """Never pay twice in the tab: the same photo, voice and settings again are offered the earlier
-    video with nothing sent; "Run it again anyway" pays for a new one."""
+    video with nothing sent; "Run it again anyway" (with the amount agreed) pays for a new one."""
     import time
 
     voice = recording(tmp_path / "voice.wav", 6)
-    with paid_avatar_tab(tmp_path) as (page, vendor):
+    with paid_avatar_tab(tmp_path, VIDEO_STUDIO_CONFIRM_ABOVE_USD="0.01") as (page, vendor):
         photo_and_voice(page, tmp_path, voice, "InfiniteTalk")
         page.locator("#avatar-meter").get_by_text("0:06 at 480p: 6 s × $0.03 = $0.18").wait_for(timeout=60_000)
+        agree = page.get_by_label("I agree to pay up to $0.18").first
+        agree.check()
         make = page.get_by_role("button", name="Make the talking video")
         make.click()
         page.locator("video:visible").first.wait_for(timeout=120_000)
+        agree.check()
         make.click()
         page.get_by_text(re.compile(r"it is in the Library as .*open it there for \$0")).wait_for(timeout=30_000)
         shot(page, tmp_path, "avatar-made-before")
         assert vendor.submits["wavespeed-ai/infinitetalk"] == 1
-        page.get_by_label("Run it again anyway (a new paid run)").check()
+        again = page.get_by_label("Run it again anyway (a new paid run)")
+        again.check()
+        make.click()  # the amount is not agreed yet: asked for, and the choice to run again is kept
+        page.get_by_text(re.compile(r"Not started\..*confirm_usd")).wait_for(timeout=30_000)
+        assert again.is_checked() and vendor.submits["wavespeed-ai/infinitetalk"] == 1
+        agree.check()
         make.click()
         page.get_by_text(re.compile(r"^Started\. It keeps going")).wait_for(timeout=30_000)
         deadline = time.monotonic() + 60
