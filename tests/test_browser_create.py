@@ -122,6 +122,11 @@ def test_a_repeated_paid_request_is_offered_the_earlier_asset_at_no_cost(tmp_pat
             page.get_by_text(re.compile(r"You made this on \d+ \w{3}")).first.wait_for(timeout=60_000)
             assert f"pay {price} again" in page.locator(".prose", has_text="Nothing was sent").first.inner_text()
             shot(page, "create-reuse-offer")
+            again = page.get_by_label("Run it again anyway (a new paid run)")
+            again.check()
+            page.get_by_role("button", name="Generate", exact=True).click()  # the amount is not agreed yet
+            page.get_by_text(re.compile(r"Not started\..*confirm_usd")).wait_for(timeout=30_000)
+            assert again.is_checked() and sum(vendor.submits.values()) == 1  # the offer and the choice stay
             page.get_by_role("button", name=re.compile("Use it")).click()
             page.get_by_text("nothing was sent, nothing charged").wait_for(timeout=30_000)
             page.locator("video:visible").first.wait_for(timeout=30_000)
