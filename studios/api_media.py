@@ -48,7 +48,8 @@ def register(studio: Studio) -> None:
         return {"job_id": studio.edit.join(body, owner=owner_of(request))}
 
     def ai_edit(body: dict, request: gr.Request) -> dict:
-        """{asset_id, operation, prompt, model, options, resolution, confirm_usd, estimate_only} -> like /create."""
+        """{asset_id, operation, prompt, model, options, resolution, image_id, consent (face swap, character swap,
+        translate), confirm_usd, estimate_only, run_again} -> like /create."""
         return studio.edit.ai_apply(body, owner=owner_of(request))
 
     def social_pack(body: dict, request: gr.Request) -> dict:
