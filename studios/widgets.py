@@ -33,6 +33,9 @@ CSS = """
 .vs-jobs {overflow-x:auto;}
 .vs-jobs table {width:100%; font-size:0.9em; border-collapse:collapse;}
 .vs-jobs td:last-child {max-width:260px; overflow-wrap:anywhere;}
+.vs-jobs table.vs-job-table {table-layout:fixed;}
+.vs-job-table td {vertical-align:top; overflow-wrap:break-word;}
+.vs-job-table .vs-bar {min-width:0; margin:4px 0 2px;}
 .vs-jobs td, .vs-jobs th {padding:4px 6px; border-bottom:1px solid var(--border-color-primary); text-align:left;}
 .vs-bar {background:#e5e7eb; border-radius:4px; height:8px; width:100%; min-width:80px;}
 .vs-bar > div {background:#2563eb; height:8px; border-radius:4px;}
@@ -73,9 +76,13 @@ def operation_words(operation: str | None) -> str:
     return words[:1].upper() + words[1:]
 
 
+JOB_COLUMNS = (("What", 50), ("Status", 24), ("Cost", 11), ("Started", 15))  # % of the table's width
+
+
 def job_panel(jobs: list[dict]) -> str:
-    """What each job makes, its model by name, status, progress, cost and when it started, in words;
-    ids only in the details fold."""
+    """What each job makes (its title, kind and model by name, with its notes), status, progress, cost
+    and when it started, in words; ids only in the details fold. Four columns of fixed share, so the
+    table reads in Create's narrow right-hand column as well as across a whole tab."""
     if not jobs:
         return "<div class='vs-jobs vs-note'>No jobs yet.</div>"
     rows = []
@@ -84,20 +91,24 @@ def job_panel(jobs: list[dict]) -> str:
         pct = int(round((job.get("progress") or 0) * 100))
         eta = f" · ~{job['eta_s']:.0f} s left" if job.get("eta_s") and not job["terminal"] else ""
         cost = money(job["actual_usd"] if job.get("actual_usd") is not None else job.get("estimate_usd"))
-        what = escape(operation_words(job.get("operation")))
+        what = operation_words(job.get("operation"))
         title = short_title(job.get("title") or "") if job.get("title") else ""
+        model = job.get("model_name") or job.get("model") or ""
+        kind = " · ".join(x for x in ((what if title else ""), model) if x)
         ids = f"job <code>{escape(job['id'])}</code>" + (
             f", provider task <code>{escape(job['task_id'])}</code>" if job.get("task_id") else "")
         detail = escape(job.get("error") or job.get("message") or "")
         rows.append(
-            f"<tr><td><b>{escape(title) or what}</b>{f'<br><span class=vs-note>{what}</span>' if title else ''}</td>"
-            f"<td>{escape(job.get('model_name') or job.get('model') or '')}</td>"
-            f"<td><span class='vs-pill' style='background:{colour}'>{escape(job['status'].replace('-', ' '))}</span></td>"
-            f"<td><div class='vs-bar'><div style='width:{pct}%'></div></div>{pct}%{eta}</td>"
-            f"<td>{cost}</td><td>{escape(ago(job.get('created_at')))}</td>"
-            f"<td>{detail}<details class='vs-ids'><summary>Details</summary>{ids}</details></td></tr>")
-    return ("<div class='vs-jobs'><table><tr><th>What</th><th>Model</th><th>Status</th><th>Progress</th>"
-            f"<th>Cost</th><th>Started</th><th>Notes</th></tr>{''.join(rows)}</table></div>")
+            f"<tr><td><b>{escape(title or what)}</b><div class='vs-note'>{escape(kind)}</div>"
+            f"{f'<div>{detail}</div>' if detail else ''}"
+            f"<details class='vs-ids'><summary>Details</summary>{ids}</details></td>"
+            f"<td><span class='vs-pill' style='background:{colour}'>{escape(job['status'].replace('-', ' '))}</span>"
+            f"<div class='vs-bar'><div style='width:{pct}%'></div></div>{pct}%{eta}</td>"
+            f"<td>{cost}</td><td>{escape(ago(job.get('created_at')))}</td></tr>")
+    cols = "".join(f"<col style='width:{share}%'>" for _, share in JOB_COLUMNS)
+    heads = "".join(f"<th>{name}</th>" for name, _ in JOB_COLUMNS)
+    return (f"<div class='vs-jobs'><table class='vs-job-table'><colgroup>{cols}</colgroup><tr>{heads}</tr>"
+            f"{''.join(rows)}</table></div>")
 
 
 def provider_banner(rows: list[dict]) -> str:

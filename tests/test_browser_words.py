@@ -51,6 +51,13 @@ def test_out_of_range_values_and_stale_messages_and_the_jobs_table(tmp_path):
         job_id = row.locator("details code").first.text_content()
         assert len(job_id) >= 8 and job_id[:8] not in seen  # the id is only in the details fold
 
+        page.set_viewport_size({"width": 1280, "height": 900})  # Create's right-hand column at a laptop's width
+        page.wait_for_timeout(300)
+        fits = table.evaluate("t => [t.parentElement.scrollWidth <= t.parentElement.clientWidth + 1,"
+                              " t.querySelector('td').getBoundingClientRect().width / t.getBoundingClientRect().width]")
+        assert fits[0], "the jobs table runs past the edge of its column"
+        assert fits[1] >= 0.4, f"the What column takes only {fits[1]:.0%} of the table"
+
 
 def test_players_show_a_poster_and_pickers_a_thumbnail(tmp_path, clip_factory):
     clip = clip_factory("seed.mp4", seconds=3, size="320x240", rate=25, source="testsrc2")

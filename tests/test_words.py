@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from core.errors import InvalidInput
-from studios.widgets import job_panel
+from studios.widgets import CSS, job_panel
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASS_NAME = re.compile(r"\b[A-Z][A-Za-z]*(Error|Exception|Timeout|Warning)\b")
@@ -35,6 +35,22 @@ def test_job_table_names_the_model_and_the_time_and_folds_the_ids(studio):
     assert view["id"][:8] not in shown, "the job id shows outside the details fold"
     assert view["id"] in html  # still there for support, folded away
     assert not re.search(r"\d{4}-\d{2}-\d{2}T", shown)
+
+
+def test_job_table_fits_a_narrow_column_in_four_columns_with_the_notes_under_what(studio):
+    """Create shows its jobs in the right-hand column: seven auto-sized columns squeezed "What" to one
+    word per line and pushed "Notes" off the edge; four columns of fixed share keep What the widest."""
+    answer = studio.create({"prompt": "A paper boat drifting down a rainy street", "quality": "draft",
+                            "model": "local-draft-t2v", "duration": 2}, owner="local")
+    view = {**studio.job(answer["job_ids"][0], owner="local"), "message": "Waiting for a worker"}
+    html = job_panel([view])
+    assert re.findall(r"<th>(.*?)</th>", html) == ["What", "Status", "Cost", "Started"]
+    shares = [int(w) for w in re.findall(r"<col style='width:(\d+)%'>", html)]
+    assert len(shares) == 4 and sum(shares) == 100 and shares[0] == max(shares), shares
+    assert "table-layout:fixed" in CSS
+    first_cell = re.search(r"<tr><td>(.*?)</td>", html, flags=re.S).group(1)
+    assert "Waiting for a worker" in first_cell and view["model_name"] in first_cell
+    assert "Text to video" in first_cell
 
 
 def test_studio_work_reads_as_this_computer(studio):
