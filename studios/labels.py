@@ -61,9 +61,9 @@ def version_of(asset: dict, by_id: dict[str, dict]) -> int:
     return depth
 
 
-def asset_label(asset: dict, by_id: dict[str, dict], now: datetime | None = None) -> str:
-    """'A paper boat… (edit) · v2 · 1080x1920 · 3.0 s · 5 min ago'."""
-    parts = [short_title(asset.get("title") or "")]
+def asset_facts(asset: dict, by_id: dict[str, dict], now: datetime | None = None) -> list[str]:
+    """What tells look-alike assets apart after the title: ['v2', '1080x1920', '3.0 s', '5 min ago']."""
+    parts = []
     version = version_of(asset, by_id)
     if version > 1:
         parts.append(f"v{version}")
@@ -74,19 +74,29 @@ def asset_label(asset: dict, by_id: dict[str, dict], now: datetime | None = None
     when = ago(asset.get("created_at"), now)
     if when:
         parts.append(when)
-    return " · ".join(parts)
+    return parts
+
+
+def asset_label(asset: dict, by_id: dict[str, dict], now: datetime | None = None) -> str:
+    """'A paper boat… (edit) · v2 · 1080x1920 · 3.0 s · 5 min ago'."""
+    return " · ".join([short_title(asset.get("title") or ""), *asset_facts(asset, by_id, now)])
+
+
+def numbered(labels: list[str]) -> list[str]:
+    """Labels that would read the same numbered in order (' · #2', ' · #3'), never by id."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label} · #{seen[label]}")
+    return out
 
 
 def choice_labels(assets: list[dict], now: datetime | None = None) -> list[tuple[str, str]]:
     """(label, id) pairs; labels that would read the same are numbered (#2, #3), never by id."""
     by_id = {a["id"]: a for a in assets}
-    seen: dict[str, int] = {}
-    out = []
-    for asset in assets:
-        label = asset_label(asset, by_id, now)
-        seen[label] = seen.get(label, 0) + 1
-        out.append((label if seen[label] == 1 else f"{label} · #{seen[label]}", asset["id"]))
-    return out
+    labels = numbered([asset_label(asset, by_id, now) for asset in assets])
+    return [(label, asset["id"]) for label, asset in zip(labels, assets)]
 
 
 def not_a_video(path: str | None, field: str) -> str:

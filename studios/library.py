@@ -10,7 +10,7 @@ from core.errors import InvalidInput
 from core.studio import Studio
 from studios import analytics, library_ai, library_parts, send_to
 from studios.files import served
-from studios.library_view import caption, details_html, disk_html, page_line
+from studios.library_view import captions, details_html, disk_html, page_line
 from studios.result_view import result_view, show
 from studios.session import owner_of, owner_or_none
 from studios.widgets import links_html
@@ -97,7 +97,7 @@ def _browse(studio: Studio, tab: gr.Tab, tabs, forms: dict) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             gallery = gr.Gallery(label="Assets", columns=3, height=560, allow_preview=False, object_fit="contain",
-                                 fit_columns=False)
+                                 fit_columns=False, elem_id="vs-library-grid")
             with gr.Row():
                 prev_btn = gr.Button("← Previous", size="sm", scale=0)
                 page_note = gr.Markdown("")
@@ -154,8 +154,9 @@ def _browse(studio: Studio, tab: gr.Tab, tabs, forms: dict) -> None:
             return gr.update(), gr.update(), f"**Check the filters:** {said(exc)}", "", page_no, current, *[gr.update()] * len(shown)
         if not found["items"] and page_no > 1:
             return run_search(1, current, request, *values)
-        items = [(served(a["poster"], owner) or library_parts.placeholder(studio, owner), caption(a))
-                 for a in found["items"]]
+        words = captions(found["items"], {a["id"]: a for a in studio.assets(owner=owner)})
+        items = [(served(a["poster"], owner) or library_parts.placeholder(studio, owner), words_of)
+                 for a, words_of in zip(found["items"], words)]
         new_ids = [a["id"] for a in found["items"]]
         line = page_line(found["total"], found["page"], found["page_size"])
         keep = current if current in new_ids else None

@@ -8,6 +8,7 @@ from html import escape
 from pathlib import Path
 
 from core.media.ops_output import codec_label
+from studios.labels import asset_facts, numbered, short_title
 from studios.widgets import money
 
 NOTHING = ("**Nothing matches.** No asset has these words with these filters. Try fewer words, or "
@@ -27,9 +28,11 @@ def human_date(stamp: str, now: datetime | None = None) -> str:
     return f"{when.day} {when:%b}" + ("" if when.year == now.year else f" {when.year}")
 
 
-def caption(asset: dict) -> str:
-    title = asset["title"] if len(asset["title"]) <= 34 else asset["title"][:33] + "…"
-    return f"{title} · {human_date(asset['created_at'])} · {money(asset['cost'])}"
+def captions(assets: list[dict], by_id: dict[str, dict], now: datetime | None = None) -> list[str]:
+    """A grid tile's words, the picker's label over two lines: the title (its head cut, its tail such as
+    "(edit) - TikTok" kept), then version, size, length, when and cost; look-alikes numbered (#2)."""
+    return numbered([f"{short_title(a['title'])}\n" + " · ".join([*asset_facts(a, by_id, now), money(a["cost"])])
+                     for a in assets])
 
 
 def page_line(total: int, page: int, page_size: int) -> str:

@@ -61,6 +61,8 @@ CSS = """
 .vs-thumb-empty {display:flex; align-items:center; justify-content:center; width:114px; color:#9ca3af;
   font-size:0.8em; background:var(--background-fill-secondary); border:1px dashed var(--border-color-primary);}
 .vs-ids summary {cursor:pointer; color:#6b7280; font-size:0.85em;}
+#vs-library-grid .caption-label {white-space:pre-line; max-width:calc(100% - 8px); box-sizing:content-box;
+  max-height:6em; line-height:1.5em; overflow:hidden; text-overflow:clip; opacity:1;}
 """ + METER_CSS + RANGE_CSS
 
 

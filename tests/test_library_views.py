@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from studios.analytics import budget_line, frames
-from studios.library_view import NOTHING, human_date, node_what, page_line
+from studios.library_view import NOTHING, captions, human_date, node_what, page_line
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 
@@ -15,6 +15,24 @@ def test_dates_read_like_a_person_says_them():
     assert human_date("2026-11-26T23:10:00+00:00", NOW) == "yesterday 23:10"
     assert human_date("2026-11-12T10:00:00+00:00", NOW) == "12 Nov"
     assert human_date("2025-11-12T10:00:00", NOW) == "12 Nov 2025"
+
+
+def test_grid_tiles_tell_look_alike_assets_apart():
+    """Two versions of one long prompt-title, and two drafts of it made the same minute: each tile says its
+    title's tail, version, size, length and when, over two lines; identical ones are numbered."""
+    title = "A paper boat drifting down a rainy street at dusk, neon reflections"
+    base = {"title": title, "width": 1280, "height": 720, "duration": 5.0, "cost": 0.0,
+            "created_at": "2026-11-27T14:55:00+00:00", "parent_id": None}
+    first, twin = {**base, "id": "a1"}, {**base, "id": "a2"}
+    edit = {**base, "id": "b1", "title": title + " (edit)", "parent_id": "a1", "width": 1080, "height": 1920,
+            "duration": 3.0}
+    shown = captions([first, edit, twin], {a["id"]: a for a in (first, edit, twin)}, NOW)
+    assert len(set(shown)) == 3, shown
+    head, facts = shown[1].split("\n")
+    assert head.endswith("(edit)") and head.startswith("A paper boat drifting down")
+    assert facts == "v2 · 1080x1920 · 3.0 s · 5 min ago · free"
+    assert shown[0].split("\n")[1] == "1280x720 · 5.0 s · 5 min ago · free"
+    assert shown[2].endswith("#2")
 
 
 def test_page_lines_and_the_nothing_matches_state():
