@@ -84,10 +84,11 @@ class Studio:
         self.identity = Identity(settings.auth, self.accounts, local_owner=settings.default_user,
                                  admins=settings.admin_names, hf_org=settings.hf_org)
         self.ledger = Ledger(self.db)
+        self.jobs = JobStore(self.db)
         self.team = TeamAdmin(TeamDeps(identity=self.identity, accounts=self.accounts, policy=self.policy,
                                        audit=self.audit, month_spend=self.ledger.month_spend,
-                                       default_plan=settings.plan))
-        self.jobs = JobStore(self.db)
+                                       default_plan=settings.plan, asset_titles=self.library.titles,
+                                       jobs_described=self.jobs.described))
         self.runner = build_runner(settings, self.jobs)
         self.local_jobs = LocalJobs(self.jobs, self.runner, on_input=self._record_input)
         self.media = MediaResolver(self.library, self.store, fetcher, settings.max_fetch_mb * 1_000_000)

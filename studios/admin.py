@@ -6,18 +6,22 @@ The tab is shown only to admins, and every action checks again on the server (co
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from html import escape
 
 import gradio as gr
 
 from core.accounts.audit import ACTIONS
 from core.money.plans import load_plans
-from core.studio import Studio
+from core.studio import ANONYMOUS, Studio
 from studios.files import served
 from studios.session import is_admin, owner_of
-from studios.labels import said
+from studios.labels import ago_dated, said, short_title
+from studios.widgets import fixed_table, operation_words
 
 ACCOUNT_COLUMNS = ["name", "plan", "budget_usd", "month_spend_usd", "admin", "disabled", "source"]
-AUDIT_COLUMNS = ["at", "actor", "action", "asset_id", "job_id", "detail"]
+AUDIT_COLUMNS = (("When", 20), ("Who", 16), ("What", 16), ("On what", 48))  # % of the table's width
+SHARE_LINK_WORDS = "Someone with a share link"
 DEFAULT_PLAN = "(the installation's plan)"
 
 
@@ -29,6 +33,45 @@ def _cell(value) -> str:
 
 def _rows(items: list[dict], columns: list[str]) -> list[list]:
     return [[_cell(item.get(c)) for c in columns] for item in items]
+
+
+def _fold(event: dict) -> str:
+    """The ids and the event's own facts, for support: kept in the row's Details fold."""
+    facts = [f"{name} <code>{escape(str(event[key]))}</code>" for key, name in
+             (("asset_id", "asset"), ("job_id", "job")) if event.get(key)]
+    facts += [f"{escape(str(k).replace('_', ' '))}: {escape(str(v))}" for k, v in (event.get("detail") or {}).items()
+              if v not in (None, "")]
+    return f"<details class='vs-ids'><summary>Details</summary>{'; '.join(facts) or 'nothing more'}</details>"
+
+
+def _subject(event: dict) -> str:
+    """What the event was about, by name: the asset's title and the job's What (its title, else its kind),
+    else the account; escaped HTML."""
+    job, detail = event.get("job") or {}, event.get("detail") or {}
+    what = (short_title(job["title"]) if job.get("title") else operation_words(job.get("operation"))) if job else ""
+    if event.get("asset_title"):
+        main = short_title(event["asset_title"])
+    elif event.get("asset_id"):
+        main = "an asset no longer in the library"
+    else:
+        main, what = what, ""
+    if not main and detail.get("account"):
+        main = f"account {detail['account']}"
+    note = f"<div class='vs-note'>job: {escape(what)}</div>" if what and what != main else ""
+    return f"<b>{escape(main)}</b>{note}"
+
+
+def audit_html(events: list[dict], now: datetime | None = None) -> str:
+    """The audit log in words: when ('5 min ago', the date for older rows), who, what and on what by
+    name; ids and the event's facts in each row's Details fold (like the jobs table)."""
+    if not events:
+        return "<div class='vs-jobs vs-note'>No events match these filters.</div>"
+    rows = "".join(
+        f"<tr><td>{escape(ago_dated(e['at'], now))}</td>"
+        f"<td>{escape(SHARE_LINK_WORDS if e['actor'] == ANONYMOUS else e['actor'])}</td>"
+        f"<td>{escape(operation_words(e['action']))}</td>"
+        f"<td>{_subject(e)}{_fold(e)}</td></tr>" for e in events)
+    return fixed_table(AUDIT_COLUMNS, rows)
 
 
 def build(studio: Studio, tab: gr.Tab) -> None:
@@ -66,7 +109,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
             action = gr.Dropdown([""] + list(ACTIONS), value="", label="Action")
             show = gr.Button("Show")
             export = gr.Button("Export CSV")
-        log = gr.Dataframe(headers=AUDIT_COLUMNS, interactive=False, wrap=True)
+        log = gr.HTML(audit_html([]), elem_id="vs-audit-log")
         csv_file = gr.File(label="Audit log (CSV)", interactive=False, visible=False)
 
     def load(request: gr.Request):
@@ -79,7 +122,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         names = [p["name"] for p in people]
         return [gr.update(visible=True), _rows(people, ACCOUNT_COLUMNS), gr.update(choices=names),
                 gr.update(choices=names), policy.allowed_providers, policy.allowed_models,
-                policy.confirm_above_usd, on, _rows(studio.team.audit(owner=owner, limit=200), AUDIT_COLUMNS)]
+                policy.confirm_above_usd, on, audit_html(studio.team.audit(owner=owner, limit=200))]
 
     def pick(account_name, request: gr.Request):
         row = next((p for p in studio.team.accounts(owner=owner_of(request)) if p["name"] == account_name), None)
@@ -110,7 +153,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
     def on_show(who, asset_id, what, request: gr.Request):
         events = studio.team.audit(owner=owner_of(request), actor=who, asset_id=(asset_id or "").strip(),
                                    action=what)
-        return _rows(events, AUDIT_COLUMNS)
+        return audit_html(events)
 
     def on_export(who, asset_id, what, request: gr.Request):
         owner = owner_of(request)

@@ -35,6 +35,22 @@ def ago(stamp: str | datetime | None, now: datetime | None = None) -> str:
     return f"{when.day} {when:%b %Y}"
 
 
+def ago_dated(stamp: str | datetime | None, now: datetime | None = None) -> str:
+    """'5 min ago' within the day; older with the date and time: '3 days ago, 24 Nov 14:05',
+    '12 Mar 2026, 09:00'."""
+    if not stamp:
+        return ""
+    when = datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    words = ago(when, now)
+    age = ((now or datetime.now(UTC)) - when).total_seconds()
+    if age < 86400:
+        return words
+    if age < 14 * 86400:
+        return f"{words}, {when.day} {when:%b %H:%M}"
+    return f"{words}, {when:%H:%M}"
+
+
 def until(stamp: str | datetime) -> str:
     """A moment to come, in words: '30 Nov 2026, 14:05 UTC'."""
     when = datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp

@@ -107,10 +107,15 @@ def job_panel(jobs: list[dict]) -> str:
             f"<td><span class='vs-pill' style='background:{colour}'>{escape(job['status'].replace('-', ' '))}</span>"
             f"<div class='vs-bar'><div style='width:{pct}%'></div></div>{pct}%{eta}</td>"
             f"<td>{cost}</td><td>{escape(ago(job.get('created_at')))}</td></tr>")
-    cols = "".join(f"<col style='width:{share}%'>" for _, share in JOB_COLUMNS)
-    heads = "".join(f"<th>{name}</th>" for name, _ in JOB_COLUMNS)
+    return fixed_table(JOB_COLUMNS, "".join(rows))
+
+
+def fixed_table(columns: tuple[tuple[str, int], ...], rows: str) -> str:
+    """A table whose (header, % of width) columns keep their share whatever the cells hold."""
+    cols = "".join(f"<col style='width:{share}%'>" for _, share in columns)
+    heads = "".join(f"<th>{name}</th>" for name, _ in columns)
     return (f"<div class='vs-jobs'><table class='vs-job-table'><colgroup>{cols}</colgroup><tr>{heads}</tr>"
-            f"{''.join(rows)}</table></div>")
+            f"{rows}</table></div>")
 
 
 def provider_banner(rows: list[dict]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from studios.labels import ago, choice_labels, not_a_video
+from studios.labels import ago, ago_dated, choice_labels, not_a_video
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 PROMPT = "A paper boat drifting down a rainy street past the lanterns of the old town"
@@ -36,6 +36,13 @@ def test_dates_are_relative():
     assert ago((NOW - timedelta(hours=3)).isoformat(), NOW) == "3 h ago"
     assert ago((NOW - timedelta(days=1, hours=2)).isoformat(), NOW) == "yesterday"
     assert ago(datetime(2026, 3, 12, tzinfo=UTC), NOW) == "12 Mar 2026"
+
+
+def test_older_moments_carry_their_date_and_time():
+    assert ago_dated(NOW - timedelta(minutes=5), NOW) == "5 min ago"
+    assert ago_dated((NOW - timedelta(days=3)).isoformat(), NOW) == "3 days ago, 24 Nov 12:00"
+    assert ago_dated("2026-03-12T09:00:00+00:00", NOW) == "12 Mar 2026, 09:00"
+    assert ago_dated(None, NOW) == ""
 
 
 def test_a_picture_given_as_a_video_points_to_image_to_video():

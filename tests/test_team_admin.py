@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
 from core.errors import Forbidden, InvalidInput
+from tests.helpers import wait_for_job
 
 
 @pytest.fixture
@@ -70,3 +72,31 @@ def test_the_audit_log_filters_by_person_and_asset_and_exports_csv(team, clip_fa
     rows = list(csv.DictReader(io.StringIO(team.team.audit_csv(owner="alice", asset_id=clip["id"]))))
     assert [r["action"] for r in rows] == ["downloaded", "shared", "imported"] and rows[0]["actor"] == "bob"
     assert team.team.audit(owner="alice", action="exported")[0]["actor"] == "alice"  # the export is logged
+
+
+def test_the_audit_log_reads_in_names_and_human_times_with_ids_folded(team, clip_factory):
+    """The Team tab's audit table: '5 min ago' (the date for older rows), the person, the asset's title and
+    the job's What; ids only in each row's Details fold."""
+    from datetime import UTC, datetime, timedelta
+
+    from studios.admin import audit_html
+
+    clip = team.import_media(clip_factory("b.mp4", seconds=1, size="160x120"), owner="bob", title="Harbour at dawn")
+    made = team.create({"prompt": "A paper boat drifting down a rainy street", "quality": "draft",
+                        "model": "local-draft-t2v", "duration": 2}, owner="bob")
+    wait_for_job(team, made["job_ids"][0], owner="bob")
+    team.download(clip["id"], owner="bob", via="test")
+    team.team.update_account("bob", owner="alice", budget_usd=3)
+    events = team.team.audit(owner="alice")
+    created = next(e for e in events if e["action"] == "created")
+    assert created["asset_title"].startswith("A paper boat") and created["job"]["operation"] == "text-to-video"
+    assert next(e for e in events if e["action"] == "downloaded")["asset_title"] == "Harbour at dawn"
+    now = datetime.fromisoformat(events[0]["at"]) + timedelta(minutes=5)
+    older = {**events[-1], "at": (now - timedelta(days=3)).isoformat(timespec="seconds")}
+    html = audit_html([*events, older], now)
+    shown = re.sub(r"<details.*?</details>", "", html, flags=re.S)
+    assert "Harbour at dawn" in shown and "A paper boat" in shown and "account bob" in shown
+    assert "5 min ago" in shown and "3 days ago, " in shown and "<td>bob</td>" in shown and "Downloaded" in shown
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T", shown), "an ISO stamp outside the details fold"
+    for ids in (clip["id"], made["job_ids"][0], created["asset_id"]):
+        assert ids not in shown and ids in html  # folded away, still there for support

@@ -24,6 +24,8 @@ class TeamDeps:
     audit: AuditLog
     month_spend: Callable[[str], float]
     default_plan: str
+    asset_titles: Callable[[list[str]], dict[str, str]]  # ids -> titles, any owner's (Library.titles)
+    jobs_described: Callable[[list[str]], dict[str, dict]]  # ids -> {title, operation} (JobStore.described)
 
 
 class TeamAdmin:
@@ -72,10 +74,19 @@ class TeamAdmin:
 
     def audit(self, *, owner: str, actor: str | None = None, asset_id: str | None = None,
               action: str | None = None, limit: int = 500) -> list[dict]:
-        """The audit log, newest first, filtered by person, asset and action."""
+        """The audit log, newest first, filtered by person, asset and action; each event names its asset
+        (`asset_title`) and job (`job`: {title, operation}) besides their ids."""
         self.d.identity.require_admin(owner)
-        return [event_view(e) for e in self.d.audit.query(actor=actor or None, asset_id=asset_id or None,
-                                                          action=action or None, limit=limit)]
+        events = [event_view(e) for e in self.d.audit.query(actor=actor or None, asset_id=asset_id or None,
+                                                            action=action or None, limit=limit)]
+        return self._named(events)
+
+    def _named(self, events: list[dict]) -> list[dict]:
+        """Each event with `asset_title` (a deleted asset's from its deletion) and `job` ({title, operation})."""
+        titles = self.d.asset_titles([e["asset_id"] for e in events if e["asset_id"]])
+        jobs = self.d.jobs_described([e["job_id"] for e in events if e["job_id"]])
+        return [{**e, "asset_title": titles.get(e["asset_id"]) or e["detail"].get("title") or None,
+                 "job": jobs.get(e["job_id"])} for e in events]
 
     def audit_csv(self, *, owner: str, actor: str | None = None, asset_id: str | None = None,
                   action: str | None = None) -> str:

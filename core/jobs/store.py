@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import update
 from sqlmodel import col, select
 
 from core.db import Database
 from core.errors import NotFound
 from core.library.models import Job, JobStatus, utcnow
+from core.views import job_title
 
 ACTIVE = [JobStatus.QUEUED, JobStatus.SUBMITTING, JobStatus.RUNNING, JobStatus.DOWNLOADING]
 
@@ -65,6 +68,15 @@ class JobStore:
             stmt = stmt.where(Job.group_id == group_id)
         with self.db.session() as s:
             return list(s.exec(stmt.order_by(col(Job.created_at).desc()).limit(limit)))
+
+    def described(self, job_ids: Iterable[str]) -> dict[str, dict]:
+        """{id: {title, operation}} of these jobs, whoever owns them (for the team's audit log)."""
+        wanted = sorted({i for i in job_ids if i})
+        if not wanted:
+            return {}
+        with self.db.session() as s:
+            jobs = list(s.exec(select(Job).where(col(Job.id).in_(wanted))))
+        return {j.id: {"title": job_title(j), "operation": j.operation} for j in jobs}
 
     def active(self) -> list[Job]:
         with self.db.session() as s:

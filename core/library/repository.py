@@ -121,6 +121,14 @@ class Library:
         self.store.local(asset.path)  # kept in a bucket: read from a local copy
         return asset
 
+    def titles(self, asset_ids: Iterable[str]) -> dict[str, str]:
+        """Titles by id, whoever owns them and deleted ones too (for the team's audit log)."""
+        wanted = sorted({i for i in asset_ids if i})
+        if not wanted:
+            return {}
+        with self.db.session() as s:
+            return dict(s.exec(select(Asset.id, Asset.title).where(col(Asset.id).in_(wanted))).all())
+
     def list(self, owner: str, query: str = "", operation: str | None = None, limit: int = 200) -> list[Asset]:
         stmt = select(Asset).where(Asset.owner == owner, Asset.deleted == False)  # noqa: E712
         if operation:
