@@ -78,6 +78,11 @@ class CreateService:
     def configured(self) -> set[str]:
         return {name for name, p in self.d.providers.items() if p.configured()}
 
+    def provider_status(self) -> list[dict]:
+        """Each provider: configured, free, how many catalog models (the banner over the tabs)."""
+        return [{"provider": name, "configured": p.configured(), "free": p.free,
+                 "models": len(self.d.catalog.models(provider=name))} for name, p in self.d.providers.items()]
+
     def intake(self, request: dict | CreateRequest, owner: str) -> Intake:
         """Parse (InvalidInput on a bad shape) and resolve every media reference to a file."""
         parsed = parse(CreateRequest, request)

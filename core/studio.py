@@ -12,49 +12,45 @@ from pathlib import Path
 
 from core.accounts import (Accounts, ApiTokens, AuditLog, Identity, ShareLinks, TeamPolicy, event_view,
                            load_or_make_secret)
+from core.accounts.sharing import ANONYMOUS, SHARE_PATH, Sharing, SharingDeps  # noqa: F401  (importable here)
 from core.accounts.team import TeamAdmin, TeamDeps
 from core.avatar.finish import FINISH_KIND, FinishDeps, FinishHandler
 from core.avatar.service import AvatarDeps, AvatarService
 from core.boundary import parse, parse_value
 from core.boundary.create import CreateRequest, EnhanceRequest
-from core.boundary.library import ASSET_ID, JOB_ID, TITLE, AssetsQuery, ReuseRequest, ShareRequest, asset_id_of
+from core.boundary.library import ASSET_ID, TITLE, AssetsQuery, ReuseRequest, ShareRequest, asset_id_of
 from core.catalog import load_catalog
-from core.compare.pricing import MoneyDoor
-from core.compare.results import CompareResults, ResultDeps
-from core.compare.runs import CompareDeps, CompareRuns
-from core.compare.service import CompareService
-from core.compare.votes import VoteBook
+from core.compare.wiring import compare_service
 from core.contracts import MediaFetcher, Provider
 from core.create import CreateDeps, CreateService
 from core.db import Database
 from core.edit import EditDeps, EditService
-from core.errors import Gone, InvalidInput, NotFound, StudioError
+from core.errors import NotFound, StudioError
+from core.jobs.control import JobControl, JobControlDeps
 from core.jobs.generate import GenerateDeps, GenerateHandler
 from core.jobs.local_work import LocalJobs
 from core.jobs.engine import build_runner
 from core.jobs.store import JobStore
 from core.library.ai_tags import TAG_KIND, AiTagDeps, AiTagger
 from core.library.cache import MediaCache
-from core.library.models import Asset, Job, JobStatus, utcnow
+from core.library.models import Asset, Job
 from core.library.refs import MediaResolver
 from core.library.repository import Library
-from core.library.reuse import request_fingerprint, reuse_key
+from core.library.reuse import request_fingerprint
 from core.library.service import LibraryDeps, LibraryService
 from core.library.usage import usage_summary
 from core.money.budgets import Limit, owner_limits
 from core.money.ledger import Ledger
-from core.money.plans import Plan, get_plan
+from core.money.plans import Plan, plan_of
 from core.money.pricing import estimate as price_of
 from core.money.quotes import Quotes
 from core.prompt_enhance import PROMPT_KIND, PromptDeps, PromptEnhancer
 from core.settings import Settings
 from core.social_service import SocialDeps, SocialService
 from core.storage import media_store
-from core.views import asset_view, job_view
+from core.views import asset_view
 
-SHARE_PATH = "/share/"
 STRANDED_AGE_S = 600.0  # a reservation this old with no job was stranded by a crash
-ANONYMOUS = "(anonymous)"  # the audit actor of a download through a share link
 
 
 class Studio:
@@ -81,6 +77,7 @@ class Studio:
         self.policy = TeamPolicy(self.db)
         self.secret = load_or_make_secret(settings.home_dir, settings.link_secret)
         self.links = ShareLinks(self.db, self.secret)
+        self.sharing = Sharing(SharingDeps(get_asset=self.library.get, links=self.links, audit=self.audit.record))
         self.identity = Identity(settings.auth, self.accounts, local_owner=settings.default_user,
                                  admins=settings.admin_names, hf_org=settings.hf_org)
         self.ledger = Ledger(self.db)
@@ -90,6 +87,8 @@ class Studio:
                                        default_plan=settings.plan, asset_titles=self.library.titles,
                                        jobs_described=self.jobs.described))
         self.runner = build_runner(settings, self.jobs)
+        self.job_control = JobControl(JobControlDeps(jobs=self.jobs, enqueue=self.runner.enqueue,
+                                                     audit=self.audit.record, name_of=self.catalog.display_name))
         self.local_jobs = LocalJobs(self.jobs, self.runner, on_input=self._record_input)
         self.media = MediaResolver(self.library, self.store, fetcher, settings.max_fetch_mb * 1_000_000)
         self.quotes = Quotes(providers, settings.cache_dir)
@@ -99,25 +98,26 @@ class Studio:
             work_dir=settings.work_dir, confirm_above_usd=settings.confirm_above_usd, limits=self.limits,
             quotes=self.quotes, fingerprint=self._fingerprint, audit=self.audit.record,
             find_reuse=lambda key, owner: self.library_service.find_reuse(key, owner=owner)))
+        create = self.create_service
         self.edit = EditService(EditDeps(library=self.library, store=self.store, local_jobs=self.local_jobs,
-                                         cache=self.media_cache, estimate=self.create_service.estimate,
-                                         create=self.create_service.create))
+                                         cache=self.media_cache, estimate=create.estimate, create=create.create))
         self.prompts = PromptEnhancer(PromptDeps(catalog=self.catalog, providers=providers, jobs=self.jobs,
-                                                 create=self.create_service.create))
+                                                 create=create.create))
         self.avatars = AvatarService(AvatarDeps(
-            catalog=self.catalog, configured=self.create_service.configured, plan_for=self.plan_for,
-            intake=self.create_service.intake, preflight=self.create_service.preflight,
-            threshold=self.create_service.threshold,
-            runs=self.create_service.runs, queue=self.create_service.queue, create=self.create_service.create,
-            estimate=self.create_service.estimate, media=self.media, library=self.library, jobs=self.jobs,
+            catalog=self.catalog, configured=create.configured, plan_for=self.plan_for, intake=create.intake,
+            preflight=create.preflight, threshold=create.threshold, runs=create.runs, queue=create.queue,
+            create=create.create, estimate=create.estimate, media=self.media, library=self.library, jobs=self.jobs,
             work_dir=settings.work_dir))
         self.runner.register(FINISH_KIND, FinishHandler(FinishDeps(jobs=self.jobs, library=self.library,
                                                                    store=self.store)))
         self.social = SocialService(SocialDeps(library=self.library, store=self.store, local_jobs=self.local_jobs))
-        self.compare = self._compare_service()
-        self.ai_tags = AiTagger(AiTagDeps(catalog=self.catalog, configured=self.create_service.configured, db=self.db,
-                                          library=self.library, create=self.create_service.create,
-                                          estimate=self.create_service.estimate))
+        self.compare = compare_service(
+            db=self.db, catalog=self.catalog, jobs=self.jobs, enqueue=self.runner.enqueue, preflight=create.check,
+            threshold_usd=create.threshold, ledger=self.ledger, limits=self.limits, media=self.media,
+            audit=self.audit.record, fingerprint=self._fingerprint, find_reuse=self.library_service.find_reuse,
+            library=self.library, store=self.store, export_dir=settings.work_dir / "exports")
+        self.ai_tags = AiTagger(AiTagDeps(catalog=self.catalog, configured=create.configured, db=self.db,
+                                          library=self.library, create=create.create, estimate=create.estimate))
         for kind, output, keep in (("generate", "media", None), (PROMPT_KIND, "text", None),
                                    (TAG_KIND, "text", self.ai_tags.keep)):
             self.runner.register(kind, GenerateHandler(GenerateDeps(
@@ -126,21 +126,6 @@ class Studio:
                 keep_text=keep, fingerprint=self._fingerprint, min_poll_s=settings.min_poll_s,
                 max_poll_s=settings.max_poll_s,
                 inline_free=bool(settings.queue))))
-
-    def _compare_service(self) -> CompareService:
-        """Compare Studio over the same preflight, reservations, jobs and library as Create."""
-        votes = VoteBook(self.db)
-        create = self.create_service
-        money = MoneyDoor(preflight=create.check, price_of=price_of, ledger=self.ledger, limits=self.limits,
-                          threshold_usd=create.threshold, media=self.media, audit=self.audit.record)
-        runs = CompareRuns(CompareDeps(
-            db=self.db, catalog=self.catalog, jobs=self.jobs, enqueue=self.runner.enqueue, money=money,
-            fingerprint=self._fingerprint,
-            earlier=lambda fp, model_id, owner: self.library_service.find_reuse(reuse_key(fp, model_id), owner=owner)))
-        results = CompareResults(ResultDeps(db=self.db, catalog=self.catalog, jobs=self.jobs, library=self.library,
-                                            store=self.store, ledger=self.ledger, votes=votes))
-        return CompareService(db=self.db, catalog=self.catalog, runs=runs, results=results, votes=votes,
-                              export_dir=self.settings.work_dir / "exports")
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> Studio:
@@ -152,7 +137,7 @@ class Studio:
     def settle_stranded(self) -> int:
         """Settle reservations whose job ended or vanished in a crash. With a shared queue other
         processes create jobs meanwhile, so a reservation without a job is left a while first."""
-        return self.ledger.sweep(self._job_state, min_age_s=STRANDED_AGE_S if self.settings.queue else 0.0)
+        return self.ledger.sweep(self.job_control.state, min_age_s=STRANDED_AGE_S if self.settings.queue else 0.0)
 
     def stop(self) -> None:
         self.runner.stop()
@@ -165,13 +150,6 @@ class Studio:
         and the team's when `VIDEO_STUDIO_TEAM_BUDGET_USD` is set (`plan`: already read for them)."""
         return owner_limits(plan or self.plan_for(owner), self.settings.team_budget_usd)
 
-    def _job_state(self, job_id: str) -> tuple[str, bool] | None:
-        try:
-            job = self.jobs.get(job_id)
-        except NotFound:
-            return None
-        return job.status, bool(job.task_id) or job.status == JobStatus.SUBMITTING
-
     def _fingerprint(self, request: dict) -> str | None:
         """A run's never-pay-twice fingerprint (input files by content); None if unreadable."""
         try:
@@ -183,22 +161,15 @@ class Studio:
         """The owner's plan (their account's, else the installation's), with their own monthly budget
         in place of the plan's when an admin set one."""
         account = self.accounts.find(owner)
-        plan = get_plan(account.plan if account and account.plan else self.settings.plan)
-        if account and account.budget_usd is not None:
-            plan = plan.model_copy(update={"monthly_budget_usd": account.budget_usd})
-        return plan
+        return plan_of(account and account.plan, account and account.budget_usd, self.settings.plan)
 
     # -- providers ---------------------------------------------------------------------------
     def configured_providers(self) -> set[str]:
         return self.create_service.configured()
 
     def provider_status(self) -> list[dict]:
-        rows = []
-        for name, provider in self.providers.items():
-            models = self.catalog.models(provider=name)
-            rows.append({"provider": name, "configured": provider.configured(), "free": provider.free,
-                         "models": len(models)})
-        return rows
+        """Each provider: configured, free, how many catalog models."""
+        return self.create_service.provider_status()
 
     # -- create ------------------------------------------------------------------------------
     def estimate(self, request: dict | CreateRequest, *, owner: str) -> dict:
@@ -233,39 +204,23 @@ class Studio:
     # -- jobs --------------------------------------------------------------------------------
     def owned_job(self, job_id: str, owner: str) -> Job:
         """`owner`'s job; someone else's id answers exactly like a missing one."""
-        return self.jobs.get(parse_value(JOB_ID, job_id, "job_id"), owner)
+        return self.job_control.owned(job_id, owner)
 
     def _record_input(self, owner: str, asset_id: str, job_id: str, operation: str) -> None:
         self.audit.record(owner, "used-as-input", asset_id=asset_id, job_id=job_id, operation=operation)
 
     def job(self, job_id: str, *, owner: str) -> dict:
-        return job_view(self.owned_job(job_id, owner), self.catalog.display_name)
+        return self.job_control.view(self.owned_job(job_id, owner))
 
     def job_list(self, *, owner: str, limit: int = 50) -> list[dict]:
-        return [job_view(j, self.catalog.display_name) for j in self.jobs.list(owner, limit)]
+        return self.job_control.listed(owner, limit)
 
     def cancel(self, job_id: str, *, owner: str) -> dict:
-        job = self.owned_job(job_id, owner)
-        if JobStatus(job.status).terminal:
-            return job_view(job, self.catalog.display_name)
-        self.jobs.update(job.id, cancel_requested=True, message="Cancelling...")
-        self.audit.record(owner, "cancelled", job_id=job.id, operation=job.operation, model=job.model)
-        self.runner.enqueue(job.id)
-        return job_view(self.jobs.get(job.id), self.catalog.display_name)
+        return self.job_control.cancel(job_id, owner=owner)
 
     def retry(self, job_id: str, *, owner: str) -> dict:
         """Fetch a needs-attention job's result again (poll and download). Never re-submits."""
-        job = self.owned_job(job_id, owner)
-        if job.status != JobStatus.NEEDS_ATTENTION or not job.task_id:
-            raise InvalidInput("Only a job that needs attention and has a task at the provider can fetch its "
-                               "result again.", "To run it again, create a new job (it is estimated and billed "
-                               "again).", field="job_id")
-        payload = {k: v for k, v in job.payload.items() if k != "auth_since"}
-        payload["retried_at"] = utcnow().isoformat()
-        if self.jobs.claim(job.id, JobStatus.NEEDS_ATTENTION, status=JobStatus.RUNNING, error="", error_code="",
-                           payload=payload, message="Checking the provider again (no new run, no new charge)"):
-            self.runner.enqueue(job.id)
-        return job_view(self.jobs.get(job.id), self.catalog.display_name)
+        return self.job_control.retry(job_id, owner=owner)
 
     # -- library -----------------------------------------------------------------------------
     def assets(self, filters: dict | AssetsQuery | None = None, *, owner: str) -> list[dict]:
@@ -298,52 +253,25 @@ class Studio:
         self.audit.record(owner, "downloaded", asset_id=asset.id, via=via)
         return asset
 
-    # -- governed links ----------------------------------------------------------------------
+    # -- governed links (core/accounts/sharing.py) -------------------------------------------
     def share(self, request: dict | ShareRequest, *, owner: str) -> dict:
-        """{asset_id, expires_in_s} -> a link under the app that downloads the file without login
-        until it expires."""
-        parsed = parse(ShareRequest, request)
-        asset_id, expires_in_s = parsed.asset_id, parsed.expires_in_s
-        asset = self.library.get(asset_id, owner)
-        link, token = self.links.create(asset.id, owner, expires_in_s)
-        self.audit.record(owner, "shared", asset_id=asset.id, link_id=link.id,
-                          expires_at=link.expires_at.isoformat(timespec="seconds"))
-        return _link_view(link, token)
+        """{asset_id, expires_in_s} -> a link that downloads the file without login until it expires."""
+        return self.sharing.share(request, owner=owner)
 
     def unshare(self, asset_id: str, *, owner: str) -> dict:
-        """Revoke every link of the asset."""
-        asset = self.library.get(parse_value(ASSET_ID, asset_id, "asset_id"), owner)
-        revoked = self.links.revoke_all(asset.id, owner)
-        self.audit.record(owner, "unshared", asset_id=asset.id, links_revoked=revoked)
-        return {"asset_id": asset.id, "revoked": revoked}
+        return self.sharing.unshare(asset_id, owner=owner)
 
     def live_links(self, asset_id: str, *, owner: str) -> list[dict]:
-        asset = self.library.get(asset_id, owner)
-        return [_link_view(link, self.links.token_for(link)) for link in self.links.live(asset.id, owner)]
+        return self.sharing.live(asset_id, owner=owner)
 
     def open_link(self, token: str, client: str = "") -> Asset:
-        """The file a share link grants (no login): Forbidden when forged or revoked, Gone when
-        expired or deleted. Each download is counted on the link and in the audit log."""
-        link = self.links.resolve(token)
-        try:
-            asset = self.library.get(link.asset_id, link.owner)
-        except NotFound:
-            raise Gone("The shared file was deleted.", "Ask the owner for a new link.") from None
-        if not Path(asset.path).is_file():
-            raise Gone("The shared file was deleted.", "Ask the owner for a new link.")
-        self.links.counted(link.id)
-        self.audit.record(ANONYMOUS, "downloaded", asset_id=asset.id, via="share-link", link_id=link.id,
-                          owner=link.owner, client=client)
-        return asset
+        """The file a share link grants (no login); each download counted and in the audit log."""
+        return self.sharing.open(token, client)
 
     # -- money -------------------------------------------------------------------------------
     def ledger_summary(self, *, owner: str) -> dict:
         plan = self.plan_for(owner)
-        spend = self.ledger.month_spend(owner)
-        budget = plan.monthly_budget_usd
-        return {"month_spend_usd": round(spend, 2), "budget_usd": budget,
-                "budget_left_usd": round(budget - spend, 2), "runs": self.ledger.month_runs(owner),
-                "plan": plan.id}
+        return self.ledger.summary(owner, plan.monthly_budget_usd, plan.id)
 
     # -- asset library: search, tags, collections, versions, reuse, delete, analytics ----------
     def search_assets(self, request: dict | None = None, *, owner: str) -> dict:
@@ -468,7 +396,3 @@ class Studio:
         self.audit.record(asset.owner, action, asset_id=asset.id, job_id=asset.job_id, operation=asset.operation,
                           model=asset.model, parent_id=asset.parent_id)
 
-
-def _link_view(link, token: str) -> dict:
-    return {"url": SHARE_PATH + token, "link_id": link.id, "asset_id": link.asset_id,
-            "expires_at": link.expires_at.isoformat(timespec="seconds"), "downloads": link.downloads}

@@ -13,7 +13,8 @@ import gradio as gr
 
 from core.accounts.audit import ACTIONS
 from core.money.plans import load_plans
-from core.studio import ANONYMOUS, Studio
+from core.accounts.sharing import ANONYMOUS
+from core.studio import Studio
 from studios.files import served
 from studios.session import is_admin, owner_of
 from studios.labels import ago_dated, said, short_title

@@ -1,5 +1,6 @@
-"""What Avatar Studio's answers are made of: request checks, expression words, times, titles and
-the refusal shapes, kept apart from the service that plans and queues the runs."""
+"""What Avatar Studio's answers are made of: request checks, expression words, times, titles, the
+refusal shapes and the steps' preflights summed into one answer, kept apart from the service that
+plans and queues the runs."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from core.boundary.avatar import AvatarRequest
 from core.capability import Issue
 from core.create import refusal
 from core.errors import InvalidInput
+from core.money import confirmation
 from core.money.pricing import format_usd
 from core.voice.script import Scene
 
@@ -102,3 +104,34 @@ def with_issues(answer: dict, issues: list[Issue]) -> dict:
         return {**answer, "ok": answer.get("allowed", False), "job_ids": answer.get("job_ids", [])}
     extra = [i.model_dump() for i in issues]
     return {**answer, "allowed": False, "ok": False, "job_ids": [], "issues": extra + answer["issues"]}
+
+
+def combined_answer(steps: list[Step], scenes: list[Scene], captions: str, threshold_usd: float) -> dict:
+    """Every step's preflight as one /create-like answer: issues named by the step, the summed price
+    (its basis the loosest of the steps'), one confirmation for the whole request, and the scenes."""
+    issues, breakdown, notes = [], [], []
+    for step in steps:
+        for issue in step.result.issues:
+            field = FIELDS.get(issue.field, issue.field)
+            prefix = f"{step.label}: " if len(steps) > 1 else ""
+            issues.append({"field": field, "message": prefix + issue.message, "allowed": issue.allowed})
+        est = step.result.estimate
+        breakdown.append({"label": step.label, "value": (est.summary or est.label) if est else "not priced"})
+        notes += [n for n in step.result.notes + (list(est.notes) if est else []) if n not in notes]
+    total = round(sum(s.result.estimate.total_usd for s in steps if s.result.estimate), 4)
+    max_usd = round(sum(s.result.max_usd for s in steps), 4)
+    bounded = any(s.result.estimate and s.result.estimate.basis == "upper-bound" for s in steps)
+    quoted = any(s.result.estimate and s.result.estimate.basis == "provider-quote" for s in steps)
+    avatar = next((s.result for s in steps if s.role == "avatar"), steps[0].result)
+    voice = next((s.result for s in steps if s.role == "voice"), None)
+    base = avatar.to_dict()
+    return {**base, "allowed": not issues and all(s.result.model for s in steps),
+            "total_usd": total, "max_usd": max_usd,
+            "price_basis": "upper-bound" if bounded else "provider-quote" if quoted else "exact",
+            "price_label": price_label(total, max_usd, bounded, all(s.result.model and s.result.model.offline
+                                                               for s in steps)),
+            "per_run_usd": max_usd, "breakdown": breakdown, "issues": issues, "notes": notes,
+            "needs_confirmation": confirmation.needs_confirmation(max_usd, threshold_usd),
+            "voice_model": voice.model.id if voice and voice.model else None,
+            "captions": captions, "scenes": [scene_view(s) for s in scenes], **run_time(steps),
+            "fallbacks": base["fallbacks"], "request": {}}

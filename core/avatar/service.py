@@ -16,15 +16,12 @@ from pathlib import Path
 from uuid import uuid4
 
 from core.avatar.answers import (
-    FIELDS,
     check_voices,
+    combined_answer,
     expression,
     made_before,
-    price_label,
     refused,
     scene_label,
-    scene_view,
-    run_time,
     title_of,
     with_issues,
 )
@@ -164,7 +161,7 @@ class AvatarService:
     def _run(self, parsed: AvatarRequest, owner: str, steps: list[Step], scenes: list[Scene], captions: str,
              group_id: str | None = None, base_parts: list[dict] | None = None) -> dict:
         """The answer; and, unless only estimating, the confirmation check and the queued jobs."""
-        answer = self._answer(steps, scenes, captions)
+        answer = combined_answer(steps, scenes, captions, self.d.threshold())
         if parsed.estimate_only or not answer["allowed"]:
             return {**answer, "ok": False if not parsed.estimate_only else answer["allowed"], "job_ids": []}
         earlier = None if parsed.run_again else made_before(self._as_made_before(parsed, owner, steps))
@@ -324,35 +321,6 @@ class AvatarService:
         except StudioError:
             return ""
         return asset.prompt if asset.operation == Operation.TEXT_TO_SPEECH.value else ""
-
-    # -- the answer --------------------------------------------------------------------------
-    def _answer(self, steps: list[Step], scenes: list[Scene], captions: str) -> dict:
-        issues, breakdown, notes = [], [], []
-        for step in steps:
-            for issue in step.result.issues:
-                field = FIELDS.get(issue.field, issue.field)
-                prefix = f"{step.label}: " if len(steps) > 1 else ""
-                issues.append({"field": field, "message": prefix + issue.message, "allowed": issue.allowed})
-            est = step.result.estimate
-            breakdown.append({"label": step.label, "value": (est.summary or est.label) if est else "not priced"})
-            notes += [n for n in step.result.notes + (list(est.notes) if est else []) if n not in notes]
-        total = round(sum(s.result.estimate.total_usd for s in steps if s.result.estimate), 4)
-        max_usd = round(sum(s.result.max_usd for s in steps), 4)
-        bounded = any(s.result.estimate and s.result.estimate.basis == "upper-bound" for s in steps)
-        quoted = any(s.result.estimate and s.result.estimate.basis == "provider-quote" for s in steps)
-        avatar = next((s.result for s in steps if s.role == "avatar"), steps[0].result)
-        voice = next((s.result for s in steps if s.role == "voice"), None)
-        base = avatar.to_dict()
-        return {**base, "allowed": not issues and all(s.result.model for s in steps),
-                "total_usd": total, "max_usd": max_usd,
-                "price_basis": "upper-bound" if bounded else "provider-quote" if quoted else "exact",
-                "price_label": price_label(total, max_usd, bounded, all(s.result.model and s.result.model.offline
-                                                                   for s in steps)),
-                "per_run_usd": max_usd, "breakdown": breakdown, "issues": issues, "notes": notes,
-                "needs_confirmation": confirmation.needs_confirmation(max_usd, self.d.threshold()),
-                "voice_model": voice.model.id if voice and voice.model else None,
-                "captions": captions, "scenes": [scene_view(s) for s in scenes], **run_time(steps),
-                "fallbacks": base["fallbacks"], "request": {}}
 
     # -- queueing ----------------------------------------------------------------------------
     def _queue(self, parsed: AvatarRequest, owner: str, max_usd: float, steps: list[Step], scenes: list[Scene],

@@ -145,6 +145,12 @@ class Ledger:
                 col(LedgerEntry.sent_at).is_not(None), col(LedgerEntry.state).in_([x.value for x in HELD]))
             return int(s.exec(stmt).one())
 
+    def summary(self, owner: str, budget_usd: float, plan_id: str) -> dict:
+        """This month's spend, budget, what is left, runs and the plan, as the meter shows them."""
+        spend = self.month_spend(owner)
+        return {"month_spend_usd": round(spend, 2), "budget_usd": budget_usd,
+                "budget_left_usd": round(budget_usd - spend, 2), "runs": self.month_runs(owner), "plan": plan_id}
+
     def entries(self, owner: str, limit: int = 200) -> list[LedgerEntry]:
         with self.db.session() as s:
             stmt = select(LedgerEntry).where(LedgerEntry.owner == owner)

@@ -48,6 +48,13 @@ def get_plan(plan_id: str, path: Path | str | None = None) -> Plan:
         raise NotFound(f"There is no plan called '{plan_id}'.", hint=hint) from None
 
 
+def plan_of(own_plan: str | None, own_budget_usd: float | None, default_plan: str) -> Plan:
+    """An account's plan (its own, else the installation's), with the account's own monthly budget in
+    place of the plan's when an admin set one."""
+    plan = get_plan(own_plan or default_plan)
+    return plan if own_budget_usd is None else plan.model_copy(update={"monthly_budget_usd": own_budget_usd})
+
+
 @lru_cache(maxsize=4)
 def _load(path: str) -> dict[str, Plan]:
     file = Path(path)
