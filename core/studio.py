@@ -71,7 +71,8 @@ class Studio:
         self.library_service = LibraryService(LibraryDeps(
             db=self.db, store=self.store, library=self.library, cache=self.media_cache,
             operations={m.id: m.operation.value for m in self.catalog},
-            tiers={m.id: m.tier.value for m in self.catalog}, audit=self.audit.record))
+            tiers={m.id: m.tier.value for m in self.catalog}, audit=self.audit.record,
+            name_of=self.catalog.display_name))
         self.accounts = Accounts(self.db)
         self.tokens = ApiTokens(self.db)
         self.policy = TeamPolicy(self.db)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from core.media.ops_output import codec_label
 from studios.labels import asset_facts, numbered, short_title
-from studios.widgets import money
+from studios.widgets import money, operation_words
 
 NOTHING = ("**Nothing matches.** No asset has these words with these filters. Try fewer words, or "
            "clear the filters.")
@@ -48,7 +48,8 @@ def details_html(details: dict, usage: dict, lineage: list[dict]) -> str:
     asset = details["asset"]
     facts = [("Size", f"{asset['width']}x{asset['height']}"), ("Duration", f"{asset['duration']:.1f} s"),
              ("Frame rate", f"{asset['fps']:g} fps"), ("Audio", "yes" if asset["has_audio"] else "no"),
-             ("Made by", f"{escape(asset['operation'])} &middot; {escape(asset['model'] or '-')}"),
+             ("Made by", escape(" · ".join(x for x in (operation_words(asset["operation"]),
+                                                       details.get("model_name")) if x))),
              ("Cost", money(asset["cost"]) + (f" (estimated {money(asset['estimate_usd'])})"
                                                if asset.get("estimate_usd") else "")),
              ("File", f"{Path(asset['path']).suffix.lstrip('.').upper()} ({codec_label(asset['codec'])}), "
@@ -59,10 +60,11 @@ def details_html(details: dict, usage: dict, lineage: list[dict]) -> str:
     ai = (asset.get("settings") or {}).get("ai_tags") or {}
     tags = " ".join(_tag_chip(t, t in ai.get("tags", [])) for t in asset.get("tags") or [])
     if ai.get("caption"):
-        tags += f"<p class='vs-note'>AI description ({escape(ai.get('model', ''))}): {escape(ai['caption'][:400])}</p>"
+        by = details.get("ai_model_name") or "a captioning model"
+        tags += f"<p class='vs-note'>AI description ({escape(by)}): {escape(ai['caption'][:400])}</p>"
     boxes = ", ".join(escape(c["name"]) for c in details.get("collections") or [])
-    made_from = " &larr; ".join(f"{escape(a['title'][:30])} <span class='vs-note'>({escape(a['operation'])})</span>"
-                                for a in lineage)
+    made_from = " &larr; ".join(f"{escape(short_title(a['title']))} <span class='vs-note'>"
+                                f"({escape(operation_words(a['operation']))})</span>" for a in lineage)
     children = details.get("children") or 0
     return (f"<div class='vs-meter vs-details'><b>{escape(asset['title'])}</b><table>{rows}</table>{prompt}"
             f"<p>{tags}</p>"

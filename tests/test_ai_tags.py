@@ -9,6 +9,7 @@ from PIL import Image
 
 from core.errors import InvalidInput, NotFound
 from core.library.ai_tags import keywords
+from studios.library_view import details_html
 from tests.helpers import OWNER, wait_for_job
 
 CAPTION = ("A red kite flies over golden sand dunes at noon. The kite loops above the dunes while a child "
@@ -55,6 +56,10 @@ def test_a_video_is_tagged_through_the_money_path_and_its_words_become_ai_tags(t
     assert entry.state == "charged" and entry.actual_usd == pytest.approx(0.01)
     found = studio.search_assets({"query": "ridge"}, owner=OWNER)  # the caption is searchable
     assert [item["id"] for item in found["items"]] == [clip]
+    shown = details_html(studio.asset_details(clip, owner=OWNER, pictures=False),
+                         studio.asset_usage(clip, owner=OWNER), studio.lineage(clip, owner=OWNER))
+    assert "AI description (Molmo2 video captioner)" in shown and "molmo2-video-captioner" not in shown
+    assert "<td>Made by</td><td>Upload</td>" in shown
 
 
 def test_tagging_again_is_offered_the_tags_it_has_unless_asked_to_run_again(tagged):

@@ -32,6 +32,7 @@ class LibraryDeps:
     operations: Mapping[str, str] = field(default_factory=dict)  # model id -> operation
     tiers: Mapping[str, str] = field(default_factory=dict)  # model id -> quality tier
     audit: Callable[..., None] = lambda owner, action, **facts: None  # the append-only audit log
+    name_of: Callable[[str], str] = str  # a model id -> the name people read (Catalog.display_name)
 
 
 class LibraryService:
@@ -55,10 +56,13 @@ class LibraryService:
     def details(self, asset_id: str, *, owner: str, pictures: bool = True) -> dict:
         """An asset opened: its view, probed facts, a frame strip and poster (all from the derived
         cache when seen before; only with `pictures`), its collections and how many versions were
-        made from it."""
+        made from it; `model_name` and `ai_model_name` (of its AI tags) are the catalog's names."""
         asset = self.d.library.get(asset_id, owner)
+        ai_model = ((asset.settings or {}).get("ai_tags") or {}).get("model")
         out = {"asset": asset_view(asset), "collections": self.collections.of_asset(owner, asset.id),
-               "children": len(self.d.library.children(asset.id, owner)), "facts": None, "strip": None, "poster": None}
+               "children": len(self.d.library.children(asset.id, owner)), "facts": None, "strip": None, "poster": None,
+               "model_name": self.d.name_of(asset.model) if asset.model else None,
+               "ai_model_name": self.d.name_of(ai_model) if ai_model else None}
         if asset.width and asset.duration_s:
             info = self.d.cache.probe(asset.path)
             out.update(facts={**info.to_dict(), "summary": info.summary()})
