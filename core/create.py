@@ -32,6 +32,7 @@ from core.money.preflight import PreflightResult, Usage, run_preflight
 from core.money.pricing import CostEstimate
 from core.money.quotes import Quotes
 from core.platform_presets import apply_platform
+from core.views import headline
 
 MEDIA_FIELDS = ("image", "audio", "video")
 MEDIA_OPTIONS = ("right_audio",)  # options that name a file: resolved like media fields
@@ -288,6 +289,5 @@ def _single(request: GenerationRequest, index: int) -> dict:
 
 
 def _title(req: GenerationRequest, index: int) -> str:
-    base = (req.prompt or req.operation.value).strip().splitlines()[0][:60] if (req.prompt or "").strip() \
-        else req.operation.value
+    base = headline(req.prompt) or req.operation.value
     return f"{base} (v{index + 1})" if req.variations > 1 else base

@@ -7,6 +7,17 @@ from collections.abc import Callable
 from core.library.models import Asset, Job, JobStatus
 
 
+def headline(text: str | None, limit: int = 60) -> str:
+    """The first line of `text` as a title: whole words up to `limit` characters, '…' where it was cut."""
+    lines = (text or "").strip().splitlines()
+    line = " ".join(lines[0].split()) if lines else ""
+    if len(line) <= limit:
+        return line
+    head = line[:limit + 1]
+    head = head.rsplit(" ", 1)[0] if " " in head else line[:limit]
+    return head.rstrip(" ,.;:-") + "…"
+
+
 def job_title(job: Job) -> str:
     """What the job makes, in the creator's words: its title, else the prompt it was asked."""
     payload = job.payload or {}

@@ -53,6 +53,19 @@ def test_job_table_fits_a_narrow_column_in_four_columns_with_the_notes_under_wha
     assert "Text to video" in first_cell
 
 
+def test_a_long_prompt_makes_a_title_of_whole_words(studio):
+    """A prompt-title is cut after a whole word with '…', never mid-word ('… neon refl')."""
+    from tests.helpers import wait_for_job
+
+    prompt = "A paper boat drifting down a rainy street at dusk, neon reflections in the puddles"
+    answer = studio.create({"prompt": prompt, "quality": "draft", "model": "local-draft-t2v", "duration": 2},
+                           owner="local")
+    done = wait_for_job(studio, answer["job_ids"][0])
+    expected = "A paper boat drifting down a rainy street at dusk, neon…"
+    assert done["title"] == expected
+    assert studio.asset(done["asset_id"], owner="local")["title"] == expected
+
+
 def test_studio_work_reads_as_this_computer(studio):
     assert studio.catalog.display_name("ffmpeg") == "This computer"
     assert studio.catalog.display_name("local-ffmpeg") == "This computer"

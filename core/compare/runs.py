@@ -25,6 +25,7 @@ from core.db import Database
 from core.errors import PlanLimitExceeded
 from core.jobs.store import JobStore
 from core.library.models import Job
+from core.views import headline
 
 
 @dataclass
@@ -233,7 +234,7 @@ class CompareRuns:
 
     def _job(self, group: CompareGroup, run: CompareRun, plan: Planned, ceiling: float) -> Job:
         model, priced = plan.model, plan.priced
-        title = (plan.prompt.strip().splitlines() or [group.operation])[0][:60] or group.operation
+        title = headline(plan.prompt) or group.operation
         payload = {**self.d.money.payload(priced, ceiling), "title": title, "parent_id": None,
                    "compare_group": group.id, "compare_run": run.id, "reuse_fingerprint": plan.fingerprint}
         return Job(owner=run.owner, kind="generate", group_id=group.id, operation=group.operation,

@@ -19,6 +19,7 @@ from core.library.text_index import TextIndex, index_for
 from core.media.frames import poster
 from core.media.probe import probe
 from core.storage import MediaStore, link_or_copy
+from core.views import headline
 
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
 
@@ -66,7 +67,7 @@ class Library:
             if info.has_video:
                 asset.poster_path = str(self._poster(path) if poster is None else self._keep_poster(path, poster))
         if not asset.title:
-            asset.title = (fields.get("prompt") or path.stem)[:80]
+            asset.title = headline(fields.get("prompt") or path.stem, 80)
         for kept in (path, asset.poster_path):  # probed and measured: now to where media are kept
             if kept:
                 self.store.publish(kept)
