@@ -5,7 +5,6 @@ The tab is shown only to admins, and every action checks again on the server (co
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from html import escape
 
@@ -18,22 +17,30 @@ from core.studio import Studio
 from studios.files import served
 from studios.session import is_admin, owner_of
 from studios.labels import ago_dated, said, short_title
-from studios.widgets import fixed_table, operation_words
+from studios.widgets import fixed_table, operation_words, usd
 
-ACCOUNT_COLUMNS = ["name", "plan", "budget_usd", "month_spend_usd", "admin", "disabled", "source"]
+ACCOUNT_COLUMNS = (("Name", 20), ("Plan", 14), ("Monthly budget", 16), ("Spent this month", 16), ("Admin", 9),
+                   ("Disabled", 10), ("Signs in with", 15))
+PLAN_BUDGET = "the plan's"
+SIGN_IN = {"password": "password", "hf": "Hugging Face", "local": "this computer"}
+NO_ACCOUNTS = ("No accounts yet. Without sign-in (solo mode) the person at this computer uses the studio alone; "
+               "to give each person an account, host it for a team (README: Host it for your team).")
 AUDIT_COLUMNS = (("When", 20), ("Who", 16), ("What", 16), ("On what", 48))  # % of the table's width
 SHARE_LINK_WORDS = "Someone with a share link"
 DEFAULT_PLAN = "(the installation's plan)"
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    return json.dumps(value, sort_keys=True) if isinstance(value, dict) else str(value)
-
-
-def _rows(items: list[dict], columns: list[str]) -> list[list]:
-    return [[_cell(item.get(c)) for c in columns] for item in items]
+def accounts_html(people: list[dict]) -> str:
+    """Every account in words: plan, budget (or the plan's), this month's spend, flags, how it signs in."""
+    if not people:
+        return f"<div class='vs-jobs vs-note'>{escape(NO_ACCOUNTS)}</div>"
+    rows = "".join(
+        f"<tr><td><b>{escape(p['name'])}</b></td><td>{escape(str(p['plan']))}</td>"
+        f"<td>{PLAN_BUDGET if p['budget_usd'] is None else usd(p['budget_usd'])}</td>"
+        f"<td>{usd(p['month_spend_usd'])}</td><td>{'yes' if p['admin'] else ''}</td>"
+        f"<td>{'yes' if p['disabled'] else ''}</td><td>{escape(SIGN_IN.get(p['source'], str(p['source'])))}</td></tr>"
+        for p in people)
+    return fixed_table(ACCOUNT_COLUMNS, rows)
 
 
 def _fold(event: dict) -> str:
@@ -79,7 +86,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
     """Lay out the Team tab inside `tab` (hidden until an admin opens the page)."""
     plans = [DEFAULT_PLAN, *load_plans()]
     with gr.Accordion("Accounts", open=True):
-        accounts = gr.Dataframe(headers=ACCOUNT_COLUMNS, interactive=False, wrap=True)
+        accounts = gr.HTML(accounts_html([]), elem_id="vs-team-accounts")
         with gr.Row():
             name = gr.Dropdown([], label="Account", scale=2)
             plan = gr.Dropdown(plans, value=DEFAULT_PLAN, label="Plan", scale=2)
@@ -107,7 +114,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         with gr.Row():
             actor = gr.Dropdown([], value=None, label="Person (empty = everyone)", allow_custom_value=True)
             asset = gr.Textbox(label="Asset id (empty = all)")
-            action = gr.Dropdown([""] + list(ACTIONS), value="", label="Action")
+            action = gr.Dropdown([("Any", "")] + [(operation_words(a), a) for a in ACTIONS], value="", label="Action")
             show = gr.Button("Show")
             export = gr.Button("Export CSV")
         log = gr.HTML(audit_html([]), elem_id="vs-audit-log")
@@ -121,7 +128,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         policy = studio.team.policy(owner=owner)
         on = [key for key in studio.team.features() if policy.features.get(key, True)]
         names = [p["name"] for p in people]
-        return [gr.update(visible=True), _rows(people, ACCOUNT_COLUMNS), gr.update(choices=names),
+        return [gr.update(visible=True), accounts_html(people), gr.update(choices=names),
                 gr.update(choices=names), policy.allowed_providers, policy.allowed_models,
                 policy.confirm_above_usd, on, audit_html(studio.team.audit(owner=owner, limit=200))]
 
@@ -139,7 +146,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
                                        admin=bool(is_admin_), disabled=bool(is_disabled))
         except Exception as exc:
             return gr.update(), f"**Not saved:** {said(exc)}"
-        return _rows(studio.team.accounts(owner=owner), ACCOUNT_COLUMNS), f"Saved **{account_name}**."
+        return accounts_html(studio.team.accounts(owner=owner)), f"Saved **{account_name}**."
 
     def on_policy(chosen_providers, chosen_models, confirm_usd, turned_on, request: gr.Request):
         try:
@@ -171,8 +178,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         """Opening the tab shows this month's spend and the latest events, not those of the page load."""
         if not is_admin(request):
             return gr.update(), gr.update()
-        return _rows(studio.team.accounts(owner=owner_of(request)), ACCOUNT_COLUMNS), on_show(who, asset_id, what,
-                                                                                               request)
+        return accounts_html(studio.team.accounts(owner=owner_of(request))), on_show(who, asset_id, what, request)
 
     tab.select(refresh, [actor, asset, action], [accounts, log], api_visibility="private")
     name.change(pick, name, [plan, budget, admin, disabled], api_visibility="private")
@@ -185,7 +191,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
             except Exception as exc:
                 return gr.update(), f"**Not added:** {said(exc)}", gr.update()
             names = [p["name"] for p in studio.team.accounts(owner=owner)]
-            return _rows(studio.team.accounts(owner=owner), ACCOUNT_COLUMNS), f"Added **{new}**.", \
+            return accounts_html(studio.team.accounts(owner=owner)), f"Added **{new}**.", \
                 gr.update(choices=names)
 
         add.click(on_add, [new_name, new_password], [accounts, account_note, name], api_visibility="private")

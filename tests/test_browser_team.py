@@ -74,7 +74,7 @@ def test_admin_area_and_share_links_in_the_browser(tmp_path, clip_factory):
             alice.get_by_role("button", name="Save account").click()
             alice.get_by_text("Saved bob.").wait_for(timeout=30_000)
             alice.get_by_role("button", name="Show").click()
-            alice.wait_for_function("() => document.body.innerText.split('account-changed').length > 3",
+            alice.wait_for_function("() => document.body.innerText.split('Account changed').length > 3",
                                     timeout=30_000)  # two accounts added on the command line, bob's change
             alice.screenshot(path=str(tmp_path / "team.png"), full_page=True)
 

@@ -100,3 +100,18 @@ def test_the_audit_log_reads_in_names_and_human_times_with_ids_folded(team, clip
     assert not re.search(r"\d{4}-\d{2}-\d{2}T", shown), "an ISO stamp outside the details fold"
     for ids in (clip["id"], made["job_ids"][0], created["asset_id"]):
         assert ids not in shown and ids in html  # folded away, still there for support
+
+
+def test_the_accounts_table_reads_in_words_and_says_why_it_is_empty(team):
+    from studios.admin import NO_ACCOUNTS, accounts_html
+
+    team.team.update_account("bob", owner="alice", budget_usd=3)
+    html = accounts_html(team.team.accounts(owner="alice"))
+    heads = re.findall(r"<th>(.*?)</th>", html)
+    assert heads == ["Name", "Plan", "Monthly budget", "Spent this month", "Admin", "Disabled", "Signs in with"]
+    assert "budget_usd" not in html and "None" not in html and "False" not in html
+    bob = re.search(r"<tr><td><b>bob</b></td>(.*?)</tr>", html).group(1)
+    assert "<td>$3.00</td><td>$0.00</td>" in bob  # his own budget; nothing spent yet
+    alice = re.search(r"<tr><td><b>alice</b></td>(.*?)</tr>", html).group(1)
+    assert "<td>the plan's</td>" in alice and "<td>yes</td>" in alice
+    assert NO_ACCOUNTS in accounts_html([])
