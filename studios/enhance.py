@@ -17,6 +17,10 @@ QUALITY = {"Quick": {"preset": "veryfast", "crf": 22}, "Balanced": {"preset": "f
 LOOKS = {"None": None, "Natural colour boost": "natural", "Vivid": "vivid", "HDR look (a look, not HDR mastering)": "hdr-look"}
 
 
+COMPARE_HINT = ("*After **Enhance**, the button above shows one frame of both here: the original on the left, "
+                "the enhanced version on the right.*")
+
+
 def build_ops(upscale, fps, denoise, sharpen, look, quality) -> list[dict]:
     ops: list[dict] = []
     if denoise > 0:
@@ -94,7 +98,7 @@ def build(studio: Studio, tab: gr.Tab) -> ChainForm:
                 with gr.Column():
                     _, _, enhanced = job_watch(studio, job_ids, label="Enhanced")
             compare_btn = gr.Button("Compare in one frame (left original, right enhanced)")
-            compare_note = gr.Markdown("")
+            compare_note = gr.Markdown(COMPARE_HINT)
             # The frame carries its own labels; Gradio's label badge would cover the left one.
             compared = gr.Video(label="Split frame: left original, right enhanced", show_label=False,
                                 interactive=False, height=360)
@@ -113,9 +117,9 @@ def build(studio: Studio, tab: gr.Tab) -> ChainForm:
 
     def on_select(asset_id, request: gr.Request):
         if not asset_id:
-            return None, None, ""
+            return None, None, COMPARE_HINT
         owner = owner_of(request)
-        return served(studio.asset(asset_id, owner=owner)["path"], owner), None, ""
+        return served(studio.asset(asset_id, owner=owner)["path"], owner), None, COMPARE_HINT
 
     def on_compare(asset_id, enhanced_id, request: gr.Request):
         if not asset_id:

@@ -139,3 +139,16 @@ def test_no_message_is_built_from_an_exception_class_name():
                 if folder == "studios" and file.name != "labels.py" and re.search(r"\{exc\}|\bstr\(exc\)", line):
                     offenders.append(f"{file.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_the_empty_comparison_box_in_enhance_says_what_will_appear(studio):
+    """Under "Compare in one frame" an empty, unlabelled player waits; a line says what it will show."""
+    import gradio as gr
+
+    from studios import enhance
+
+    with gr.Blocks() as page:
+        with gr.Tab("Enhance") as tab:
+            enhance.build(studio, tab)
+    said = [b.value or "" for b in page.blocks.values() if isinstance(b, gr.Markdown)]
+    assert any("original on the left" in words and "Enhance" in words for words in said), said
