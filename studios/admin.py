@@ -90,7 +90,8 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         with gr.Row():
             name = gr.Dropdown([], label="Account", scale=2)
             plan = gr.Dropdown(plans, value=DEFAULT_PLAN, label="Plan", scale=2)
-            budget = gr.Number(value=None, label="Monthly budget (USD; empty = the plan's)", scale=2)
+            budget = gr.Number(value=None, label="Monthly budget (USD; empty = the plan's)", scale=2,
+                               placeholder="the plan's budget")  # without one an empty box reads 0
             admin = gr.Checkbox(label="Admin", scale=1)
             disabled = gr.Checkbox(label="Disabled", scale=1)
             save = gr.Button("Save account", variant="primary", scale=1)
@@ -105,7 +106,8 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         models = gr.Dropdown([(f"{m.name} [{m.provider}]", m.id) for m in studio.catalog], multiselect=True,
                              label="Allowed models (empty = all)")
         with gr.Row():
-            threshold = gr.Number(value=None, label="Confirm runs above (USD; empty = the default)")
+            threshold = gr.Number(value=None, label="Confirm runs above (USD; empty = the default)",
+                                  placeholder="the default")
             features = gr.CheckboxGroup([(label, key) for key, label in studio.team.features().items()],
                                         label="Features turned on")
         save_policy = gr.Button("Save policy", variant="primary")
@@ -122,7 +124,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
 
     def load(request: gr.Request):
         if not is_admin(request):
-            return [gr.update(visible=False)] + [gr.update()] * 8
+            return [gr.update(visible=False)] + [gr.update()] * 9
         owner = owner_of(request)
         people = studio.team.accounts(owner=owner)
         policy = studio.team.policy(owner=owner)
@@ -130,7 +132,8 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         names = [p["name"] for p in people]
         return [gr.update(visible=True), accounts_html(people), gr.update(choices=names),
                 gr.update(choices=names), policy.allowed_providers, policy.allowed_models,
-                policy.confirm_above_usd, on, audit_html(studio.team.audit(owner=owner, limit=200))]
+                policy.confirm_above_usd, on, audit_html(studio.team.audit(owner=owner, limit=200)),
+                None]  # an empty budget box: Gradio's first paint of an empty number is 0
 
     def pick(account_name, request: gr.Request):
         row = next((p for p in studio.team.accounts(owner=owner_of(request)) if p["name"] == account_name), None)
@@ -173,7 +176,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
         return gr.update(value=served(path, owner), visible=True)
 
     gr.on([gr.context.Context.root_block.load], load, None,
-          [tab, accounts, name, actor, providers, models, threshold, features, log], api_visibility="private")
+          [tab, accounts, name, actor, providers, models, threshold, features, log, budget], api_visibility="private")
     def refresh(who, asset_id, what, request: gr.Request):
         """Opening the tab shows this month's spend and the latest events, not those of the page load."""
         if not is_admin(request):

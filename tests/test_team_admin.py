@@ -115,3 +115,21 @@ def test_the_accounts_table_reads_in_words_and_says_why_it_is_empty(team):
     alice = re.search(r"<tr><td><b>alice</b></td>(.*?)</tr>", html).group(1)
     assert "<td>the plan's</td>" in alice and "<td>yes</td>" in alice
     assert NO_ACCOUNTS in accounts_html([])
+
+
+def test_an_empty_budget_reads_as_the_plans_not_as_zero(studio):
+    """Gradio shows 0 in an empty number box: the Team tab's "empty = the plan's" budget (and the default
+    threshold) must not read as a $0 cap."""
+    import gradio as gr
+
+    from studios import admin
+
+    with gr.Blocks() as page:
+        with gr.Tab("Team") as tab:
+            admin.build(studio, tab)
+    boxes = [b for b in page.blocks.values() if isinstance(b, gr.Number) and "empty =" in (b.label or "")]
+    assert len(boxes) == 2 and all(b.value is None and b.placeholder for b in boxes), \
+        [(b.label, b.placeholder) for b in boxes]
+    # Gradio paints an empty number box it was never sent a value for as 0: the page load empties both.
+    loaded = [o for fn in page.fns.values() if any(t[1] == "load" for t in fn.targets) for o in fn.outputs]
+    assert all(box in loaded for box in boxes), [b.label for b in boxes if b not in loaded]
