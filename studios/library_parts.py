@@ -15,7 +15,7 @@ from core.studio import Studio
 from studios.files import served
 from studios.library_view import node_label, tree_html
 from studios.session import owner_of, owner_or_none
-from studios.labels import said
+from studios.labels import said, short_title
 
 ANY = ("Any", "")
 
@@ -77,8 +77,8 @@ def build(studio: Studio, selected: gr.State, notice: gr.Markdown, filter_box: g
 
     def opened(asset_id: str, owner: str) -> list:
         found = studio.versions({"asset_id": asset_id}, owner=owner)
-        choices = [(f"{'  ' * n['depth']}{n['title'][:30] or n['asset_id']} - {node_label(n)}", n["asset_id"])
-                   for n in found["nodes"]]
+        choices = [(f"{'  ' * n['depth']}{short_title(n['title']) if n['title'] else n['asset_id']} - "
+                    f"{node_label(n)}", n["asset_id"]) for n in found["nodes"]]
         parent = next((n["parent_id"] for n in found["nodes"] if n["asset_id"] == asset_id), None)
         return [tree_html(found, asset_id), gr.update(choices=choices, value=parent or found["root_id"]),
                 gr.update(choices=choices, value=asset_id), None, None]

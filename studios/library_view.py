@@ -82,14 +82,14 @@ def _tag_chip(tag: str, by_ai: bool) -> str:
 
 def node_label(node: dict) -> str:
     """What one version did: its ops, or its model and main settings, and what it cost."""
-    return f"{node['operation']}: {node_what(node)} · {money(node['cost_usd'])}"
+    return f"{operation_words(node['operation'])}: {node_what(node)} · {money(node['cost_usd'])}"
 
 
 def node_what(node: dict) -> str:
     if node.get("ops"):
         return "; ".join(_op(op) for op in node["ops"])[:140]
     settings = node.get("settings") or {}
-    bits = [node.get("model") or ""]
+    bits = [node.get("model_name") or node.get("model") or ""]
     for key, unit in (("duration", " s"), ("resolution", ""), ("aspect", ""), ("seed", "")):
         if settings.get(key) not in (None, ""):
             bits.append(f"{'seed ' if key == 'seed' else ''}{settings[key]}{unit}")
@@ -102,7 +102,7 @@ def tree_html(tree: dict, selected: str | None) -> str:
     for node in tree["nodes"]:
         mark = " vs-here" if node["asset_id"] == selected else ""
         items.append(f"<li class='vs-node{mark}' style='margin-left:{node['depth'] * 18}px'>"
-                     f"<b>{escape(node['title'][:40] or node['asset_id'])}</b> "
+                     f"<b>{escape(node['title'] or node['asset_id'])}</b> "
                      f"<span class='vs-note'>{escape(node_label(node))} &middot; "
                      f"{escape(human_date(node['created_at']))}</span></li>")
     return f"<ul class='vs-tree'>{''.join(items)}</ul>"

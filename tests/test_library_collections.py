@@ -112,6 +112,7 @@ def test_version_tree_from_the_root(studio):
     assert nodes[root]["parent_id"] is None and nodes[upscale]["parent_id"] == edit
     assert nodes[edit]["ops"] == [{"kind": "speed", "factor": 2}] and nodes[edit]["operation"] == "edit"
     assert nodes[upscale]["model"] == "seedvr2-upscale" and nodes[upscale]["settings"]["resolution"] == "4k"
+    assert nodes[root]["model_name"] == studio.catalog.display_name("wan-2.5-t2v") != "wan-2.5-t2v"
     assert nodes[upscale]["cost_usd"] == 0.2 and nodes[root]["cost_usd"] == 0.5
     assert [nodes[i]["depth"] for i in (root, edit, upscale, pack)] == [0, 1, 2, 1]
     with pytest.raises(NotFound):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from studios.analytics import budget_line, frames
-from studios.library_view import NOTHING, captions, human_date, node_what, page_line
+from studios.library_view import NOTHING, captions, human_date, node_label, node_what, page_line
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 
@@ -45,6 +45,8 @@ def test_a_version_says_what_it_did_zeros_included():
     assert node_what(node) == "trim (start 0, end 0.5); stabilize"
     made = {"model": "wan-2.5-t2v", "settings": {"duration": 5, "resolution": "720p", "seed": 0}}
     assert node_what(made) == "wan-2.5-t2v · 5 s · 720p · seed 0"
+    named = {**made, "model_name": "Wan 2.5", "operation": "text-to-video", "cost_usd": 0.5}
+    assert node_label(named) == "Text to video: Wan 2.5 · 5 s · 720p · seed 0 · $0.50"
 
 
 def test_analytics_rows_put_two_figures_side_by_side_and_money_in_dollars():

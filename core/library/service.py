@@ -131,8 +131,12 @@ class LibraryService:
 
     # -- versions, reuse, delete ---------------------------------------------------------------
     def versions(self, asset_id: str | dict, *, owner: str) -> dict:
-        """An asset id, or /versions {asset_id} -> {asset_id, root_id, nodes} (the whole tree from its root)."""
-        return versions.version_tree(self.d.db, owner, asset_id_of(asset_id))
+        """An asset id, or /versions {asset_id} -> {asset_id, root_id, nodes} (the whole tree from its root);
+        each node also names its model as the catalog does (`model_name`)."""
+        tree = versions.version_tree(self.d.db, owner, asset_id_of(asset_id))
+        for n in tree["nodes"]:
+            n["model_name"] = self.d.name_of(n["model"]) if n.get("model") else None
+        return tree
 
     def settings_again(self, asset_id: str | dict, *, owner: str) -> dict:
         """The exact request that made an asset (core.library.again), for Create, Edit or /create."""
