@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
-from core.media.ops_output import codec_label
+from core.media.encoding import codec_label
 from studios.labels import asset_facts, numbered, short_title
 from studios.widgets import money, operation_words
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from core.media.ops_output import codec_label
+from core.media.encoding import codec_label
 from studios.files import served
 
 # (suffix, codec) pairs that Chromium, Firefox and Safari all play in a <video> element.

@@ -152,3 +152,12 @@ def test_the_empty_comparison_box_in_enhance_says_what_will_appear(studio):
             enhance.build(studio, tab)
     said = [b.value or "" for b in page.blocks.values() if isinstance(b, gr.Markdown)]
     assert any("original on the left" in words and "Enhance" in words for words in said), said
+
+
+def test_a_clip_is_described_with_the_codec_names_people_use(tmp_path):
+    """Edit's line under the picker and Transform's target name codecs alike ('H.264', not 'h264')."""
+    from core.media.probe import probe
+    from tests.conftest import make_clip
+
+    line = probe(make_clip(tmp_path / "c.mp4", seconds=0.5)).summary()
+    assert "H.264" in line and "h264" not in line, line

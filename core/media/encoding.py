@@ -82,3 +82,12 @@ def browser_mp4_args(video: VideoEncoding | None = None, *, audio: bool = True) 
     """Everything after the filtergraph for an H.264/AAC faststart MP4."""
     enc = video or VideoEncoding()
     return [*enc.args(), *(audio_args() if audio else ["-an"]), *mp4_args()]
+
+
+CODEC_LABELS = {"h264": "H.264", "h265": "H.265", "hevc": "H.265", "prores": "ProRes", "vp9": "VP9", "gif": "GIF",
+                "av1": "AV1", "mpeg4": "MPEG-4", "aac": "AAC", "mp3": "MP3", "opus": "Opus"}
+
+
+def codec_label(codec: str) -> str:
+    """How people name a codec: 'hevc' -> 'H.265'."""
+    return CODEC_LABELS.get(codec, codec.upper())

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import InvalidInput
-from core.media.encoding import BT709_TAGS, LARGE_FRAME_PIXELS, VideoEncoding
+from core.media.encoding import BT709_TAGS, LARGE_FRAME_PIXELS, VideoEncoding, codec_label
 from core.media.op_base import OutputOp, in_range, register, require
 
 CODECS_BY_CONTAINER = {"mp4": ("h264", "h265"), "mov": ("h264", "h265", "prores"),
@@ -26,7 +26,6 @@ X264_LARGE_FRAME_PARAMS = "sliced-threads=1:rc-lookahead=1:bframes=0:sync-lookah
 GIF_RATES = (5.0, 10.0, 12.5, 20.0, 25.0)  # whole-centisecond frame delays (20, 10, 8, 5, 4 cs)
 GIF_WIDTH_RANGE = (120, 960)
 GIF_DEFAULT_WIDTH, GIF_DEFAULT_FPS = 480, 12.5
-CODEC_LABELS = {"h264": "H.264", "h265": "H.265", "hevc": "H.265", "prores": "ProRes", "vp9": "VP9", "gif": "GIF"}
 COMPRESS_AIM = 0.975  # aim for the middle of the accepted window (95%..100% of the target)
 CONTAINER_OVERHEAD_BYTES = 8_000
 
@@ -176,11 +175,6 @@ class OutputSettings:
         if self.container in ("mp4", "mov"):
             return ["-movflags", "+faststart", "-f", self.container]
         return ["-f", self.container]
-
-
-def codec_label(codec: str) -> str:
-    """How people name a codec: 'hevc' -> 'H.265'."""
-    return CODEC_LABELS.get(codec, codec.upper())
 
 
 def format_label(container: str, codec: str) -> str:

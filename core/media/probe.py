@@ -13,7 +13,7 @@ from pathlib import Path
 import av
 
 from core.errors import InvalidInput
-from core.media.encoding import LARGE_FRAME_PIXELS, even
+from core.media.encoding import LARGE_FRAME_PIXELS, codec_label, even
 
 VFR_SAMPLE_PACKETS = 240
 _BT709 = 1  # the ITU-T H.273 code point for BT.709 primaries, transfer and matrix
@@ -60,14 +60,14 @@ class MediaInfo:
         return self.height > self.width
 
     def summary(self) -> str:
-        """One line a creator can read: '1920x1080 @ 30 fps, 12.0 s, h264, with audio'."""
+        """One line a creator can read: '1920x1080 @ 30 fps, 12.0 s, H.264, with audio'."""
         if not self.has_video:
-            return f"audio only, {self.duration_s:.1f} s, {self.audio_codec}"
+            return f"audio only, {self.duration_s:.1f} s, {codec_label(self.audio_codec or '')}"
         audio = "with audio" if self.has_audio else "no audio"
         vfr = " (variable)" if self.variable_fps else ""
         return (
             f"{self.width}x{self.height} @ {self.fps:g} fps{vfr}, {self.duration_s:.1f} s, "
-            f"{self.video_codec}, {audio}"
+            f"{codec_label(self.video_codec or '')}, {audio}"
         )
 
     def to_dict(self) -> dict:
