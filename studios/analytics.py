@@ -33,7 +33,7 @@ def frames(by_day: list[dict], by_studio: list[dict], by_model: list[dict],
                        columns=["day", "spend_usd", "runs"])
     studio = pd.DataFrame([{"studio": r["studio"], "spend_usd": r["spend_usd"]} for r in by_studio],
                           columns=["studio", "spend_usd"])
-    label = {r["model"]: f"{r['model']} ({r['tier']})" if r.get("tier") else r["model"] for r in by_model}
+    label = {r["model"]: f"{_named(r)} ({r['tier']})" if r.get("tier") else _named(r) for r in by_model}
     model = pd.DataFrame([{"model": label[r["model"]], "spend_usd": r["spend_usd"]} for r in by_model],
                          columns=["model", "spend_usd"])
     # Two bars per model side by side (a bar plot stacks bars that share an x): one x per model and figure.
@@ -56,7 +56,7 @@ def frames(by_day: list[dict], by_studio: list[dict], by_model: list[dict],
 
 
 def table(by_model: list[dict]) -> pd.DataFrame:
-    rows = [{"model": r["model"], "runs": r["runs"], "spend $": r["spend_usd"], "estimate $": r["estimate_usd"],
+    rows = [{"model": _named(r), "runs": r["runs"], "spend $": r["spend_usd"], "estimate $": r["estimate_usd"],
              "actual $": r["actual_usd"], "delta mean $": r["delta_mean_usd"], "delta spread $": r["delta_sd_usd"],
              "P50 s": r["p50_s"], "P90 s": r["p90_s"],
              "success %": None if r["success_rate"] is None else round(100 * r["success_rate"], 1)} for r in by_model]
@@ -150,3 +150,7 @@ def build(studio: Studio, tab: gr.Tab) -> None:
     tab.select(on_open, [since, until], [scope, since, until], api_visibility="private").then(on_show, [since, until, scope], outputs,
                                                                     api_visibility="private")
 
+
+def _named(row: dict) -> str:
+    """A model as people read it: its catalog name, else its id."""
+    return row.get("model_name") or row["model"] or "unknown"

@@ -89,6 +89,7 @@ def test_spend_equals_the_ledger_sums_in_every_grouping(studio, history):
     for model, row in by_model.items():
         assert row["spend_usd"] == ledger_spend(studio, owner="local", model=model)
     assert by_model["veo-3.1-t2v"]["tier"] == "premium"
+    assert by_model["veo-3.1-t2v"]["model_name"] == studio.catalog.display_name("veo-3.1-t2v") != "veo-3.1-t2v"
     by_studio = {r["studio"]: r for r in studio.analytics({"group_by": "studio"}, owner="local")["rows"]}
     assert set(by_studio) == {"create", "enhance", "edit"}
     assert by_studio["edit"]["spend_usd"] == 0 and by_studio["edit"]["runs"] == 1

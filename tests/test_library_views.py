@@ -55,6 +55,8 @@ def test_analytics_rows_put_two_figures_side_by_side_and_money_in_dollars():
     shown = frames([{"day": "2026-11-01", "spend_usd": 0.4, "runs": 1}, {"day": "2026-11-02", "spend_usd": 0.5,
                                                                        "runs": 1}], [], [model], 50.0)
     assert shown["versus"]["bar"].tolist() == ["wan-2.5-t2v (standard) · estimate", "wan-2.5-t2v (standard) · actual"]
+    named = frames([], [], [{**model, "model_name": "Wan 2.5"}], 50.0)
+    assert named["model"]["model"].tolist() == ["Wan 2.5 (standard)"]
     assert shown["times"]["seconds"].tolist() == [20.0, 31.0] and shown["success"]["success_pct"].tolist() == [50.0]
     spent = shown["budget"][shown["budget"]["series"] == "spend to date"]["usd"].tolist()
     assert spent == [0.4, 0.9]

@@ -156,8 +156,12 @@ class LibraryService:
         """{since, until, group_by} -> {rows, totals}; `everyone` (admins) covers every owner."""
         q = analytics.parse_analytics(request)
         rows = self._usage(q, owner, everyone)
-        return {"group_by": q.group_by, "since": q.since, "until": q.until,
-                "rows": analytics.summarise(rows, q.group_by, self.d.tiers), "totals": analytics.figures(rows)}
+        summary = analytics.summarise(rows, q.group_by, self.d.tiers)
+        if q.group_by == "model":  # the name people read beside the id
+            for row in summary:
+                row["model_name"] = self.d.name_of(row["model"]) if row["model"] else None
+        return {"group_by": q.group_by, "since": q.since, "until": q.until, "rows": summary,
+                "totals": analytics.figures(rows)}
 
     def analytics_csv(self, request: dict | None, *, owner: str, everyone: bool = False) -> dict:
         """The runs behind `analytics` as a CSV file: {path, rows}."""
