@@ -10,6 +10,7 @@ indexes are added, rows are kept.
 
 from __future__ import annotations
 
+import time
 from contextlib import nullcontext
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,7 @@ from alembic.script import ScriptDirectory
 from filelock import FileLock
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 MIGRATE_LOCK_KEY = 0x5653_4D47  # Postgres advisory lock id for schema upgrades ("VSMG")
@@ -62,19 +64,34 @@ def upgrade(target: Engine | str) -> str:
 
     engine = make_engine(target) if isinstance(target, str) else target
     try:
+        if engine.dialect.name == "sqlite":
+            _upgrade_sqlite(engine)
+            return head()
         with engine.connect() as conn:
             if current(conn) == head():
                 return head()
-        if engine.dialect.name == "sqlite":
-            path = _lock_path(engine)
-            with FileLock(path) if path else nullcontext():
-                _upgrade(engine)
-        else:
-            _upgrade(engine, lock=MIGRATE_LOCK_KEY)
+        _upgrade(engine, lock=MIGRATE_LOCK_KEY)
         return head()
     finally:
         if isinstance(target, str):
             engine.dispose()
+
+
+def _upgrade_sqlite(engine: Engine, attempts: int = 5) -> None:
+    """Processes starting together take turns under a file lock from their first connection on (the
+    first one switches a new file to WAL, which needs the file to itself); a "database is locked"
+    from a process still closing its connections is waited out and tried again."""
+    path = _lock_path(engine)
+    for attempt in range(1, attempts + 1):
+        try:
+            with FileLock(path) if path else nullcontext():
+                _upgrade(engine)
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts:
+                raise
+            engine.dispose()
+            time.sleep(0.2 * attempt)
 
 
 def _upgrade(engine: Engine, lock: int | None = None) -> None:

@@ -111,3 +111,30 @@ def test_the_migrations_make_exactly_the_models_schema(tmp_path):
                                 SQLModel.metadata)
     db.dispose()
     assert diff == []
+
+
+def test_a_start_that_finds_the_database_locked_waits_and_tries_again(tmp_path, monkeypatch):
+    """A process that meets "database is locked" while others start (one still closing its
+    connections) tries again instead of failing to start; any other fault is raised at once."""
+    import core.migrate as migrate
+    from sqlalchemy.exc import OperationalError
+
+    real, calls = migrate._upgrade, []
+
+    def locked_once(engine, lock=None):
+        calls.append(engine)
+        if len(calls) == 1:
+            raise OperationalError("PRAGMA journal_mode=WAL", {}, Exception("database is locked"))
+        return real(engine, lock)
+
+    monkeypatch.setattr(migrate, "_upgrade", locked_once)
+    url = f"sqlite:///{tmp_path / 'studio.db'}"
+    Database(url).dispose()
+    assert len(calls) == 2 and revisions(url) == [head()]
+
+    def broken(engine, lock=None):
+        raise OperationalError("CREATE TABLE", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(migrate, "_upgrade", broken)
+    with pytest.raises(OperationalError):
+        Database(f"sqlite:///{tmp_path / 'other.db'}")
