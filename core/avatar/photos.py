@@ -3,20 +3,19 @@ portraits are set side by side (first on the left) on one canvas before anything
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.errors import InvalidInput
+from core.library.fingerprint import file_version_key
 
 HEIGHT = 1024  # both portraits are scaled to this height (a 720p render needs no more)
 
 
 def side_by_side(left: Path, right: Path, work_dir: Path) -> Path:
     """A JPEG with `left` and `right` next to each other at one height (made once per pair of files)."""
-    key = hashlib.sha256("|".join(f"{p.resolve()}:{p.stat().st_mtime_ns}:{p.stat().st_size}"
-                                  for p in (left, right)).encode()).hexdigest()[:24]
+    key = file_version_key(left, right)
     dest = Path(work_dir) / f"two-people-{key}.jpg"
     if dest.exists():
         return dest

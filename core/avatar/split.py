@@ -9,15 +9,15 @@ same request again cuts nothing. Pure where it can be: `cut_points` takes number
 
 from __future__ import annotations
 
-import hashlib
 import json
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from core.errors import InvalidInput
+from core.library.fingerprint import file_version_key
 from core.media.ffmpeg import run_ffmpeg
-from core.money.pricing import format_usd
+from core.money.pricing import clock, format_usd
 from core.media.probe import probe
 from core.voice.timing import WordTiming
 from core.voice.track import encode_speech, read_words
@@ -42,18 +42,12 @@ class Part:
         return round(self.end_s - self.start_s, 3)
 
 
-def clock(seconds: float) -> str:
-    """187.4 -> '3:07'; 120 -> '2:00' (how long a voice is, as a player shows it)."""
-    whole = int(round(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
 def offer(parts: list[Part], prices: list[float], length_s: float, limit_s: float) -> dict:
     """The answer's `split`: the limit, the parts and what they cost together, and the sentence that
     offers it (naming the limit)."""
     total = round(sum(prices), 4)
     what = "free" if total == 0 else f"{format_usd(total)} in total"
-    message = (f"The voice is {clock(length_s)} long and one run takes at most {clock(limit_s)} ({limit_s:g} s). "
+    message = (f"The voice is {clock(round(length_s))} long and one run takes at most {clock(round(limit_s))} ({limit_s:g} s). "
                f"Split it into {len(parts)} scenes cut at its pauses ({what}): send split: true, or tick "
                "\"Split it into scenes\".")
     return {"limit_s": limit_s, "scenes": len(parts), "total_usd": total, "message": message,
@@ -97,7 +91,7 @@ def cut_points(duration_s: float, gaps: list[tuple[float, float]], limit_s: floa
 def split_audio(audio: Path, limit_s: float, work_dir: Path) -> list[Part]:
     """`audio` cut into parts that each fit `limit_s` (kept under work_dir/splits, reused)."""
     audio = Path(audio)
-    digest = hashlib.sha256(audio.read_bytes()).hexdigest()[:20]
+    digest = file_version_key(audio)  # estimates run on every change of the form: no bytes read
     folder = Path(work_dir) / "splits" / f"{digest}-{int(limit_s * 1000)}"
     index = folder / "parts.json"
     if index.exists():
@@ -131,6 +125,7 @@ def _shifted(word: WordTiming, start: float) -> WordTiming:
 def _cut(audio: Path, start: float, end: float, words: list[WordTiming], dest: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="part-") as scratch:
         wav = Path(scratch) / "part.wav"
-        run_ffmpeg(["-i", str(audio), "-ss", f"{start:.3f}", "-to", f"{end:.3f}", "-vn", "-ac", "1", "-ar", "48000",
+        # -ss/-to before -i: ffmpeg seeks the input, so a part decodes its own stretch only
+        run_ffmpeg(["-ss", f"{start:.3f}", "-to", f"{end:.3f}", "-i", str(audio), "-vn", "-ac", "1", "-ar", "48000",
                     "-c:a", "pcm_s16le", str(wav)], label="cut the voice")
         encode_speech(wav, words, dest)

@@ -26,6 +26,16 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
+def file_version_key(*paths: Path) -> str:
+    """A short key for these files as they are now (path, size, modification time): no bytes read, so
+    it suits a hot path; a file written again gets a new key."""
+    parts = []
+    for path in paths:
+        st = Path(path).stat()
+        parts.append(f"{Path(path).resolve()}:{st.st_mtime_ns}:{st.st_size}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+
+
 def canonical(value, hash_file: HashFile = file_sha256, field: str = ""):
     """`value` with dict keys sorted, empty values dropped, numbers and text normalised, and the
     files named by FILE_FIELDS replaced by their content hash."""

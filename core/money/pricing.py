@@ -179,7 +179,7 @@ def _summary(model: ModelSpec, amount: _Amount, rate: float, sound: bool, resolu
         return f"{chars}: {amount.units:g} × {unit} per 1,000{times} = {format_usd(total)}"
     if price.unit == "per_run":
         return f"1 run × {unit}{times} = {format_usd(total)}"
-    head = ("length not known" if amount.bounded else _clock(amount.length_s or 0.0)) + \
+    head = ("length not known" if amount.bounded else clock(amount.length_s or 0.0)) + \
         (f" at {resolution}" if resolution else "")
     billed = f"{amount.billed_s:g} s"
     if amount.minimum:
@@ -192,7 +192,7 @@ def _summary(model: ModelSpec, amount: _Amount, rate: float, sound: bool, resolu
     return f"{head}: {prefix}{billed} × {unit}{times} = {format_usd(total)}"
 
 
-def _clock(seconds: float) -> str:
+def clock(seconds: float) -> str:
     """m:ss, e.g. 2:00 or 12:00 (whole seconds, rounded down)."""
     whole = int(seconds + 1e-9)
     return f"{whole // 60}:{whole % 60:02d}"
